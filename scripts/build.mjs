@@ -1,0 +1,104 @@
+// Builds everything the extension ships and the host tests load:
+//   dist/extension.js       host bundle (Node, CommonJS, `vscode` external)
+//   dist/webview/*.js|css   browser bundles, one per src/webview/<app>/main.ts and each *.worker.ts
+//   dist/data/*             MNIST assets (scripts/build-data.mjs)
+//   dist/engine/*.wasm      the CPU training engine (scripts/build-engine.mjs)
+//   dist/walkthrough/*.svg  formulas rendered at build time (scripts/build-formulas.mjs)
+//   dist/codicons/*         codicon font for webviews
+//   out/test/host/*.js      the host test suite, loaded by the extension host
+// `--watch` rebuilds the bundles on change. Steps that produce data are skipped when up to date.
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync, readdirSync, copyFileSync, rmSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+function webviewEntries() {
+  const base = join(root, 'src/webview');
+  const entries = {};
+  for (const app of readdirSync(base, { withFileTypes: true })) {
+    if (!app.isDirectory()) continue;
+    for (const file of readdirSync(join(base, app.name))) {
+      if (file === 'main.ts') entries[app.name] = join(base, app.name, file);
+      else if (file.endsWith('.worker.ts')) entries[file.replace(/\.ts$/, '')] = join(base, app.name, file);
+    }
+  }
+  return entries;
+}
+
+function hostTestEntries(dir = join(root, 'test/host'), out = []) {
+  if (!existsSync(dir)) return out;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) hostTestEntries(p, out);
+    else if (e.name.endsWith('.ts')) out.push(p);
+  }
+  return out;
+}
+
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
+
+const configs = [
+  {
+    ...common,
+    entryPoints: { extension: join(root, 'src/extension.ts') },
+    outdir: join(root, 'dist'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    entryPoints: webviewEntries(),
+    outdir: join(root, 'dist/webview'),
+    platform: 'browser',
+    format: 'iife',
+    target: ['chrome114'],
+    loader: { '.ttf': 'file', '.wasm': 'file' },
+    // tfjs probes for Node modules it never uses in a browser.
+    external: ['fs', 'path', 'crypto', 'worker_threads', 'os', 'perf_hooks', 'util'],
+  },
+  {
+    ...common,
+    minify: false,
+    entryPoints: hostTestEntries(),
+    outbase: join(root, 'test/host'),
+    outdir: join(root, 'out/test/host'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', 'mocha', 'playwright-core'],
+  },
+].filter((c) => Object.keys(c.entryPoints).length > 0);
+
+async function copyCodicons() {
+  const src = join(root, 'node_modules/@vscode/codicons/dist');
+  const dest = join(root, 'dist/codicons');
+  mkdirSync(dest, { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(join(src, f), join(dest, f));
+}
+
+async function optionalStep(name) {
+  const file = join(root, 'scripts', name);
+  if (!existsSync(file)) return;
+  const mod = await import(new URL(`./${name}`, import.meta.url).href);
+  await mod.default({ root, production });
+}
+
+const started = Date.now();
+if (process.argv.includes('--clean')) rmSync(join(root, 'dist'), { recursive: true, force: true });
+await copyCodicons();
+await optionalStep('build-data.mjs');
+await optionalStep('build-engine.mjs');
+await optionalStep('build-formulas.mjs');
+if (watch) {
+  for (const c of configs) await (await esbuild.context(c)).watch();
+  console.log('watching src/ and test/host/ …');
+} else {
+  await Promise.all(configs.map((c) => esbuild.build(c)));
+  console.log(`build: done in ${Date.now() - started} ms`);
+}
