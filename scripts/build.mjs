@@ -39,7 +39,8 @@ function hostTestEntries(dir = join(root, 'test/host'), out = []) {
   return out;
 }
 
-const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
+// Inline source maps in development builds: a separate .map file would slip into the VSIX past .vscodeignore's allow list.
+const common = { bundle: true, sourcemap: production ? false : 'inline', minify: production, logLevel: 'warning' };
 
 const configs = [
   {
