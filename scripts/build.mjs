@@ -96,6 +96,7 @@ await copyCodicons();
 await optionalStep('build-data.mjs');
 await optionalStep('build-engine.mjs');
 await optionalStep('build-formulas.mjs');
+await optionalStep('build-templates.mjs');
 if (watch) {
   for (const c of configs) await (await esbuild.context(c)).watch();
   console.log('watching src/ and test/host/ …');

@@ -12,6 +12,8 @@ import { registerTensorBoardLogs } from './tensorboard';
 export interface AiOnrampApi {
   readonly contextKeys: ContextKeys;
   readonly log: vscode.LogOutputChannel;
+  /** The file VS Code writes the log channel to (host tests read what was logged). */
+  readonly logFile: vscode.Uri;
 }
 
 export function activate(context: vscode.ExtensionContext): AiOnrampApi {
@@ -28,7 +30,8 @@ export function activate(context: vscode.ExtensionContext): AiOnrampApi {
   registerTrainingPanel(services);
   registerTensorBoardLogs(services);
   log.info(`AI Onramp ${context.extension.packageJSON.version} activated`);
-  return { contextKeys, log };
+  // VS Code names a log channel's file after the channel, in the extension's log folder.
+  return { contextKeys, log, logFile: vscode.Uri.joinPath(context.logUri, 'AI Onramp.log') };
 }
 
 export function deactivate(): void {}

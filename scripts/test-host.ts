@@ -1,0 +1,222 @@
+// Runs the host suite (out/test/host/index.js, built by `npm run build`) in a real VS Code extension host:
+// code-server on a free loopback port, its web workbench in headless Chromium, and the suite handed over
+// through the workbench's `payload` (extensionDevelopmentPath + extensionTestsPath), the route
+// code-server's command line refuses. The workbench reports the suite's output via `codeAutomationLog` and
+// its end via `codeAutomationExit(code)`.
+//
+//   tsx scripts/test-host.ts [--grep PATTERN] [--locale zh-cn] [--timeout SECONDS] [--keep]
+//
+// Environment: AI_ONRAMP_TEST_GREP (as --grep), AI_ONRAMP_HOST_TIMEOUT_MS, AI_ONRAMP_TEST_VERBOSE=1
+// (relay the workbench's own console too).
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { format, parseArgs } from 'node:util';
+import type { Page } from 'playwright-core';
+import { launchChromium } from './chromium';
+import {
+  REPO_ROOT,
+  ensureCodeServer,
+  freePort,
+  remoteUri,
+  startCodeServer,
+  workbenchUrl,
+} from './code-server';
+import type { HostTestResults } from '../test/host/index';
+
+export interface RunHostTestsOptions {
+  /** Only tests whose full title matches (a regular expression, as mocha's --grep). */
+  grep?: string;
+  /** Display language of the workbench and extension host, e.g. `zh-cn`. */
+  locale?: string;
+  /** Gives up after this long (default 15 min, or AI_ONRAMP_HOST_TIMEOUT_MS). */
+  timeoutMs?: number;
+  /** Where the workbench screenshot goes (default test-results/host/workbench.png). */
+  screenshot?: string;
+  /** Extra environment for code-server and the extension host. */
+  env?: NodeJS.ProcessEnv;
+  /** Keeps the temporary workspace, user data and server log (their path is printed). */
+  keep?: boolean;
+  /** Where the suite's own output goes (default: stdout). */
+  write?: (line: string) => void;
+}
+
+export interface HostRunResult extends HostTestResults {
+  /** What the suite passed to codeAutomationExit (0 when every test passed). */
+  exitCode: number;
+  /** Server start to server stop. */
+  totalMs: number;
+}
+
+/** Workbench start-up chatter relayed with the suite's output; shown only with AI_ONRAMP_TEST_VERBOSE. */
+const WORKBENCH_NOISE =
+  /^(Resolving connection token|Resolved connection token|Creating a socket|Updating additional builtin extensions cache|\[Service Worker\]|ChatSessionStore:)|ENOTFOUND open-vsx\.org/;
+
+const SUITE = join(REPO_ROOT, 'out/test/host/index.js');
+
+/**
+ * A loopback endpoint through which host tests read the workbench's DOM (the extension API cannot tell,
+ * for example, which walkthrough the Welcome editor shows). `GET <url>/text?selector=S` answers the
+ * `innerText` of every visible element matching the CSS selector S, as a JSON array. The extension host learns
+ * the URL from AI_ONRAMP_WORKBENCH_PROBE; test/host/helpers.ts wraps it as `workbenchText()`.
+ */
+async function startWorkbenchProbe(page: Promise<Page>): Promise<{ url: string; server: Server }> {
+  const token = randomBytes(16).toString('hex');
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const selector = url.searchParams.get('selector');
+    if (url.pathname !== `/${token}/text` || !selector) {
+      response.writeHead(404).end();
+      return;
+    }
+    page
+      .then((p) =>
+        p.$$eval(selector, (elements) =>
+          // Hidden elements too would answer (the Welcome editor keeps stale slides in the DOM).
+          elements.filter((e) => e.checkVisibility()).map((e) => (e as HTMLElement).innerText),
+        ),
+      )
+      .then(
+        (texts) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(texts)),
+        (error: Error) => response.writeHead(400).end(error.message.split('\n')[0]),
+      );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address !== 'object') throw new Error('workbench probe: no address');
+  return { url: `http://127.0.0.1:${address.port}/${token}`, server };
+}
+
+export async function runHostTests(opts: RunHostTestsOptions = {}): Promise<HostRunResult> {
+  const write = opts.write ?? ((line: string) => process.stdout.write(line + '\n'));
+  if (!existsSync(SUITE)) {
+    throw new Error(`${SUITE} is missing: run \`npm run build\` first (it bundles test/host/ into out/).`);
+  }
+  const timeoutMs = opts.timeoutMs ?? (Number(process.env.AI_ONRAMP_HOST_TIMEOUT_MS) || 15 * 60_000);
+  await ensureCodeServer();
+
+  const scratch = mkdtempSync(join(tmpdir(), 'ai-onramp-host-'));
+  const workspace = join(scratch, 'workspace');
+  const resultsFile = join(scratch, 'results.json');
+  const started = Date.now();
+  let pageReady!: (page: Page) => void;
+  const probe = await startWorkbenchProbe(new Promise<Page>((resolve) => (pageReady = resolve)));
+  const server = await startCodeServer({
+    port: await freePort(),
+    workspace,
+    userDataDir: join(scratch, 'user-data'),
+    extensionsDir: join(scratch, 'extensions'),
+    locale: opts.locale,
+    env: {
+      ...opts.env,
+      AI_ONRAMP_TEST_RESULTS: resultsFile,
+      AI_ONRAMP_WORKBENCH_PROBE: probe.url,
+      ...(opts.grep ? { AI_ONRAMP_TEST_GREP: opts.grep } : {}),
+    },
+  });
+  write(`host tests: code-server up at ${server.url} in ${Date.now() - started} ms`);
+
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
+  let exitCode: number;
+  try {
+    browser = await launchChromium();
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    pageReady(page);
+    let onExit!: (code: number) => void;
+    const exited = new Promise<number>((resolve) => (onExit = resolve));
+    const verbose = Boolean(process.env.AI_ONRAMP_TEST_VERBOSE);
+    await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+      const text = format(...(Array.isArray(args) ? args : [args]));
+      if (!verbose && WORKBENCH_NOISE.test(text)) return;
+      write(type === 'error' || type === 'warn' ? `[${type}] ${text}` : text);
+    });
+    await page.exposeFunction('codeAutomationExit', (code: number) => onExit(code));
+    if (verbose) {
+      page.on('console', (message) => write(`[workbench ${message.type()}] ${message.text()}`));
+    }
+    page.on('pageerror', (error) => write(`[workbench error] ${error.message}`));
+
+    const url = workbenchUrl(server, workspace, [
+      ['extensionDevelopmentPath', remoteUri(server, REPO_ROOT)],
+      ['extensionTestsPath', remoteUri(server, SUITE)],
+    ]);
+    await page.goto(url);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const outcome = await Promise.race([exited, timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      write(`host tests: no result after ${timeoutMs / 1000} s; server log: ${server.logFile}`);
+      exitCode = 124;
+    } else {
+      exitCode = outcome;
+    }
+    const screenshot = opts.screenshot ?? join(REPO_ROOT, 'test-results/host/workbench.png');
+    mkdirSync(join(screenshot, '..'), { recursive: true });
+    await page.screenshot({ path: screenshot }).catch((error: Error) => {
+      write(`host tests: no screenshot (${error.message.split('\n')[0]})`);
+    });
+  } finally {
+    probe.server.close();
+    await browser?.close();
+    await server.stop();
+  }
+  const totalMs = Date.now() - started;
+
+  let results: HostTestResults;
+  if (existsSync(resultsFile)) {
+    results = JSON.parse(readFileSync(resultsFile, 'utf8')) as HostTestResults;
+  } else {
+    // The suite never finished (crash, timeout, a runner that failed to load): that is one failure.
+    results = {
+      passed: 0,
+      failed: 1,
+      pending: 0,
+      durationMs: totalMs,
+      failures: [
+        {
+          title: 'host test suite',
+          error:
+            exitCode === 124
+              ? `timed out after ${timeoutMs / 1000} s`
+              : `ended with code ${exitCode} without writing results`,
+        },
+      ],
+    };
+    if (exitCode === 0) exitCode = 1;
+  }
+  if (opts.keep) write(`host tests: kept ${scratch}`);
+  else rmSync(scratch, { recursive: true, force: true });
+  return { ...results, exitCode, totalMs };
+}
+
+if (require.main === module) {
+  const { values } = parseArgs({
+    options: {
+      grep: { type: 'string' },
+      locale: { type: 'string' },
+      timeout: { type: 'string' },
+      keep: { type: 'boolean' },
+    },
+  });
+  runHostTests({
+    grep: values.grep ?? process.env.AI_ONRAMP_TEST_GREP,
+    locale: values.locale,
+    timeoutMs: values.timeout ? Number(values.timeout) * 1000 : undefined,
+    keep: values.keep,
+  })
+    .then((result) => {
+      console.log(
+        `host tests: ${result.passed} passed, ${result.failed} failed, ${result.pending} pending ` +
+          `(suite ${(result.durationMs / 1000).toFixed(1)} s, with server ${(result.totalMs / 1000).toFixed(1)} s)`,
+      );
+      for (const failure of result.failures) console.log(`  ✗ ${failure.title}\n    ${failure.error}`);
+      process.exit(result.exitCode === 0 && result.failed === 0 ? 0 : result.exitCode || 1);
+    })
+    .catch((error: Error) => {
+      console.error(`host tests: ${error.message}`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,232 @@
+/**
+ * Messages between the extension host and the training panel's webview, and their validators. Both sides
+ * import this file; the host validates everything it receives (a webview is untrusted input), and the
+ * webview validates what it receives too, since a stale page can meet a newer host after a reload.
+ *
+ * Webview → host: ready, runUpdate (the run so far, a few times an epoch), runFinished, log, saveFile (a chart
+ * export the host saves through its save dialog).
+ * Host → webview: start (optional overrides, used by the command's args and tests), stop, settings, history.
+ */
+
+export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+/** Backends the panel can train on: tfjs's four, and our own CPU engine. */
+export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu', 'onramp-cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+export type BackendChoice = 'auto' | BackendName;
+
+export interface Hyperparameters {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  optimizer: OptimizerName;
+  backend: BackendChoice;
+}
+
+/** Limits that make a short run (tests, benchmarks): how many training and test samples to use. */
+export interface RunLimits {
+  trainSamples?: number;
+  testSamples?: number;
+}
+
+/** One point of a curve, as TensorBoard keeps it: step (batches seen), wall time (seconds since the epoch), value. */
+export interface CurvePoint {
+  step: number;
+  wallTime: number;
+  value: number;
+}
+
+export interface RunCurves {
+  trainLoss: CurvePoint[];
+  trainAccuracy: CurvePoint[];
+  valLoss: CurvePoint[];
+  valAccuracy: CurvePoint[];
+}
+
+export interface EpochMemory {
+  epoch: number;
+  numTensors: number;
+  numBytes: number;
+}
+
+export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed';
+
+export interface RunRecord {
+  id: string;
+  startedAt: number;
+  durationMs: number;
+  status: RunStatus;
+  error?: string;
+  hyperparameters: Hyperparameters;
+  /** The backend that really ran (the last one, when a lost WebGL context moved the run). */
+  backend: BackendName;
+  trainSamples: number;
+  testSamples: number;
+  epochsCompleted: number;
+  samplesPerSec: number;
+  testAccuracy?: number;
+  testLoss?: number;
+  curves: RunCurves;
+  memory: EpochMemory[];
+}
+
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'runUpdate'; run: RunRecord }
+  | { type: 'runFinished'; run: RunRecord }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | { type: 'saveFile'; filename: string; mime: string; content: string; encoding: 'utf8' | 'base64' };
+
+export type HostMessage =
+  | { type: 'start'; hyperparameters?: Partial<Hyperparameters>; limits?: RunLimits }
+  | { type: 'stop' }
+  | { type: 'settings'; hyperparameters: Hyperparameters }
+  | { type: 'history'; runs: RunRecord[] };
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+// ---- validators ---------------------------------------------------------------------------------------
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isFiniteNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isInt = (v: unknown, min: number, max: number): v is number =>
+  Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+/** Curves carry NaN/Infinity as null after JSON; metrics may be any number. */
+const isNumOrNull = (v: unknown) => typeof v === 'number' || v === null;
+
+class Invalid extends Error {}
+function need(cond: unknown, what: string): asserts cond {
+  if (!cond) throw new Invalid(what);
+}
+
+const MAX_STRING = 10_000;
+const MAX_POINTS = 200_000;
+
+export function checkHyperparameters(v: unknown, partial = false): void {
+  need(isObj(v), 'hyperparameters must be an object');
+  const has = (k: string) => !partial || v[k] !== undefined;
+  if (has('epochs')) need(isInt(v.epochs, 1, 1000), 'epochs must be an integer 1–1000');
+  if (has('batchSize')) need(isInt(v.batchSize, 1, 4096), 'batchSize must be an integer 1–4096');
+  if (has('learningRate'))
+    need(
+      isFiniteNum(v.learningRate) && v.learningRate > 0 && v.learningRate <= 10,
+      'learningRate must be in (0, 10]',
+    );
+  if (has('optimizer'))
+    need(OPTIMIZERS.includes(v.optimizer as OptimizerName), 'optimizer must be adam, sgd or rmsprop');
+  if (has('backend'))
+    need(
+      v.backend === 'auto' || BACKENDS.includes(v.backend as BackendName),
+      'backend must be auto or a known backend',
+    );
+}
+
+function checkLimits(v: unknown): void {
+  need(isObj(v), 'limits must be an object');
+  if (v.trainSamples !== undefined) need(isInt(v.trainSamples, 1, 60_000), 'trainSamples must be 1–60000');
+  if (v.testSamples !== undefined) need(isInt(v.testSamples, 1, 10_000), 'testSamples must be 1–10000');
+}
+
+function checkCurve(v: unknown, name: string): void {
+  need(Array.isArray(v) && v.length <= MAX_POINTS, `${name} must be an array`);
+  for (const p of v) {
+    need(
+      isObj(p) && isFiniteNum(p.step) && isFiniteNum(p.wallTime) && isNumOrNull(p.value),
+      `${name} has a malformed point`,
+    );
+  }
+}
+
+export function checkRunRecord(v: unknown): void {
+  need(isObj(v), 'run must be an object');
+  need(typeof v.id === 'string' && /^[\w.-]{1,100}$/.test(v.id), 'run.id must be a short word');
+  need(isFiniteNum(v.startedAt) && isFiniteNum(v.durationMs), 'run times must be numbers');
+  need(['running', 'completed', 'stopped', 'failed'].includes(v.status as string), 'run.status is unknown');
+  if (v.error !== undefined) need(typeof v.error === 'string' && v.error.length <= MAX_STRING, 'run.error');
+  checkHyperparameters(v.hyperparameters);
+  need(BACKENDS.includes(v.backend as BackendName), 'run.backend is unknown');
+  need(isInt(v.trainSamples, 0, 60_000) && isInt(v.testSamples, 0, 10_000), 'run sample counts');
+  need(isInt(v.epochsCompleted, 0, 1000), 'run.epochsCompleted');
+  need(isNumOrNull(v.samplesPerSec), 'run.samplesPerSec');
+  if (v.testAccuracy !== undefined) need(isNumOrNull(v.testAccuracy), 'run.testAccuracy');
+  if (v.testLoss !== undefined) need(isNumOrNull(v.testLoss), 'run.testLoss');
+  need(isObj(v.curves), 'run.curves must be an object');
+  for (const k of ['trainLoss', 'trainAccuracy', 'valLoss', 'valAccuracy']) checkCurve(v.curves[k], k);
+  need(Array.isArray(v.memory), 'run.memory must be an array');
+  for (const m of v.memory) need(isObj(m) && isFiniteNum(m.epoch) && isFiniteNum(m.numTensors), 'run.memory');
+}
+
+function parse<T>(v: unknown, check: (v: Obj) => void): Parsed<T> {
+  try {
+    need(isObj(v), 'message must be an object');
+    need(typeof v.type === 'string', 'message has no type');
+    check(v);
+    return { ok: true, value: v as T };
+  } catch (e) {
+    if (e instanceof Invalid) return { ok: false, error: e.message };
+    throw e;
+  }
+}
+
+export function parseWebviewMessage(v: unknown): Parsed<WebviewMessage> {
+  return parse<WebviewMessage>(v, (m) => {
+    switch (m.type) {
+      case 'ready':
+        return;
+      case 'runUpdate':
+      case 'runFinished':
+        return checkRunRecord(m.run);
+      case 'log':
+        need(['info', 'warn', 'error'].includes(m.level as string), 'log.level is unknown');
+        need(typeof m.message === 'string' && m.message.length <= MAX_STRING, 'log.message');
+        return;
+      case 'saveFile':
+        need(
+          typeof m.filename === 'string' && /^[^/\\:*?"<>|\0]{1,200}$/.test(m.filename),
+          'saveFile.filename must be a plain file name',
+        );
+        need(['text/csv', 'application/json', 'image/png'].includes(m.mime as string), 'saveFile.mime');
+        need(m.encoding === 'utf8' || m.encoding === 'base64', 'saveFile.encoding');
+        need(typeof m.content === 'string' && m.content.length <= 50_000_000, 'saveFile.content');
+        return;
+      default:
+        throw new Invalid(`unknown message type ${JSON.stringify(m.type).slice(0, 40)}`);
+    }
+  });
+}
+
+export function parseHostMessage(v: unknown): Parsed<HostMessage> {
+  return parse<HostMessage>(v, (m) => {
+    switch (m.type) {
+      case 'start':
+        if (m.hyperparameters !== undefined) checkHyperparameters(m.hyperparameters, true);
+        if (m.limits !== undefined) checkLimits(m.limits);
+        return;
+      case 'stop':
+        return;
+      case 'settings':
+        return checkHyperparameters(m.hyperparameters);
+      case 'history':
+        need(Array.isArray(m.runs), 'history.runs must be an array');
+        m.runs.forEach(checkRunRecord);
+        return;
+      default:
+        throw new Invalid(`unknown message type ${JSON.stringify(m.type).slice(0, 40)}`);
+    }
+  });
+}
+
+/** What the host injects into the page (a JSON element `#ai-onramp-config`). */
+export interface TrainingPageConfig {
+  /** Absolute URLs of the four gzip'd IDX assets. */
+  data: { trainImages: string; trainLabels: string; testImages: string; testLabels: string };
+  /** URL prefix (ending in `/`) where tfjs-backend-wasm*.wasm live. */
+  wasmPrefix: string;
+  hyperparameters: Hyperparameters;
+  /** Translated UI strings, keyed by the ids in src/webview/training/strings.ts. */
+  strings: Record<string, string>;
+  /** A saved panel state (from `vscode.setState`), restored after a reload. */
+  state?: unknown;
+}

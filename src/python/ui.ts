@@ -1,0 +1,352 @@
+// The editor side of Python checks and environment setup, shared by "Check Python Environment", "Create Virtual
+// Environment Here" and "New AI Project": context keys, the report, interpreter choice, progress and messages.
+import * as vscode from 'vscode';
+import type { Services } from '../common/services';
+import {
+  checkPython,
+  describeProblem,
+  renderCheckReport,
+  type Fix,
+  type PythonCheck,
+  type Translate,
+} from './check';
+import type { UsableInterpreter } from './interpreters';
+import type { OsInfo } from './osInfo';
+import type { PipEvent } from './pip';
+import { setUpEnvironment, type EnvFailure, type ExistingVenvChoice, type ProgressStep } from './projectEnv';
+import { pythonExtensionInterpreter } from './pythonExtension';
+import { inspectVenv, VENV_DIR_NAME } from './venv';
+import * as path from 'node:path';
+
+export const t: Translate = (message, ...args) => vscode.l10n.t(message, ...args);
+
+/** Runs the check and updates the context keys the walkthrough completes on. */
+export async function runCheck(services: Services): Promise<PythonCheck> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const settingPath = vscode.workspace.getConfiguration('aiOnramp').get<string>('pythonPath', '');
+  const check = await checkPython({
+    pythonExtensionPath: await pythonExtensionInterpreter(folder),
+    settingPath,
+  });
+  const venv =
+    folder?.scheme === 'file' ? await inspectVenv(path.join(folder.fsPath, VENV_DIR_NAME)) : undefined;
+  const chosen = check.chosen;
+  services.log.info(
+    `python check (${check.durationMs} ms): ` +
+      (chosen ? `Python ${chosen.info.version.join('.')} at ${chosen.info.executable}` : 'no Python 3') +
+      (check.problems.length ? `; problems: ${check.problems.map((p) => p.code).join(', ')}` : ''),
+  );
+  await Promise.all([
+    services.contextKeys.set('aiOnramp.pythonFound', chosen !== undefined),
+    // pip counts as found where the user will use it: in the chosen Python, or in this folder's venv.
+    services.contextKeys.set('aiOnramp.pipFound', chosen?.info.modules.pip === true || venv?.kind === 'venv'),
+    services.contextKeys.set('aiOnramp.venvReady', venv?.kind === 'venv'),
+  ]);
+  return check;
+}
+
+/** Read-only Markdown documents (the check report): previewed, never "unsaved". */
+export class ReportDocuments implements vscode.TextDocumentContentProvider {
+  static readonly scheme = 'ai-onramp-report';
+  private readonly docs = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.docs.get(uri.path) ?? '';
+  }
+
+  /** Shows `markdown` rendered beside the current editor. */
+  async show(name: string, markdown: string): Promise<vscode.Uri> {
+    const uri = vscode.Uri.from({ scheme: ReportDocuments.scheme, path: `/${name}.md` });
+    this.docs.set(uri.path, markdown);
+    this.changed.fire(uri);
+    try {
+      await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
+    } catch {
+      // No Markdown preview (the built-in extension disabled): the plain text is still readable.
+      await vscode.window.showTextDocument(uri, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    }
+    return uri;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+export function renderReport(check: PythonCheck): string {
+  return renderCheckReport(check, t);
+}
+
+/** Asks which interpreter to use when several can make venvs; the chosen one is first and preselected. */
+export async function pickInterpreter(check: PythonCheck): Promise<UsableInterpreter | undefined> {
+  const able = check.interpreters.filter((p): p is UsableInterpreter => p.ok && p.canCreateVenv);
+  if (able.length <= 1) return check.chosen;
+  const ordered = [check.chosen, ...able.filter((p) => p !== check.chosen)].filter(
+    (p): p is UsableInterpreter => p !== undefined,
+  );
+  const picked = await vscode.window.showQuickPick(
+    ordered.map((p) => ({
+      label: `Python ${p.info.version.join('.')}`,
+      description: p.info.executable,
+      detail: p.versionStatus === 'ok' ? undefined : t('Outside the range TensorFlow supports'),
+      interpreter: p,
+    })),
+    { title: t('Which Python should make the virtual environment?'), ignoreFocusOut: true },
+  );
+  return picked?.interpreter;
+}
+
+/** The message for a venv step that failed, word for word as shown, and its fix. */
+export function envFailureMessage(
+  failure: EnvFailure,
+  os: OsInfo,
+  version?: readonly number[],
+): { message: string; fix?: Fix } {
+  switch (failure.code) {
+    case 'noEnsurepip':
+    case 'noVenvModule': {
+      const v = version ?? ('version' in failure ? failure.version : [3, 0]);
+      const problem = {
+        code: failure.code === 'noEnsurepip' ? 'noEnsurepip' : 'noVenv',
+        severity: 'error',
+        version: v,
+      } as const;
+      const { title, fix } = describeProblem(problem, os, t);
+      const cmd =
+        failure.code === 'noEnsurepip' && failure.aptPackage
+          ? `sudo apt install ${failure.aptPackage}`
+          : fix.command;
+      return {
+        message: cmd
+          ? t('{0} Install it with: {1} — nothing was created.', title, cmd)
+          : t('{0} {1} Nothing was created.', title, fix.text),
+        fix: { ...fix, command: cmd },
+      };
+    }
+    case 'pythonUnusable':
+      return { message: t('Could not run Python: {0}', failure.output) };
+    case 'existingVenv':
+      return {
+        message:
+          failure.existing === 'file'
+            ? t('There is a file called .venv where the virtual environment should go. Nothing was changed.')
+            : t('The folder already has a .venv. Nothing was changed.'),
+      };
+    case 'cancelled':
+      return {
+        message: t('Creating the virtual environment was cancelled; the half-made .venv was removed.'),
+      };
+    case 'failed':
+      return {
+        message: t(
+          'Creating the virtual environment failed: {0}. The half-made .venv was removed.',
+          lastLine(failure.output) || t('exit code {0}', String(failure.exitCode)),
+        ),
+      };
+  }
+}
+
+function lastLine(text: string): string {
+  return text.trim().split(/\r?\n/).filter(Boolean).pop() ?? '';
+}
+
+/** What the environment step reports to callers (and host tests) through the commands' return values. */
+export interface EnvOutcome {
+  readonly status: 'ready' | 'failed' | 'cancelled';
+  /** The step that failed or was cancelled. */
+  readonly stage?: 'venv' | 'install';
+  /** The message shown to the user, word for word. */
+  readonly message?: string;
+  /** The command that fixes a failure, offered with "Copy Command". */
+  readonly fixCommand?: string;
+  readonly venvPython?: string;
+  readonly venvStatus?: 'created' | 'reused';
+  readonly venvMs?: number;
+  readonly install?: {
+    readonly ok: boolean;
+    readonly cancelled: boolean;
+    readonly errors: readonly string[];
+    readonly installed: readonly string[];
+    readonly durationMs: number;
+    readonly pid?: number;
+  };
+}
+
+function stepMessage(step: ProgressStep | { stage: 'files' }, pythonLabel: string): string | undefined {
+  switch (step.stage) {
+    case 'files':
+      return t('Writing the project files…');
+    case 'checkPython':
+      return t('Checking {0}…', pythonLabel);
+    case 'venv':
+      return t('Creating .venv with {0}…', pythonLabel);
+    case 'install':
+      return step.event ? pipMessage(step.event) : t('Installing requirements.txt…');
+  }
+}
+
+function pipMessage(event: PipEvent): string | undefined {
+  switch (event.kind) {
+    case 'collecting':
+      return t('Collecting {0}…', event.name);
+    case 'downloading':
+      return event.size
+        ? t('Downloading {0} ({1})…', event.file, event.size)
+        : t('Downloading {0}…', event.file);
+    case 'progress':
+      return event.total > 0
+        ? t('Downloading: {0}%', Math.floor((event.done / event.total) * 100))
+        : undefined;
+    case 'building':
+      return t('Building {0}…', event.name);
+    case 'installing':
+      return t('Installing {0}…', event.names.join(', '));
+    case 'installed':
+      return t('Installed {0}', event.names.join(', '));
+    case 'retrying':
+      return t('Network problem: pip is retrying ({0} tries left)…', event.triesLeft);
+    case 'error':
+      return undefined;
+  }
+}
+
+/**
+ * Runs the venv + requirements step in a cancellable notification. `before` runs inside the same notification
+ * first (New AI Project writes its files there).
+ */
+export async function setUpWithProgress(
+  services: Services,
+  options: {
+    readonly title: string;
+    readonly projectDir: string;
+    readonly python: string;
+    readonly pythonLabel: string;
+    readonly existingVenv: ExistingVenvChoice;
+    readonly pipArgs: readonly string[];
+    readonly os: OsInfo;
+    readonly version?: readonly number[];
+    readonly before?: (report: (step: { stage: 'files' }) => void) => Promise<void>;
+  },
+): Promise<EnvOutcome> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: options.title, cancellable: true },
+    async (progress, token) => {
+      const controller = new AbortController();
+      const sub = token.onCancellationRequested(() => controller.abort());
+      let lastMessage = '';
+      const report = (step: ProgressStep | { stage: 'files' }): void => {
+        const message = stepMessage(step, options.pythonLabel);
+        if (message && message !== lastMessage) {
+          lastMessage = message;
+          progress.report({ message });
+        }
+      };
+      try {
+        await options.before?.(report);
+        const env = await setUpEnvironment({
+          projectDir: options.projectDir,
+          python: options.python,
+          existingVenv: options.existingVenv,
+          requirementsFile: 'requirements.txt',
+          pipArgs: options.pipArgs,
+          log: services.log,
+          signal: controller.signal,
+          onProgress: report,
+        });
+        if (env.venv.status === 'failed') {
+          const { message, fix } = envFailureMessage(
+            env.venv.failure,
+            options.os,
+            env.base?.version ?? options.version,
+          );
+          const cancelled = env.venv.failure.code === 'cancelled';
+          return {
+            status: cancelled ? 'cancelled' : 'failed',
+            stage: 'venv',
+            message,
+            fixCommand: fix?.command,
+          };
+        }
+        await services.contextKeys.set('aiOnramp.venvReady', true);
+        await services.contextKeys.set('aiOnramp.pipFound', true);
+        const base = {
+          venvPython: env.venv.python,
+          venvStatus: env.venv.status,
+          venvMs: env.venv.durationMs,
+        };
+        const install = env.install;
+        if (!install) return { status: 'ready', ...base };
+        const installSummary = {
+          ok: install.ok,
+          cancelled: install.cancelled,
+          errors: install.errors,
+          installed: install.installed,
+          durationMs: install.durationMs,
+          pid: install.pid,
+        };
+        await services.contextKeys.set('aiOnramp.packagesInstalled', install.ok);
+        if (install.ok) return { status: 'ready', ...base, install: installSummary };
+        if (install.cancelled) {
+          return {
+            status: 'cancelled',
+            stage: 'install',
+            ...base,
+            install: installSummary,
+            message: t(
+              'Installing the packages was cancelled. The project files and .venv are kept; run "Create Virtual Environment Here" to install them later.',
+            ),
+          };
+        }
+        return {
+          status: 'failed',
+          stage: 'install',
+          ...base,
+          install: installSummary,
+          message: t(
+            'Installing the packages failed: {0}. The project files and .venv are kept.',
+            install.errors.at(-1)?.replace(/\.$/, '') ??
+              t('pip exited with code {0}', String(install.exitCode)),
+          ),
+        };
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
+}
+
+/**
+ * Shows the outcome without holding up the command's return (a notification waits for the user). "Retry"
+ * installs again into the same venv; "Copy Command" puts the fix on the clipboard.
+ */
+export function announceOutcome(
+  services: Services,
+  outcome: EnvOutcome,
+  retry: () => Promise<EnvOutcome>,
+): void {
+  if (outcome.status === 'ready' || !outcome.message) return;
+  const showLog = t('Show Log');
+  const retryLabel = t('Retry');
+  const copy = t('Copy Command');
+  const buttons = [
+    ...(outcome.fixCommand ? [copy] : []),
+    showLog,
+    ...(outcome.stage === 'install' && outcome.status === 'failed' ? [retryLabel] : []),
+  ];
+  const show =
+    outcome.status === 'cancelled' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+  void Promise.resolve(show(outcome.message, ...buttons)).then(async (choice) => {
+    if (choice === showLog) services.log.show(true);
+    else if (choice === copy && outcome.fixCommand) {
+      await vscode.env.clipboard.writeText(outcome.fixCommand);
+      void vscode.window.showInformationMessage(t('Copied: {0}', outcome.fixCommand));
+    } else if (choice === retryLabel) {
+      const again = await retry();
+      if (again.status === 'ready')
+        void vscode.window.showInformationMessage(t('The packages are installed.'));
+      else announceOutcome(services, again, retry);
+    }
+  });
+}

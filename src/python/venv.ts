@@ -1,0 +1,128 @@
+// Making a virtual environment with `python -m venv`, and never leaving a half-made one behind.
+import { lstat, readFile, rm, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { run, type Logger, pythonEnv } from './process';
+
+export const VENV_DIR_NAME = '.venv';
+
+/** The venv's interpreter: `bin/python` on POSIX, `Scripts\python.exe` on Windows. */
+export function venvPythonPath(venvDir: string, platform: NodeJS.Platform = process.platform): string {
+  return platform === 'win32'
+    ? path.win32.join(venvDir, 'Scripts', 'python.exe')
+    : path.posix.join(venvDir, 'bin', 'python');
+}
+
+export type ExistingVenv =
+  | { readonly kind: 'absent' }
+  /** A file (or link to one) where the folder should be: it cannot be used. */
+  | { readonly kind: 'file' }
+  /** A folder without `pyvenv.cfg` or without an interpreter: not a usable venv. */
+  | { readonly kind: 'folder' }
+  | { readonly kind: 'venv'; readonly python: string; readonly home?: string; readonly version?: string };
+
+/** What is at `venvDir` now; reads only the file system. */
+export async function inspectVenv(
+  venvDir: string,
+  platform: NodeJS.Platform = process.platform,
+): Promise<ExistingVenv> {
+  try {
+    await lstat(venvDir);
+  } catch {
+    return { kind: 'absent' };
+  }
+  const s = await stat(venvDir).catch(() => undefined);
+  if (!s?.isDirectory()) return { kind: 'file' };
+  let cfg: string;
+  try {
+    cfg = await readFile(path.join(venvDir, 'pyvenv.cfg'), 'utf8');
+  } catch {
+    return { kind: 'folder' };
+  }
+  const python = venvPythonPath(venvDir, platform);
+  const p = await stat(python).catch(() => undefined);
+  if (!p?.isFile()) return { kind: 'folder' };
+  const field = (name: string): string | undefined =>
+    new RegExp(`^\\s*${name}\\s*=\\s*(.*?)\\s*$`, 'm').exec(cfg)?.[1];
+  return { kind: 'venv', python, home: field('home'), version: field('version') ?? field('version_info') };
+}
+
+export type VenvFailure =
+  /** The base interpreter has no `ensurepip` (Debian/Ubuntu without `python3.X-venv`). */
+  | { readonly code: 'noEnsurepip'; readonly aptPackage?: string; readonly output: string }
+  | { readonly code: 'failed'; readonly exitCode: number | null; readonly output: string }
+  | { readonly code: 'cancelled'; readonly output: string };
+
+export type CreateVenvResult =
+  | { readonly ok: true; readonly venvDir: string; readonly python: string; readonly durationMs: number }
+  | {
+      readonly ok: false;
+      readonly failure: VenvFailure;
+      /** Whether the half-made folder was removed (it always is when this call created it). */
+      readonly removedPartial: boolean;
+      readonly durationMs: number;
+    };
+
+/** Debian's own venv message names the package, e.g. "apt install python3.11-venv". */
+export function parseEnsurepipMissing(output: string): { aptPackage?: string } | undefined {
+  if (!/ensurepip is not\s+available|No module named ensurepip/i.test(output)) return undefined;
+  const apt = /apt(?:-get)? install (python3(?:\.\d+)?-venv)/.exec(output);
+  return { aptPackage: apt?.[1] };
+}
+
+/**
+ * Runs `python -m venv <venvDir>`. The folder must not exist (the caller asks the user first and removes it
+ * for "recreate"). Whatever this call created is removed again if it fails or is cancelled.
+ */
+export async function createVenv(options: {
+  readonly python: string;
+  readonly pythonArgs?: readonly string[];
+  readonly venvDir: string;
+  readonly log?: Logger;
+  readonly signal?: AbortSignal;
+}): Promise<CreateVenvResult> {
+  const { python, venvDir, log } = options;
+  const before = await inspectVenv(venvDir);
+  if (before.kind !== 'absent') {
+    throw new Error(`refusing to create a venv over an existing ${before.kind}: ${venvDir}`);
+  }
+  log?.info(`venv: ${python} -m venv ${venvDir}`);
+  const result = await run(python, [...(options.pythonArgs ?? []), '-m', 'venv', venvDir], {
+    cwd: path.dirname(venvDir),
+    env: pythonEnv(),
+    signal: options.signal,
+    onLine: (line) => log?.info(`venv: ${line}`),
+  });
+  const output = (result.stdout + result.stderr).trim();
+  const venvPython = venvPythonPath(venvDir);
+  if (result.code === 0 && !result.cancelled) {
+    const made = await inspectVenv(venvDir);
+    if (made.kind === 'venv') {
+      log?.info(`venv: created in ${result.durationMs} ms`);
+      return { ok: true, venvDir, python: venvPython, durationMs: result.durationMs };
+    }
+  }
+  let failure: VenvFailure;
+  if (result.cancelled) failure = { code: 'cancelled', output };
+  else {
+    const missing = parseEnsurepipMissing(output);
+    failure = missing
+      ? { code: 'noEnsurepip', aptPackage: missing.aptPackage, output }
+      : { code: 'failed', exitCode: result.code, output: output || (result.spawnError?.message ?? '') };
+  }
+  let removedPartial = false;
+  try {
+    await rm(venvDir, { recursive: true, force: true, maxRetries: 3 });
+    removedPartial = true;
+  } catch (e) {
+    log?.error(`venv: could not remove the half-made ${venvDir}: ${String(e)}`);
+  }
+  log?.[failure.code === 'cancelled' ? 'warn' : 'error'](
+    `venv: ${failure.code} after ${result.durationMs} ms; half-made folder removed: ${removedPartial}`,
+  );
+  return { ok: false, failure, removedPartial, durationMs: result.durationMs };
+}
+
+/** Removes a venv (or a file in its place) before recreating it. Only ever the exact path given. */
+export async function removeVenv(venvDir: string): Promise<void> {
+  await rm(venvDir, { recursive: true, force: true, maxRetries: 3 });
+}

@@ -1,0 +1,184 @@
+// "New AI Project" without the editor: checking the command's arguments, then files, venv and packages.
+import { validatePipArgs } from '../python/pip';
+import type { Logger } from '../python/process';
+import {
+  setUpEnvironment,
+  type EnvResult,
+  type ExistingVenvChoice,
+  type ProgressStep,
+} from '../python/projectEnv';
+import { validateProjectName, type ProjectNameProblem } from './projectName';
+import { isTemplateId, writeTemplate, type TemplateId, type WrittenTemplate } from './templates';
+
+export type OpenChoice = 'none' | 'newWindow' | 'thisWindow' | 'addToWorkspace';
+const OPEN_CHOICES: readonly OpenChoice[] = ['none', 'newWindow', 'thisWindow', 'addToWorkspace'];
+const EXISTING_VENV_CHOICES: readonly ExistingVenvChoice[] = ['use', 'recreate', 'cancel'];
+
+/** `aiOnramp.newProject` arguments; each one given skips its question. */
+export interface NewProjectArgs {
+  readonly template?: TemplateId;
+  readonly parentFolder?: string;
+  readonly name?: string;
+  /** Absolute path of the interpreter that makes the venv. */
+  readonly python?: string;
+  readonly open?: OpenChoice;
+  /** What to do when the project folder already has a `.venv`. */
+  readonly existingVenv?: ExistingVenvChoice;
+  /** What to do when the project folder exists and is not empty: add the files (keeping existing ones) or stop. */
+  readonly nonEmptyFolder?: 'add' | 'cancel';
+  /** Extra pip arguments, limited to local installs (see validatePipArgs). */
+  readonly requirementsArgs: readonly string[];
+}
+
+export type ArgsCheck<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly reason: string; readonly nameProblem?: ProjectNameProblem };
+
+function isAbsolute(p: string): boolean {
+  return p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p) || p.startsWith('\\\\');
+}
+
+function checkPathArg(raw: Record<string, unknown>, key: string): string | undefined | { error: string } {
+  const v = raw[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v.length === 0 || v.length > 4096 || v.includes('\0') || !isAbsolute(v)) {
+    return { error: `${key} must be an absolute path` };
+  }
+  return v;
+}
+
+/** Command arguments come from anywhere (command links, other extensions): check every field. */
+export function parseNewProjectArgs(raw: unknown): ArgsCheck<NewProjectArgs> {
+  if (raw === undefined || raw === null) return { ok: true, value: { requirementsArgs: [] } };
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    return { ok: false, reason: 'the argument must be an object' };
+  const r = raw as Record<string, unknown>;
+  const known = [
+    'template',
+    'parentFolder',
+    'name',
+    'python',
+    'open',
+    'existingVenv',
+    'nonEmptyFolder',
+    'requirementsArgs',
+  ];
+  const unknown = Object.keys(r).filter((k) => !known.includes(k));
+  if (unknown.length) return { ok: false, reason: `unknown argument: ${unknown.join(', ')}` };
+  if (r.template !== undefined && !isTemplateId(r.template)) return { ok: false, reason: 'unknown template' };
+  const parentFolder = checkPathArg(r, 'parentFolder');
+  if (typeof parentFolder === 'object') return { ok: false, reason: parentFolder.error };
+  const python = checkPathArg(r, 'python');
+  if (typeof python === 'object') return { ok: false, reason: python.error };
+  if (r.name !== undefined) {
+    if (typeof r.name !== 'string') return { ok: false, reason: 'name must be a string' };
+    const problem = validateProjectName(r.name);
+    if (problem) return { ok: false, reason: `invalid name (${problem})`, nameProblem: problem };
+  }
+  if (r.open !== undefined && !OPEN_CHOICES.includes(r.open as OpenChoice)) {
+    return { ok: false, reason: `open must be one of ${OPEN_CHOICES.join(', ')}` };
+  }
+  if (r.existingVenv !== undefined && !EXISTING_VENV_CHOICES.includes(r.existingVenv as ExistingVenvChoice)) {
+    return { ok: false, reason: `existingVenv must be one of ${EXISTING_VENV_CHOICES.join(', ')}` };
+  }
+  if (r.nonEmptyFolder !== undefined && r.nonEmptyFolder !== 'add' && r.nonEmptyFolder !== 'cancel') {
+    return { ok: false, reason: 'nonEmptyFolder must be "add" or "cancel"' };
+  }
+  const pip = validatePipArgs(r.requirementsArgs);
+  if (!pip.ok) return { ok: false, reason: pip.reason };
+  return {
+    ok: true,
+    value: {
+      template: r.template as TemplateId | undefined,
+      parentFolder,
+      name: r.name as string | undefined,
+      python,
+      open: r.open as OpenChoice | undefined,
+      existingVenv: r.existingVenv as ExistingVenvChoice | undefined,
+      nonEmptyFolder: r.nonEmptyFolder as 'add' | 'cancel' | undefined,
+      requirementsArgs: pip.args,
+    },
+  };
+}
+
+/** `aiOnramp.createVenv` arguments. */
+export interface CreateVenvArgs {
+  readonly folder?: string;
+  readonly python?: string;
+  readonly existingVenv?: ExistingVenvChoice;
+  readonly requirementsArgs: readonly string[];
+}
+
+export function parseCreateVenvArgs(raw: unknown): ArgsCheck<CreateVenvArgs> {
+  if (raw === undefined || raw === null) return { ok: true, value: { requirementsArgs: [] } };
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    return { ok: false, reason: 'the argument must be an object' };
+  const r = raw as Record<string, unknown>;
+  const unknown = Object.keys(r).filter(
+    (k) => !['folder', 'python', 'existingVenv', 'requirementsArgs'].includes(k),
+  );
+  if (unknown.length) return { ok: false, reason: `unknown argument: ${unknown.join(', ')}` };
+  const folder = checkPathArg(r, 'folder');
+  if (typeof folder === 'object') return { ok: false, reason: folder.error };
+  const python = checkPathArg(r, 'python');
+  if (typeof python === 'object') return { ok: false, reason: python.error };
+  if (r.existingVenv !== undefined && !EXISTING_VENV_CHOICES.includes(r.existingVenv as ExistingVenvChoice)) {
+    return { ok: false, reason: `existingVenv must be one of ${EXISTING_VENV_CHOICES.join(', ')}` };
+  }
+  const pip = validatePipArgs(r.requirementsArgs);
+  if (!pip.ok) return { ok: false, reason: pip.reason };
+  return {
+    ok: true,
+    value: {
+      folder,
+      python,
+      existingVenv: r.existingVenv as ExistingVenvChoice | undefined,
+      requirementsArgs: pip.args,
+    },
+  };
+}
+
+export interface CreatedProject {
+  readonly files: WrittenTemplate;
+  readonly env: EnvResult;
+  readonly filesMs: number;
+}
+
+/** Writes the template, makes `.venv` and installs `requirements.txt`. Files stay whatever happens later. */
+export async function createProject(options: {
+  readonly templatesRoot: string;
+  readonly template: TemplateId;
+  readonly projectDir: string;
+  readonly python: string;
+  readonly existingVenv: ExistingVenvChoice;
+  readonly pipArgs?: readonly string[];
+  readonly log?: Logger;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (step: ProgressStep | { readonly stage: 'files' }) => void;
+  readonly onPipSpawn?: (pid: number) => void;
+}): Promise<CreatedProject> {
+  const started = Date.now();
+  options.onProgress?.({ stage: 'files' });
+  const files = await writeTemplate({
+    templatesRoot: options.templatesRoot,
+    id: options.template,
+    projectDir: options.projectDir,
+  });
+  const filesMs = Date.now() - started;
+  options.log?.info(
+    `new project: ${options.template} in ${options.projectDir}: wrote ${files.written.join(', ')}` +
+      (files.kept.length ? `; kept existing ${files.kept.join(', ')}` : ''),
+  );
+  const env = await setUpEnvironment({
+    projectDir: options.projectDir,
+    python: options.python,
+    existingVenv: options.existingVenv,
+    requirementsFile: 'requirements.txt',
+    pipArgs: options.pipArgs,
+    log: options.log,
+    signal: options.signal,
+    onProgress: options.onProgress,
+    onPipSpawn: options.onPipSpawn,
+  });
+  return { files, env, filesMs };
+}

@@ -1,0 +1,106 @@
+// The project templates: folders of real files (src/scaffold/templates/, shipped as dist/templates/), written
+// into a new project without ever overwriting a file that is already there.
+import { constants } from 'node:fs';
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+
+export const TEMPLATE_IDS = ['keras-mnist', 'pytorch-mnist', 'data-science'] as const;
+export type TemplateId = (typeof TEMPLATE_IDS)[number];
+
+export interface TemplateInfo {
+  readonly id: TemplateId;
+  /** The file to open after the project is created. */
+  readonly mainFile: string;
+}
+
+export const TEMPLATES: Readonly<Record<TemplateId, TemplateInfo>> = {
+  'keras-mnist': { id: 'keras-mnist', mainFile: 'train_mnist.py' },
+  'pytorch-mnist': { id: 'pytorch-mnist', mainFile: 'train_mnist.py' },
+  'data-science': { id: 'data-science', mainFile: 'starter.ipynb' },
+};
+
+export function isTemplateId(value: unknown): value is TemplateId {
+  return typeof value === 'string' && (TEMPLATE_IDS as readonly string[]).includes(value);
+}
+
+/** Files every template gets; stored without their leading dot so that no tool treats them as its own. */
+const COMMON_RENAMES: Readonly<Record<string, string>> = { gitignore: '.gitignore' };
+
+/** `.vscode/settings.json`: the Python extension picks the project's venv without asking. */
+export function workspaceSettings(platform: NodeJS.Platform): string {
+  const interpreter =
+    platform === 'win32'
+      ? '${workspaceFolder}\\.venv\\Scripts\\python.exe'
+      : '${workspaceFolder}/.venv/bin/python';
+  return (
+    JSON.stringify(
+      {
+        'python.defaultInterpreterPath': interpreter,
+        'python.terminal.activateEnvironment': true,
+        'files.exclude': { '**/__pycache__': true },
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(await listFiles(path.join(dir, e.name), rel)));
+    else if (e.isFile()) out.push(rel);
+  }
+  return out.sort();
+}
+
+export interface WrittenTemplate {
+  /** Paths relative to the project, with "/" separators. */
+  readonly written: readonly string[];
+  /** Files that already existed and were left as they were. */
+  readonly kept: readonly string[];
+}
+
+/**
+ * Writes template `id` into `projectDir` (created if needed). Existing files are kept, never overwritten: a
+ * user who points this at a folder with their own work loses nothing.
+ */
+export async function writeTemplate(options: {
+  readonly templatesRoot: string;
+  readonly id: TemplateId;
+  readonly projectDir: string;
+  readonly platform?: NodeJS.Platform;
+}): Promise<WrittenTemplate> {
+  const { templatesRoot, id, projectDir } = options;
+  const written: string[] = [];
+  const kept: string[] = [];
+  await mkdir(projectDir, { recursive: true });
+  const put = async (rel: string, write: (dest: string) => Promise<void>): Promise<void> => {
+    const dest = path.join(projectDir, ...rel.split('/'));
+    await mkdir(path.dirname(dest), { recursive: true });
+    try {
+      await write(dest);
+      written.push(rel);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      kept.push(rel);
+    }
+  };
+  const templateDir = path.join(templatesRoot, id);
+  for (const rel of await listFiles(templateDir)) {
+    await put(rel, (dest) =>
+      copyFile(path.join(templateDir, ...rel.split('/')), dest, constants.COPYFILE_EXCL),
+    );
+  }
+  const commonDir = path.join(templatesRoot, 'common');
+  for (const rel of await listFiles(commonDir)) {
+    await put(COMMON_RENAMES[rel] ?? rel, (dest) =>
+      copyFile(path.join(commonDir, ...rel.split('/')), dest, constants.COPYFILE_EXCL),
+    );
+  }
+  await put('.vscode/settings.json', (dest) =>
+    writeFile(dest, workspaceSettings(options.platform ?? process.platform), { flag: 'wx' }),
+  );
+  return { written, kept };
+}

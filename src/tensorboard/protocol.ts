@@ -1,0 +1,228 @@
+// Messages between the TensorBoard-logs panel (host) and its webview (src/webview/tensorboard/main.ts).
+// Pure: imported by both sides. Every message from the webview goes through `parseWebviewMessage`.
+
+/** One scalar point as TensorBoard stores it; `wallTime` in seconds since the Unix epoch. */
+export interface ScalarPoint {
+  readonly step: number;
+  readonly wallTime: number;
+  readonly value: number;
+}
+
+export interface RunSummary {
+  /** The run's folder relative to the log folder, with `/` separators; `.` for the log folder itself. */
+  readonly name: string;
+  readonly tags: readonly string[];
+}
+
+// Host → webview.
+
+/** The full list of runs and their tags; sent on `ready` and whenever a run or tag appears. */
+export interface RunsMessage {
+  readonly type: 'runs';
+  /** The log folder as the user would recognise it (workspace-relative where possible). */
+  readonly folder: string;
+  readonly runs: readonly RunSummary[];
+}
+
+/**
+ * Webview messages travel as JSON, where NaN and ±Infinity would become null; TensorBoard shows such
+ * values, so they travel as strings.
+ */
+export type WireNumber = number | 'NaN' | 'Infinity' | '-Infinity';
+
+export interface WirePoint {
+  readonly step: number;
+  readonly wallTime: number;
+  readonly value: WireNumber;
+}
+
+/** Points appended to one run's tag, in file order. */
+export interface PointsMessage {
+  readonly type: 'points';
+  readonly run: string;
+  readonly tag: string;
+  readonly points: readonly WirePoint[];
+}
+
+/** A file stopped being read (bad checksum, truncated record) or another problem worth showing. */
+export interface WarningMessage {
+  readonly type: 'warning';
+  readonly message: string;
+}
+
+export type HostMessage = RunsMessage | PointsMessage | WarningMessage;
+
+// Webview → host.
+
+/** The webview has loaded and listens; the host answers with everything it has. */
+export interface ReadyMessage {
+  readonly type: 'ready';
+}
+
+/**
+ * A chart download (CSV/JSON of a series, PNG of a card) that the host saves through its save dialog:
+ * the file the chart component's `onDownload` hands over. Binary content is base64.
+ */
+export interface ExportMessage {
+  readonly type: 'export';
+  readonly filename: string;
+  readonly mime: ExportMime;
+  readonly content: string;
+  readonly encoding: 'utf8' | 'base64';
+}
+
+export const EXPORT_MIMES = ['text/csv', 'application/json', 'image/png'] as const;
+export type ExportMime = (typeof EXPORT_MIMES)[number];
+
+/**
+ * How many points of a run's tag the webview has handed to its chart: lets the host (and host tests)
+ * see that what it sent arrived and was accepted.
+ */
+export interface ShownMessage {
+  readonly type: 'shown';
+  readonly run: string;
+  readonly tag: string;
+  readonly count: number;
+}
+
+export type WebviewMessage = ReadyMessage | ExportMessage | ShownMessage;
+
+/** Largest export accepted from the webview (a PNG of a large card is a few MB). */
+const MAX_EXPORT_CHARS = 50_000_000;
+
+const MAX_NAME_LENGTH = 4096;
+
+function isName(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_NAME_LENGTH;
+}
+
+/** The message if it is a well-formed WebviewMessage, else undefined. */
+export function parseWebviewMessage(data: unknown): WebviewMessage | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const message = data as Record<string, unknown>;
+  switch (message.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'export':
+      // A plain file name: the host joins it to a folder the user picks, so no separators or devices.
+      if (typeof message.filename !== 'string' || !/^[^/\\:*?"<>|\0]{1,200}$/.test(message.filename))
+        return undefined;
+      if (message.filename === '.' || message.filename === '..') return undefined;
+      if (!(EXPORT_MIMES as readonly unknown[]).includes(message.mime)) return undefined;
+      if (message.encoding !== 'utf8' && message.encoding !== 'base64') return undefined;
+      if (typeof message.content !== 'string' || message.content.length > MAX_EXPORT_CHARS) return undefined;
+      return {
+        type: 'export',
+        filename: message.filename,
+        mime: message.mime as ExportMime,
+        content: message.content,
+        encoding: message.encoding,
+      };
+    case 'shown':
+      if (!isName(message.run) || !isName(message.tag)) return undefined;
+      if (typeof message.count !== 'number' || !Number.isSafeInteger(message.count) || message.count < 0) {
+        return undefined;
+      }
+      return { type: 'shown', run: message.run, tag: message.tag, count: message.count };
+    default:
+      return undefined;
+  }
+}
+
+function isWireNumber(value: unknown): value is WireNumber {
+  return typeof value === 'number' || value === 'NaN' || value === 'Infinity' || value === '-Infinity';
+}
+
+function isWirePoint(value: unknown): value is WirePoint {
+  if (typeof value !== 'object' || value === null) return false;
+  const p = value as Record<string, unknown>;
+  return (
+    typeof p.step === 'number' &&
+    Number.isFinite(p.step) &&
+    typeof p.wallTime === 'number' &&
+    Number.isFinite(p.wallTime) &&
+    isWireNumber(p.value)
+  );
+}
+
+/** A host message as the webview uses it: points decoded back to numbers. */
+export type ReceivedHostMessage =
+  | RunsMessage
+  | WarningMessage
+  | { readonly type: 'points'; readonly run: string; readonly tag: string; readonly points: ScalarPoint[] };
+
+/** The message if it is a well-formed host message (the webview checks too), else undefined. */
+export function parseHostMessage(data: unknown): ReceivedHostMessage | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const message = data as Record<string, unknown>;
+  switch (message.type) {
+    case 'runs': {
+      if (typeof message.folder !== 'string' || !Array.isArray(message.runs)) return undefined;
+      const runs: RunSummary[] = [];
+      for (const run of message.runs as unknown[]) {
+        if (typeof run !== 'object' || run === null) return undefined;
+        const { name, tags } = run as Record<string, unknown>;
+        if (!isName(name) || !Array.isArray(tags) || !tags.every(isName)) return undefined;
+        runs.push({ name, tags: tags as string[] });
+      }
+      return { type: 'runs', folder: message.folder, runs };
+    }
+    case 'points': {
+      if (!isName(message.run) || !isName(message.tag) || !Array.isArray(message.points)) return undefined;
+      if (!message.points.every(isWirePoint)) return undefined;
+      return { type: 'points', run: message.run, tag: message.tag, points: decodePoints(message.points) };
+    }
+    case 'warning':
+      return typeof message.message === 'string' ? { type: 'warning', message: message.message } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export function encodeNumber(value: number): WireNumber {
+  if (Number.isFinite(value)) return value;
+  return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
+}
+
+export function decodeNumber(value: WireNumber): number {
+  return typeof value === 'number' ? value : Number(value);
+}
+
+/** Points ready to post; the same array when every value is finite (nearly always). */
+export function encodePoints(points: readonly ScalarPoint[]): readonly WirePoint[] {
+  if (points.every((p) => Number.isFinite(p.value))) return points;
+  return points.map((p) => ({ step: p.step, wallTime: p.wallTime, value: encodeNumber(p.value) }));
+}
+
+export function decodePoints(points: readonly WirePoint[]): ScalarPoint[] {
+  return points.map((p) => ({ step: p.step, wallTime: p.wallTime, value: decodeNumber(p.value) }));
+}
+
+/** A TensorBoard tag group: tags sharing the prefix before their first `/`. */
+export interface TagGroup {
+  readonly name: string;
+  readonly tags: readonly string[];
+}
+
+/**
+ * Groups tags the way TensorBoard's scalar dashboard does: by the part before the first `/`; a tag
+ * without `/` is a group of its own. Groups and the tags in them are sorted.
+ */
+export function groupTags(tags: Iterable<string>): TagGroup[] {
+  const groups = new Map<string, Set<string>>();
+  for (const tag of tags) {
+    const slash = tag.indexOf('/');
+    const name = slash < 0 ? tag : tag.slice(0, slash);
+    let group = groups.get(name);
+    if (!group) groups.set(name, (group = new Set()));
+    group.add(tag);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => compareNames(a, b))
+    .map(([name, set]) => ({ name, tags: [...set].sort(compareNames) }));
+}
+
+/** Natural order, so `run2` sorts before `run10`, as TensorBoard sorts runs and tags. */
+export function compareNames(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}

@@ -1,0 +1,284 @@
+// The TensorBoard-logs panel: reads a log folder with LogDirectory, keeps it live with a file watcher
+// (and a once-a-second poll, see `POLL_MS`), and sends runs and points to the page in
+// src/webview/tensorboard/main.ts.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { Services } from '../common/services';
+import { defaultChartStrings } from '../webview/charts/strings';
+import { TENSORBOARD_STRINGS } from '../webview/tensorboard/strings';
+import {
+  encodePoints,
+  parseWebviewMessage,
+  type HostMessage,
+  type RunSummary,
+  type WebviewMessage,
+} from './protocol';
+import { LogDirectory } from './reader';
+
+/** What "Open TensorBoard Logs" returns: the open viewer (used by callers and host tests). */
+export interface TensorBoardLogsView {
+  readonly folder: vscode.Uri;
+  readonly panel: vscode.WebviewPanel;
+  /** Resolves when the page has first loaded and asked for its data. */
+  readonly ready: Promise<void>;
+  /** Runs with scalars read so far, and their tags. */
+  runs(): RunSummary[];
+  /** Points of a run's tag read from its event files so far. */
+  readCount(run: string, tag: string): number;
+  /** Points of a run's tag the page reports it has handed to its chart. */
+  shownCount(run: string, tag: string): number;
+  /** Reads what was appended now, without waiting for the watcher or the poll. */
+  refresh(): Promise<void>;
+}
+
+/**
+ * File events are the fast path; the poll is the guarantee. Watcher events are not promised for
+ * folders outside the workspace, on network drives, or when the OS watcher limit is reached, and a
+ * poll only `stat`s files and lists folders.
+ */
+const POLL_MS = 1000;
+const WATCH_DEBOUNCE_MS = 50;
+/** Points a message at most; a large log goes in several. */
+const POINTS_PER_MESSAGE = 50_000;
+
+export class TensorBoardViewer implements TensorBoardLogsView, vscode.Disposable {
+  readonly logs: LogDirectory;
+  readonly ready: Promise<void>;
+  private resolveReady!: () => void;
+  private pageReady = false;
+  /** Points sent to the page per `run\0tag`. */
+  private readonly sent = new Map<string, number>();
+  private readonly shown = new Map<string, number>();
+  private sentRuns = '';
+  private polling: Promise<void> | undefined;
+  private pollAgain = false;
+  private debounce: NodeJS.Timeout | undefined;
+  private readonly timer: NodeJS.Timeout;
+  private readonly disposables: vscode.Disposable[] = [];
+  private disposed = false;
+  private readonly onDidDisposeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.onDidDisposeEmitter.event;
+
+  constructor(
+    private readonly services: Services,
+    readonly folder: vscode.Uri,
+    readonly panel: vscode.WebviewPanel,
+  ) {
+    this.logs = new LogDirectory(folder.fsPath);
+    this.ready = new Promise<void>((resolve) => (this.resolveReady = resolve));
+    const { context } = services;
+    panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [
+        vscode.Uri.joinPath(context.extensionUri, 'dist'),
+        vscode.Uri.joinPath(context.extensionUri, 'media'),
+      ],
+    };
+    panel.webview.html = pageHtml(panel.webview, context.extensionUri);
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((data: unknown) => this.onMessage(data)),
+      panel.onDidChangeViewState(() => {
+        // A hidden page is torn down (no retainContextWhenHidden); it asks again with `ready` when shown.
+        if (!panel.visible) this.pageReady = false;
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'));
+    this.disposables.push(
+      watcher,
+      watcher.onDidCreate(() => this.schedulePoll()),
+      watcher.onDidChange(() => this.schedulePoll()),
+    );
+    this.timer = setInterval(() => void this.refresh(), POLL_MS);
+    void this.refresh();
+  }
+
+  runs(): RunSummary[] {
+    return this.logs.runs();
+  }
+
+  readCount(run: string, tag: string): number {
+    return this.logs.series(run, tag)?.length ?? 0;
+  }
+
+  shownCount(run: string, tag: string): number {
+    return this.shown.get(`${run}\0${tag}`) ?? 0;
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  /** Polls the folder; overlapping calls share a poll and one more follows it. */
+  refresh(): Promise<void> {
+    if (this.disposed) return Promise.resolve();
+    if (this.polling) {
+      this.pollAgain = true;
+      return this.polling;
+    }
+    this.polling = (async () => {
+      try {
+        do {
+          this.pollAgain = false;
+          const result = await this.logs.poll();
+          for (const warning of result.warnings) {
+            this.services.log.warn(`TensorBoard logs ${this.folder.fsPath}: ${warning}`);
+            this.post({ type: 'warning', message: warning });
+          }
+          this.flush();
+        } while (this.pollAgain && !this.disposed);
+      } catch (error) {
+        this.services.log.error(`TensorBoard logs ${this.folder.fsPath}: ${(error as Error).message}`);
+      } finally {
+        this.polling = undefined;
+      }
+    })();
+    return this.polling;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearInterval(this.timer);
+    clearTimeout(this.debounce);
+    for (const d of this.disposables) d.dispose();
+    this.panel.dispose();
+    this.onDidDisposeEmitter.fire();
+    this.onDidDisposeEmitter.dispose();
+  }
+
+  private schedulePoll(): void {
+    clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => void this.refresh(), WATCH_DEBOUNCE_MS);
+  }
+
+  /** Sends the page what it has not had yet: the run list when it changed, then new points. */
+  private flush(): void {
+    if (!this.pageReady) return;
+    const runs = this.logs.runs();
+    const signature = JSON.stringify(runs);
+    if (signature !== this.sentRuns) {
+      this.sentRuns = signature;
+      this.post({ type: 'runs', folder: displayPath(this.folder), runs });
+    }
+    for (const run of runs) {
+      for (const tag of run.tags) {
+        const series = this.logs.series(run.name, tag);
+        if (!series) continue;
+        const key = `${run.name}\0${tag}`;
+        let from = this.sent.get(key) ?? 0;
+        while (from < series.length) {
+          const to = Math.min(series.length, from + POINTS_PER_MESSAGE);
+          this.post({ type: 'points', run: run.name, tag, points: encodePoints(series.toPoints(from, to)) });
+          from = to;
+        }
+        this.sent.set(key, from);
+      }
+    }
+  }
+
+  private post(message: HostMessage): void {
+    if (this.pageReady && !this.disposed) void this.panel.webview.postMessage(message);
+  }
+
+  private onMessage(data: unknown): void {
+    const message = parseWebviewMessage(data);
+    if (!message) {
+      this.services.log.warn(`TensorBoard logs: ignored an invalid message from the page: ${describe(data)}`);
+      return;
+    }
+    this.handle(message).catch((error: unknown) =>
+      this.services.log.error(`TensorBoard logs: ${(error as Error).message}`),
+    );
+  }
+
+  private async handle(message: WebviewMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.pageReady = true;
+        this.sent.clear();
+        this.shown.clear();
+        this.sentRuns = '';
+        this.flush();
+        this.resolveReady();
+        await this.services.contextKeys.set('aiOnramp.tensorBoardOpened', true);
+        return;
+      case 'shown':
+        this.shown.set(`${message.run}\0${message.tag}`, message.count);
+        return;
+      case 'export':
+        await this.save(message.filename, message.content, message.encoding);
+        return;
+    }
+  }
+
+  private async save(filename: string, content: string, encoding: 'utf8' | 'base64'): Promise<void> {
+    const extension = filename.slice(filename.lastIndexOf('.') + 1).toLowerCase();
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(this.folder, filename),
+      filters: { [extension.toUpperCase()]: [extension] },
+      title: vscode.l10n.t('Save chart data'),
+    });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, Buffer.from(content, encoding));
+    this.services.log.info(`TensorBoard logs: saved ${target.fsPath}`);
+  }
+}
+
+function describe(data: unknown): string {
+  try {
+    return JSON.stringify(data).slice(0, 200);
+  } catch {
+    return typeof data;
+  }
+}
+
+function displayPath(folder: vscode.Uri): string {
+  return vscode.workspace.getWorkspaceFolder(folder)
+    ? vscode.workspace.asRelativePath(folder, true)
+    : folder.fsPath;
+}
+
+/** Strings for the page, translated here where `vscode.l10n` is available. */
+function translatedStrings(): { page: Record<string, string>; charts: Record<string, string> } {
+  const translate = (strings: Readonly<Record<string, string>>) =>
+    Object.fromEntries(Object.entries(strings).map(([id, english]) => [id, vscode.l10n.t(english)]));
+  return { page: translate(TENSORBOARD_STRINGS), charts: translate({ ...defaultChartStrings }) };
+}
+
+function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const nonce = randomBytes(18).toString('base64');
+  const asset = (...segments: string[]) =>
+    webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', ...segments));
+  const csp = [
+    "default-src 'none'",
+    `img-src ${webview.cspSource} data: blob:`,
+    `style-src ${webview.cspSource}`,
+    `font-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  // JSON inside <script type="application/json"> is data, not code; `<` is escaped so that no
+  // string can close the element.
+  const strings = JSON.stringify(translatedStrings()).replace(/</g, '\\u003c');
+  const title = escapeHtml(vscode.l10n.t('TensorBoard logs'));
+  return `<!DOCTYPE html>
+<html lang="${escapeHtml(vscode.env.language)}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('codicons', 'codicon.css')}">
+<link rel="stylesheet" href="${asset('webview', 'tensorboard.css')}">
+<title>${title}</title>
+</head>
+<body>
+<div id="app"></div>
+<script type="application/json" id="tb-strings">${strings}</script>
+<script nonce="${nonce}" src="${asset('webview', 'tensorboard.js')}"></script>
+</body>
+</html>`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,34 @@
+import { checkHyperparameters, type Hyperparameters } from '../protocol';
+
+/** Optional arguments of `aiOnramp.openTrainingPanel` (host tests, walkthrough links). */
+export interface OpenTrainingPanelArgs extends Partial<Hyperparameters> {
+  trainSamples?: number;
+  testSamples?: number;
+  /** Start training as soon as the page is ready. */
+  autoStart?: boolean;
+}
+
+/** Validates command arguments; anything unexpected is an error (commands can be invoked from links). */
+export function parseOpenArgs(value: unknown): OpenTrainingPanelArgs | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw new Error('arguments must be an object');
+  const { trainSamples, testSamples, autoStart, ...hyper } = value as Record<string, unknown>;
+  const known = ['epochs', 'batchSize', 'learningRate', 'optimizer', 'backend'];
+  const unknown = Object.keys(hyper).filter((k) => !known.includes(k));
+  if (unknown.length > 0) throw new Error(`unknown argument(s): ${unknown.join(', ')}`);
+  checkHyperparameters(hyper, true);
+  const count = (v: unknown, max: number, name: string) => {
+    if (v === undefined) return undefined;
+    if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > max)
+      throw new Error(`${name} must be 1–${max}`);
+    return v as number;
+  };
+  if (autoStart !== undefined && typeof autoStart !== 'boolean')
+    throw new Error('autoStart must be true or false');
+  return {
+    ...(hyper as Partial<Hyperparameters>),
+    trainSamples: count(trainSamples, 55_000, 'trainSamples'),
+    testSamples: count(testSamples, 10_000, 'testSamples'),
+    autoStart: autoStart as boolean | undefined,
+  };
+}

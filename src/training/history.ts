@@ -1,0 +1,68 @@
+import * as vscode from 'vscode';
+import { checkRunRecord, type RunRecord } from '../protocol';
+
+/**
+ * Training runs, one JSON file each under the extension's global storage (`runs/<id>.json`), so runs can be
+ * compared across sessions and workspaces. Files that fail validation are logged and skipped, never deleted.
+ */
+export class RunHistory {
+  private readonly dir: vscode.Uri;
+
+  constructor(
+    storage: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.dir = vscode.Uri.joinPath(storage, 'runs');
+  }
+
+  private file(id: string): vscode.Uri {
+    if (!/^[\w.-]{1,100}$/.test(id)) throw new Error(`invalid run id ${JSON.stringify(id)}`);
+    return vscode.Uri.joinPath(this.dir, `${id}.json`);
+  }
+
+  async save(run: RunRecord): Promise<void> {
+    await vscode.workspace.fs.createDirectory(this.dir);
+    await vscode.workspace.fs.writeFile(this.file(run.id), Buffer.from(JSON.stringify(run), 'utf8'));
+  }
+
+  async get(id: string): Promise<RunRecord | undefined> {
+    return (await this.list()).find((r) => r.id === id);
+  }
+
+  /** All readable runs, oldest first. */
+  async list(): Promise<RunRecord[]> {
+    let entries: [string, vscode.FileType][];
+    try {
+      entries = await vscode.workspace.fs.readDirectory(this.dir);
+    } catch {
+      return [];
+    }
+    const runs: RunRecord[] = [];
+    for (const [name, type] of entries) {
+      if (type !== vscode.FileType.File || !name.endsWith('.json')) continue;
+      const uri = vscode.Uri.joinPath(this.dir, name);
+      try {
+        const value: unknown = JSON.parse(
+          Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'),
+        );
+        checkRunRecord(value);
+        runs.push(value as RunRecord);
+      } catch (e) {
+        this.log.warn(`Training history: skipped ${uri.fsPath}: ${(e as Error).message}`);
+      }
+    }
+    return runs.sort((a, b) => a.startedAt - b.startedAt);
+  }
+}
+
+/** Whether two runs differ in what the learner can tune (the backend does not count). */
+export function differentHyperparameters(a: RunRecord, b: RunRecord): boolean {
+  const x = a.hyperparameters;
+  const y = b.hyperparameters;
+  return (
+    x.epochs !== y.epochs ||
+    x.batchSize !== y.batchSize ||
+    x.learningRate !== y.learningRate ||
+    x.optimizer !== y.optimizer
+  );
+}

@@ -1,0 +1,237 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { Services } from '../common/services';
+import {
+  parseWebviewMessage,
+  type HostMessage,
+  type RunRecord,
+  type TrainingPageConfig,
+  type WebviewMessage,
+} from '../protocol';
+import { differentHyperparameters, type RunHistory } from './history';
+import { readHyperparameters } from './settings';
+import { translatedStrings } from './strings';
+import type { OpenTrainingPanelArgs } from './args';
+
+export const VIEW_TYPE = 'aiOnramp.training';
+
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return {
+    enableScripts: true,
+    retainContextWhenHidden: true,
+    localResourceRoots: [
+      vscode.Uri.joinPath(extensionUri, 'dist'),
+      vscode.Uri.joinPath(extensionUri, 'media'),
+    ],
+  };
+}
+
+/** JSON that is safe inside a <script> element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri, state: unknown): string {
+  const nonce = randomBytes(16).toString('base64');
+  const asset = (...path: string[]) =>
+    webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
+  const config: TrainingPageConfig = {
+    data: {
+      trainImages: asset('dist', 'data', 'train-images.idx.gz'),
+      trainLabels: asset('dist', 'data', 'train-labels.idx.gz'),
+      testImages: asset('dist', 'data', 'test-images.idx.gz'),
+      testLabels: asset('dist', 'data', 'test-labels.idx.gz'),
+    },
+    wasmPrefix: asset('dist', 'wasm') + '/',
+    hyperparameters: readHyperparameters(),
+    strings: translatedStrings(),
+    state,
+  };
+  const src = webview.cspSource;
+  // 'wasm-unsafe-eval': the tfjs WASM backend compiles its module; worker-src blob: and connect-src: workers are
+  // started from fetched scripts (a Worker from a webview URI is another origin); data and .wasm are fetched.
+  const csp = [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}' 'wasm-unsafe-eval'`,
+    'worker-src blob:',
+    `connect-src ${src}`,
+    `style-src ${src} 'nonce-${nonce}'`,
+    `img-src ${src} data: blob:`,
+    `font-src ${src}`,
+  ].join('; ');
+  return `<!doctype html>
+<html lang="${vscode.env.language}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${vscode.l10n.t('Train a neural network')}</title>
+<link rel="stylesheet" href="${asset('dist', 'codicons', 'codicon.css')}" id="vscode-codicon-stylesheet">
+<link rel="stylesheet" href="${asset('dist', 'webview', 'training.css')}">
+<link rel="stylesheet" href="${asset('media', 'training', 'training.css')}">
+<script type="application/json" id="ai-onramp-config" nonce="${nonce}">${scriptJson(config)}</script>
+</head>
+<body>
+<main id="app"></main>
+<script nonce="${nonce}" src="${asset('dist', 'webview', 'training.js')}"></script>
+</body>
+</html>`;
+}
+
+/** The training panel: one at a time; restored after a reload by the serializer in index.ts. */
+export class TrainingPanel {
+  private static current: TrainingPanel | undefined;
+  private ready = false;
+  private readonly queue: HostMessage[] = [];
+  private latestRun: RunRecord | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Resolves the runs that finish while this panel is open (host tests await them). */
+  private readonly finishedListeners = new Set<(run: RunRecord) => void>();
+
+  static createOrShow(services: Services, history: RunHistory, args?: OpenTrainingPanelArgs): TrainingPanel {
+    let panel = TrainingPanel.current;
+    if (panel) {
+      panel.panel.reveal();
+    } else {
+      const webviewPanel = vscode.window.createWebviewPanel(
+        VIEW_TYPE,
+        vscode.l10n.t('Train a neural network'),
+        vscode.ViewColumn.Active,
+        webviewOptions(services.context.extensionUri),
+      );
+      panel = new TrainingPanel(webviewPanel, services, history, undefined);
+    }
+    if (args?.autoStart) {
+      const { autoStart: _autoStart, trainSamples, testSamples, ...hyperparameters } = args;
+      panel.post({ type: 'start', hyperparameters, limits: { trainSamples, testSamples } });
+    }
+    return panel;
+  }
+
+  static revive(webviewPanel: vscode.WebviewPanel, services: Services, history: RunHistory, state: unknown) {
+    webviewPanel.webview.options = webviewOptions(services.context.extensionUri);
+    TrainingPanel.current?.panel.dispose();
+    return new TrainingPanel(webviewPanel, services, history, state);
+  }
+
+  static get instance(): TrainingPanel | undefined {
+    return TrainingPanel.current;
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly services: Services,
+    private readonly history: RunHistory,
+    state: unknown,
+  ) {
+    TrainingPanel.current = this;
+    const { context, log } = services;
+    panel.webview.html = renderHtml(panel.webview, context.extensionUri, state);
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const parsed = parseWebviewMessage(raw);
+        if (!parsed.ok) {
+          log.warn(`Training panel: dropped a malformed message (${parsed.error})`);
+          return;
+        }
+        this.handle(parsed.value).catch((e: Error) => log.error(`Training panel: ${e.stack ?? e}`));
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('aiOnramp.training')) {
+          this.post({ type: 'settings', hyperparameters: readHyperparameters() });
+        }
+      }),
+      panel.onDidDispose(() => this.onDisposed()),
+    );
+  }
+
+  /** Sends a message, or queues it until the page says it is ready. */
+  post(message: HostMessage): void {
+    if (!this.ready) {
+      this.queue.push(message);
+      return;
+    }
+    void this.panel.webview.postMessage(message);
+  }
+
+  /** The next run that finishes in this panel. */
+  nextFinishedRun(): Promise<RunRecord> {
+    return new Promise((resolve) => {
+      const listener = (run: RunRecord) => {
+        this.finishedListeners.delete(listener);
+        resolve(run);
+      };
+      this.finishedListeners.add(listener);
+    });
+  }
+
+  private async handle(message: WebviewMessage): Promise<void> {
+    const { log, contextKeys } = this.services;
+    switch (message.type) {
+      case 'ready': {
+        this.ready = true;
+        void this.panel.webview.postMessage({ type: 'history', runs: await this.history.list() });
+        for (const m of this.queue.splice(0)) void this.panel.webview.postMessage(m);
+        return;
+      }
+      case 'log':
+        log[message.level](`Training panel: ${message.message}`);
+        return;
+      case 'runUpdate':
+        this.latestRun = message.run;
+        await this.history.save(message.run);
+        return;
+      case 'runFinished': {
+        const run = message.run;
+        this.latestRun = run;
+        await this.history.save(run);
+        log.info(
+          `Training run ${run.id} ${run.status} on ${run.backend}: ${run.epochsCompleted} epoch(s), ` +
+            `${Math.round(run.samplesPerSec)} samples/s, test accuracy ${run.testAccuracy ?? 'n/a'}`,
+        );
+        if (run.status === 'completed') {
+          await contextKeys.set('aiOnramp.trainedOnce', true);
+          const others = (await this.history.list()).filter(
+            (r) => r.id !== run.id && r.status === 'completed',
+          );
+          if (others.some((r) => differentHyperparameters(r, run))) {
+            await contextKeys.set('aiOnramp.comparedRuns', true);
+          }
+        }
+        this.finishedListeners.forEach((l) => l(run));
+        void this.panel.webview.postMessage({ type: 'history', runs: await this.history.list() });
+        return;
+      }
+      case 'saveFile':
+        return this.saveFile(message);
+    }
+  }
+
+  private async saveFile(file: Extract<WebviewMessage, { type: 'saveFile' }>): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, file.filename) : undefined,
+      saveLabel: vscode.l10n.t('Save'),
+    });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, Buffer.from(file.content, file.encoding));
+    this.services.log.info(`Training panel: saved ${target.fsPath}`);
+  }
+
+  private onDisposed(): void {
+    if (TrainingPanel.current === this) TrainingPanel.current = undefined;
+    this.disposables.forEach((d) => d.dispose());
+    // Closing the panel ends the page and its training; keep the run as far as it got.
+    const run = this.latestRun;
+    if (run && run.status === 'running') {
+      const stopped: RunRecord = { ...run, status: 'stopped', durationMs: Date.now() - run.startedAt };
+      this.history.save(stopped).then(
+        () => this.services.log.info(`Training run ${run.id} stopped: the panel was closed`),
+        (e: Error) => this.services.log.error(`Training history: could not save ${run.id}: ${e.message}`),
+      );
+    }
+  }
+}

@@ -1,0 +1,317 @@
+/**
+ * The onramp CPU engine: trains the article's model (Conv2D 32 3x3 + ReLU -> MaxPool 2x2 -> Flatten ->
+ * Dense 10 softmax, sparse categorical cross-entropy, Adam) on the CPU, in workers, with WebAssembly SIMD
+ * kernels (or a plain TypeScript fallback), at many times the speed of tfjs's CPU backends.
+ * Weights are exchanged in exactly the tfjs model's layout (see ./layout.ts).
+ *
+ * In a webview: `createOnrampCpuEngine({ wasmUrl, workerUrl })` fetches the engine and the worker script
+ * (which must be allowed by `connect-src`) and starts the workers from blob: URLs (`worker-src blob:`);
+ * compiling the module needs `'wasm-unsafe-eval'` in `script-src`. In Node, see ./node.ts.
+ *
+ * ```ts
+ * const engine = await createOnrampCpuEngine({ wasmUrl, workerUrl, threads: 2 });
+ * await engine.setData(trainImages, trainLabels);
+ * await engine.init(42);
+ * for (let epoch = 0; epoch < 5; epoch++) {
+ *   const r = await engine.trainEpoch({ batchSize: 32, shuffleSeed: epoch, onProgress: (p) => draw(p) });
+ *   if (r.stopped) break;
+ * }
+ * const { acc } = await engine.evaluate(testImages, testLabels);
+ * const weights = await engine.getWeights(); // convKernel [3,3,1,32], convBias, denseKernel [5408,10], denseBias
+ * engine.dispose();
+ * ```
+ */
+import type { KernelKind } from './kernels';
+import { ADAM_DEFAULTS, glorotWeights, IMAGE_PIXELS, type ModelWeights, packWeights, unpackWeights } from './layout';
+import type { DriverToWorker, KernelPreference, ProgressReport, TrainDone, WorkerToDriver } from './messages';
+
+export type { KernelKind } from './kernels';
+export type { ModelWeights } from './layout';
+export type { ProgressReport, TrainDone, KernelPreference } from './messages';
+export { glorotWeights, PARAMETER_COUNT } from './layout';
+
+/** The part of a Worker (browser, or a Node worker_threads adapter) the engine uses. */
+export interface EngineWorkerLike {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  terminate(): void;
+}
+
+export interface OnrampCpuEngineOptions {
+  /** The compiled engine (dist/engine/onramp-cpu.wasm): a URL to fetch, or its bytes. Null: TS kernels. */
+  wasm: string | URL | ArrayBuffer | Uint8Array | null;
+  /** The worker bundle (dist/webview/engine.worker.js), fetched and started from a blob: URL. */
+  workerUrl?: string | URL;
+  /** Or a factory for workers (tests, Node). One of workerUrl / spawnWorker is required. */
+  spawnWorker?: () => EngineWorkerLike;
+  /** Worker count; default min(2, navigator.hardwareConcurrency). Each batch is split across them. */
+  threads?: number;
+  /** 'auto' (default): SIMD where WebAssembly SIMD validates, else TypeScript. */
+  kernels?: KernelPreference;
+}
+
+export interface TrainEpochOptions {
+  /** Default 32. */
+  batchSize?: number;
+  /** Adam's learning rate; default 0.001 (beta1 0.9, beta2 0.999, epsilon 1e-7 as tfjs/Keras). */
+  learningRate?: number;
+  /** Seeds this epoch's shuffle; use a different one per epoch. */
+  shuffleSeed: number;
+  /** Called on the main thread every `progressEvery` batches (default 20) and after the last batch. */
+  onProgress?: (p: ProgressReport) => void;
+  progressEvery?: number;
+  /** Continue an epoch that `stop()` ended, from this batch (TrainDone.completedBatches). */
+  startBatch?: number;
+}
+
+export interface EpochResult extends TrainDone {
+  loss: number;
+  acc: number;
+  samplesPerSec: number;
+}
+
+export interface Evaluation {
+  loss: number;
+  acc: number;
+  samples: number;
+}
+
+export interface OnrampCpuEngine {
+  /** Which kernels run: 'wasm-simd' or 'ts'. */
+  readonly kernel: KernelKind;
+  readonly threads: number;
+  /** Training set: uint8 28x28 images (row-major, 784 bytes each) and labels 0..9. Copied to each worker. */
+  setData(images: Uint8Array, labels: Uint8Array): Promise<void>;
+  /** Fresh Glorot-uniform kernels and zero biases from the seed; resets Adam. */
+  init(seed: number): Promise<void>;
+  /** Loads weights in the tfjs layout; resets Adam unless told not to. */
+  setWeights(weights: ModelWeights, options?: { resetOptimizer?: boolean }): Promise<void>;
+  getWeights(): Promise<ModelWeights>;
+  /** One pass over the training set in batches (the last one smaller); Adam after every batch. */
+  trainEpoch(options: TrainEpochOptions): Promise<EpochResult>;
+  /** Mean loss and accuracy on a set (split across the workers). */
+  evaluate(images: Uint8Array, labels: Uint8Array): Promise<Evaluation>;
+  /** Hold training after the current batch; resume() continues; stop() ends the epoch there. */
+  pause(): void;
+  resume(): void;
+  stop(): void;
+  /** Terminates the workers; pending calls reject. */
+  dispose(): void;
+}
+
+function checkSet(images: Uint8Array, labels: Uint8Array): void {
+  if (!(images instanceof Uint8Array) || !(labels instanceof Uint8Array)) {
+    throw new Error('onramp-cpu: images and labels must be Uint8Arrays');
+  }
+  if (images.length !== labels.length * IMAGE_PIXELS) {
+    throw new Error(`onramp-cpu: ${labels.length} labels need ${labels.length * IMAGE_PIXELS} image bytes, got ${images.length}`);
+  }
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] > 9) throw new Error(`onramp-cpu: label ${i} is ${labels[i]}, not a digit 0..9`);
+  }
+}
+
+async function fetchBytes(url: string | URL): Promise<ArrayBuffer> {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`onramp-cpu: cannot load ${String(url)} (${r.status})`);
+  return r.arrayBuffer();
+}
+
+/** Starts the workers (fetching the engine and worker script where URLs are given) and initialises them. */
+export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Promise<OnrampCpuEngine> {
+  const hw = typeof navigator === 'object' && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 2;
+  const threads = Math.max(1, Math.min(8, Math.floor(options.threads ?? Math.min(2, hw))));
+  const preference = options.kernels ?? 'auto';
+  let wasm: ArrayBuffer | null = null;
+  if (preference !== 'ts' && options.wasm !== null) {
+    const w = options.wasm;
+    if (typeof w === 'string' || w instanceof URL) wasm = await fetchBytes(w);
+    else if (w instanceof Uint8Array) wasm = w.slice().buffer;
+    else wasm = w;
+  }
+  let spawn = options.spawnWorker;
+  let blobUrl: string | null = null;
+  if (!spawn) {
+    if (!options.workerUrl) throw new Error('onramp-cpu: workerUrl or spawnWorker is required');
+    const source = await (await fetch(options.workerUrl)).text();
+    blobUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    const url = blobUrl;
+    spawn = () => new Worker(url) as unknown as EngineWorkerLike;
+  }
+
+  const workers: EngineWorkerLike[] = [];
+  const pending = new Map<number, { resolve: (m: WorkerToDriver) => void; reject: (e: Error) => void }>();
+  const progressHandlers = new Map<number, (p: ProgressReport) => void>();
+  let nextId = 1;
+  let disposed = false;
+
+  const onMessage = (event: { data: unknown }) => {
+    const m = event.data as WorkerToDriver;
+    if (m.type === 'progress') {
+      const { type: _t, id, ...report } = m;
+      progressHandlers.get(id)?.(report);
+      return;
+    }
+    const id = m.id;
+    if (id === undefined) return;
+    const p = pending.get(id);
+    if (!p) return;
+    pending.delete(id);
+    if (m.type === 'error') p.reject(new Error(m.message));
+    else p.resolve(m);
+  };
+
+  const call = <T extends WorkerToDriver['type']>(
+    worker: EngineWorkerLike,
+    message: DriverToWorker,
+    transfer: Transferable[] = [],
+  ): Promise<Extract<WorkerToDriver, { type: T }>> => {
+    if (disposed) return Promise.reject(new Error('onramp-cpu: engine disposed'));
+    const id = 'id' in message ? message.id : 0;
+    const reply = new Promise<WorkerToDriver>((resolve, reject) => pending.set(id, { resolve, reject }));
+    worker.postMessage(message, transfer);
+    return reply as Promise<Extract<WorkerToDriver, { type: T }>>;
+  };
+
+  for (let r = 0; r < threads; r++) {
+    const w = spawn();
+    w.addEventListener('message', onMessage);
+    workers.push(w);
+  }
+  // A MessageChannel between every pair of workers, for the per-step gradient exchange.
+  const peers: (MessagePort | null)[][] = workers.map(() => workers.map(() => null));
+  for (let a = 0; a < threads; a++) {
+    for (let b = a + 1; b < threads; b++) {
+      const ch = new MessageChannel();
+      peers[a][b] = ch.port1;
+      peers[b][a] = ch.port2;
+    }
+  }
+  let kinds: KernelKind[];
+  try {
+    const ready = await Promise.all(
+      workers.map((w, rank) =>
+        call<'ready'>(
+          w,
+          {
+            type: 'init',
+            id: nextId++,
+            rank,
+            size: threads,
+            wasm: wasm ? wasm.slice(0) : null,
+            kernels: preference,
+            peers: peers[rank],
+          },
+          peers[rank].filter((p): p is MessagePort => p !== null),
+        ),
+      ),
+    );
+    kinds = ready.map((r) => r.kind);
+  } catch (e) {
+    for (const w of workers) w.terminate();
+    if (blobUrl) URL.revokeObjectURL(blobUrl);
+    throw e;
+  }
+
+  let hasData = false;
+  let training = false;
+  let epochId = 0;
+  const all = <T extends WorkerToDriver['type']>(make: (rank: number) => DriverToWorker) =>
+    Promise.all(workers.map((w, r) => call<T>(w, make(r))));
+
+  const setParams = async (params: Float32Array, resetOptimizer: boolean) => {
+    await all<'ok'>(() => ({ type: 'setParams', id: nextId++, params, resetOptimizer }));
+  };
+
+  return {
+    kernel: kinds[0],
+    threads,
+    async setData(images, labels) {
+      checkSet(images, labels);
+      if (labels.length === 0) throw new Error('onramp-cpu: the training set is empty');
+      await all<'ok'>(() => ({ type: 'setData', id: nextId++, images, labels }));
+      hasData = true;
+    },
+    async init(seed) {
+      await setParams(packWeights(glorotWeights(seed)), true);
+    },
+    async setWeights(weights, opts) {
+      await setParams(packWeights(weights), opts?.resetOptimizer ?? true);
+    },
+    async getWeights() {
+      const r = await call<'params'>(workers[0], { type: 'getParams', id: nextId++ });
+      return unpackWeights(r.params);
+    },
+    async trainEpoch(o) {
+      if (!hasData) throw new Error('onramp-cpu: setData before training');
+      if (training) throw new Error('onramp-cpu: an epoch is already running');
+      const batchSize = Math.floor(o.batchSize ?? 32);
+      if (!(batchSize >= 1 && batchSize <= 4096)) throw new Error('onramp-cpu: batchSize must be 1..4096');
+      const learningRate = o.learningRate ?? ADAM_DEFAULTS.learningRate;
+      if (!(learningRate > 0 && learningRate < 10)) throw new Error('onramp-cpu: learningRate must be > 0');
+      training = true;
+      const thisEpoch = ++epochId;
+      const ids = workers.map(() => nextId++);
+      if (o.onProgress) progressHandlers.set(ids[0], o.onProgress);
+      try {
+        const done = await Promise.all(
+          workers.map((w, r) =>
+            call<'trainDone'>(w, {
+              type: 'train',
+              id: ids[r],
+              epochId: thisEpoch,
+              startBatch: Math.max(0, Math.floor(o.startBatch ?? 0)),
+              batchSize,
+              learningRate,
+              beta1: ADAM_DEFAULTS.beta1,
+              beta2: ADAM_DEFAULTS.beta2,
+              epsilon: ADAM_DEFAULTS.epsilon,
+              shuffleSeed: o.shuffleSeed >>> 0,
+              progressEvery: Math.max(1, Math.floor(o.progressEvery ?? 20)),
+            }),
+          ),
+        );
+        const { type: _t, id: _i, ...lead } = done[0];
+        return {
+          ...lead,
+          loss: lead.lossSum / Math.max(1, lead.samples),
+          acc: lead.correct / Math.max(1, lead.samples),
+          samplesPerSec: (lead.samples / lead.ms) * 1000,
+        };
+      } finally {
+        progressHandlers.delete(ids[0]);
+        training = false;
+      }
+    },
+    async evaluate(images, labels) {
+      checkSet(images, labels);
+      const n = labels.length;
+      const parts = await Promise.all(
+        workers.map((w, r) => {
+          const lo = Math.floor((r * n) / threads);
+          const hi = Math.floor(((r + 1) * n) / threads);
+          return call<'evaluated'>(w, {
+            type: 'evaluate',
+            id: nextId++,
+            images: images.slice(lo * IMAGE_PIXELS, hi * IMAGE_PIXELS),
+            labels: labels.slice(lo, hi),
+          });
+        }),
+      );
+      const lossSum = parts.reduce((s, p) => s + p.lossSum, 0);
+      const correct = parts.reduce((s, p) => s + p.correct, 0);
+      return { loss: lossSum / Math.max(1, n), acc: correct / Math.max(1, n), samples: n };
+    },
+    pause: () => workers[0].postMessage({ type: 'pause' } satisfies DriverToWorker),
+    resume: () => workers[0].postMessage({ type: 'resume' } satisfies DriverToWorker),
+    stop: () => workers[0].postMessage({ type: 'stop' } satisfies DriverToWorker),
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      for (const w of workers) w.terminate();
+      if (blobUrl) URL.revokeObjectURL(blobUrl);
+      for (const p of pending.values()) p.reject(new Error('onramp-cpu: engine disposed'));
+      pending.clear();
+    },
+  };
+}

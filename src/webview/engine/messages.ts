@@ -1,0 +1,78 @@
+/** Messages between the onramp CPU engine's driver (./engine.ts) and its workers (./workerCore.ts). */
+import type { KernelKind } from './kernels';
+
+export type KernelPreference = 'auto' | 'wasm' | 'ts';
+
+export interface TrainRequest {
+  /** Index of the first batch (to continue an epoch that was stopped). */
+  startBatch: number;
+  batchSize: number;
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  shuffleSeed: number;
+  /** The leader reports progress after every this many batches. */
+  progressEvery: number;
+}
+
+export type DriverToWorker =
+  | {
+      type: 'init';
+      id: number;
+      rank: number;
+      size: number;
+      wasm: ArrayBuffer | null;
+      kernels: KernelPreference;
+      /** One port per other worker, indexed by rank (null at this worker's own rank). */
+      peers: (MessagePort | null)[];
+    }
+  | { type: 'setData'; id: number; images: Uint8Array; labels: Uint8Array }
+  | { type: 'setParams'; id: number; params: Float32Array; resetOptimizer: boolean }
+  | { type: 'getParams'; id: number }
+  | ({ type: 'train'; id: number; epochId: number } & TrainRequest)
+  | { type: 'evaluate'; id: number; images: Uint8Array; labels: Uint8Array }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' };
+
+export interface ProgressReport {
+  /** Batches done in this epoch (1-based count). */
+  batch: number;
+  batches: number;
+  /** Mean loss and accuracy over the batches since the previous report. */
+  loss: number;
+  acc: number;
+  /** Running mean loss and accuracy over the epoch so far. */
+  epochLoss: number;
+  epochAcc: number;
+  /** Training samples per second over the epoch so far (pauses excluded). */
+  samplesPerSec: number;
+  samples: number;
+}
+
+export interface TrainDone {
+  completedBatches: number;
+  batches: number;
+  stopped: boolean;
+  lossSum: number;
+  correct: number;
+  samples: number;
+  /** Wall time of the epoch (pauses excluded) and, of it, time waiting for the other workers. */
+  ms: number;
+  syncMs: number;
+}
+
+export type WorkerToDriver =
+  | { type: 'ready'; id: number; kind: KernelKind }
+  | { type: 'ok'; id: number }
+  | { type: 'params'; id: number; params: Float32Array }
+  | ({ type: 'progress'; id: number } & ProgressReport)
+  | ({ type: 'trainDone'; id: number } & TrainDone)
+  | { type: 'evaluated'; id: number; lossSum: number; correct: number; count: number }
+  | { type: 'error'; id?: number; message: string };
+
+/** Worker-to-worker message of one training step. */
+export type PeerMessage =
+  | { epochId: number; step: number; rank: number; grads: Float32Array; lossSum: number; correct: number }
+  | { epochId: number; step: number; rank: number; abort: true };

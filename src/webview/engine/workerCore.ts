@@ -1,0 +1,261 @@
+/**
+ * The onramp CPU engine's worker: holds a copy of the data and the weights, and trains its share of
+ * every batch. With several workers, each step's partial gradients go straight from worker to worker
+ * (transferable buffers over MessagePorts, no SharedArrayBuffer needed), every worker sums them in rank
+ * order (so all hold bit-identical weights) and applies the same Adam step. Worker 0 leads: it alone
+ * takes pause/stop requests and tells the others where the epoch ends.
+ */
+import { createWasmKernels, type Kernels, wasmSimdSupported } from './kernels';
+import { shuffledOrder } from './layout';
+import type { DriverToWorker, PeerMessage, TrainRequest, WorkerToDriver } from './messages';
+import { createTsKernels } from './tsKernels';
+
+/** What the worker needs of its global scope (a browser worker's `self`, or a Node shim of it). */
+export interface WorkerScope {
+  postMessage(message: WorkerToDriver, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', listener: (event: { data: DriverToWorker }) => void): void;
+}
+
+class PeerInbox {
+  private queue: PeerMessage[] = [];
+  private waiting: ((m: PeerMessage) => void) | null = null;
+  constructor(port: MessagePort) {
+    port.onmessage = (e: MessageEvent<PeerMessage>) => {
+      if (this.waiting) {
+        const w = this.waiting;
+        this.waiting = null;
+        w(e.data);
+      } else this.queue.push(e.data);
+    };
+  }
+  /** The next message of this epoch (older epochs' leftovers are dropped). */
+  async next(epochId: number): Promise<PeerMessage> {
+    for (;;) {
+      const m = this.queue.shift() ?? (await new Promise<PeerMessage>((r) => (this.waiting = r)));
+      if (m.epochId === epochId) return m;
+    }
+  }
+}
+
+export function runEngineWorker(scope: WorkerScope): void {
+  let kernels: Kernels | null = null;
+  let rank = 0;
+  let size = 1;
+  let ports: (MessagePort | null)[] = [];
+  let inboxes: (PeerInbox | null)[] = [];
+  let images: Uint8Array = new Uint8Array(0);
+  let labels: Uint8Array = new Uint8Array(0);
+  let paused = false;
+  let stopRequested = false;
+  let wake: (() => void) | null = null;
+  const spare: Float32Array[] = [];
+
+  const post = (m: WorkerToDriver, transfer?: Transferable[]) => scope.postMessage(m, transfer);
+  const need = () => {
+    if (!kernels) throw new Error('onramp-cpu worker: not initialised');
+    return kernels;
+  };
+  const wakeUp = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+
+  async function train(id: number, epochId: number, req: TrainRequest) {
+    const k = need();
+    const n = labels.length;
+    if (n === 0) throw new Error('onramp-cpu: no training data (setData first)');
+    const order = shuffledOrder(n, req.shuffleSeed);
+    const batches = Math.ceil(n / req.batchSize);
+    const adam = { learningRate: req.learningRate, beta1: req.beta1, beta2: req.beta2, epsilon: req.epsilon };
+    const leader = rank === 0;
+    stopRequested = false;
+    let started = performance.now();
+    let pausedMs = 0;
+    let syncMs = 0;
+    let lossSum = 0;
+    let correct = 0;
+    let samples = 0;
+    let windowLoss = 0;
+    let windowCorrect = 0;
+    let windowSamples = 0;
+    let completed = req.startBatch;
+    let stopped = false;
+    const received: Float32Array[] = new Array(size);
+    for (let step = req.startBatch; step < batches; step++) {
+      if (leader) {
+        if (paused && !stopRequested) {
+          const t = performance.now();
+          await new Promise<void>((r) => (wake = r));
+          pausedMs += performance.now() - t;
+        }
+        if (stopRequested) {
+          for (const p of ports) p?.postMessage({ epochId, step, rank, abort: true } satisfies PeerMessage);
+          stopped = true;
+          break;
+        }
+      }
+      const first = step * req.batchSize;
+      const batch = Math.min(req.batchSize, n - first);
+      const lo = first + Math.floor((rank * batch) / size);
+      const hi = first + Math.floor(((rank + 1) * batch) / size);
+      let stats = { lossSum: 0, correct: 0 };
+      if (hi > lo) {
+        k.loadBatch(images, labels, order, lo, hi - lo);
+        stats = k.trainBatch(hi - lo, 1 / batch);
+      } else k.grads().fill(0);
+      let stepLoss = stats.lossSum;
+      let stepCorrect = stats.correct;
+      if (size > 1) {
+        const t = performance.now();
+        const mine = spare.pop() ?? new Float32Array(k.grads().length);
+        mine.set(k.grads());
+        received[rank] = mine;
+        const others = ports.filter((p): p is MessagePort => p !== null);
+        for (const p of others) {
+          const g = spare.pop() ?? new Float32Array(mine.length);
+          g.set(mine);
+          p.postMessage({ epochId, step, rank, grads: g, ...stats } satisfies PeerMessage, [g.buffer]);
+        }
+        let abort = false;
+        for (let r = 0; r < size; r++) {
+          const inbox = inboxes[r];
+          if (!inbox) continue;
+          const m = await inbox.next(epochId);
+          if ('abort' in m) {
+            abort = true;
+            continue;
+          }
+          received[r] = m.grads;
+          stepLoss += m.lossSum;
+          stepCorrect += m.correct;
+        }
+        if (abort) {
+          stopped = true;
+          break;
+        }
+        const g = k.grads();
+        g.set(received[0]);
+        for (let r = 1; r < size; r++) k.addToGrads(received[r]);
+        for (let r = 0; r < size; r++) spare.push(received[r]);
+        syncMs += performance.now() - t;
+      }
+      k.adamStep(adam);
+      completed = step + 1;
+      lossSum += stepLoss;
+      correct += stepCorrect;
+      samples += batch;
+      windowLoss += stepLoss;
+      windowCorrect += stepCorrect;
+      windowSamples += batch;
+      if (!Number.isFinite(stepLoss)) {
+        stopped = true;
+        break;
+      }
+      if (leader && (completed % req.progressEvery === 0 || completed === batches)) {
+        const ms = performance.now() - started - pausedMs;
+        post({
+          type: 'progress',
+          id,
+          batch: completed,
+          batches,
+          loss: windowLoss / windowSamples,
+          acc: windowCorrect / windowSamples,
+          epochLoss: lossSum / samples,
+          epochAcc: correct / samples,
+          samplesPerSec: (samples / ms) * 1000,
+          samples,
+        });
+        windowLoss = windowCorrect = windowSamples = 0;
+      }
+    }
+    const ms = performance.now() - started - pausedMs;
+    started = 0;
+    post({
+      type: 'trainDone',
+      id,
+      completedBatches: completed,
+      batches,
+      stopped,
+      lossSum,
+      correct,
+      samples,
+      ms,
+      syncMs,
+    });
+  }
+
+  async function handle(m: DriverToWorker) {
+    switch (m.type) {
+      case 'init': {
+        rank = m.rank;
+        size = m.size;
+        ports = m.peers;
+        inboxes = m.peers.map((p) => (p ? new PeerInbox(p) : null));
+        const wantWasm = m.kernels !== 'ts' && m.wasm !== null && wasmSimdSupported();
+        if (m.kernels === 'wasm' && !wantWasm) throw new Error('onramp-cpu: WebAssembly SIMD is not available');
+        kernels = wantWasm ? await createWasmKernels(m.wasm as ArrayBuffer) : createTsKernels();
+        post({ type: 'ready', id: m.id, kind: kernels.kind });
+        return;
+      }
+      case 'setData':
+        images = m.images;
+        labels = m.labels;
+        post({ type: 'ok', id: m.id });
+        return;
+      case 'setParams': {
+        const k = need();
+        k.params().set(m.params);
+        if (m.resetOptimizer) k.resetOptimizer();
+        post({ type: 'ok', id: m.id });
+        return;
+      }
+      case 'getParams': {
+        const params = need().params().slice();
+        post({ type: 'params', id: m.id, params }, [params.buffer]);
+        return;
+      }
+      case 'train':
+        paused = false;
+        await train(m.id, m.epochId, m);
+        return;
+      case 'evaluate': {
+        const k = need();
+        let lossSum = 0;
+        let correct = 0;
+        const count = m.labels.length;
+        for (let s = 0; s < count; s += 256) {
+          const c = Math.min(256, count - s);
+          k.loadBatch(m.images, m.labels, null, s, c);
+          const st = k.evaluateBatch(c);
+          lossSum += st.lossSum;
+          correct += st.correct;
+        }
+        post({ type: 'evaluated', id: m.id, lossSum, correct, count });
+        return;
+      }
+      case 'pause':
+        paused = true;
+        return;
+      case 'resume':
+        paused = false;
+        wakeUp();
+        return;
+      case 'stop':
+        stopRequested = true;
+        wakeUp();
+        return;
+    }
+  }
+
+  scope.addEventListener('message', (e) => {
+    const m = e.data;
+    handle(m).catch((err: unknown) =>
+      post({
+        type: 'error',
+        id: 'id' in m ? m.id : undefined,
+        message: err instanceof Error ? err.message : String(err),
+      }),
+    );
+  });
+}

@@ -1,0 +1,361 @@
+/**
+ * The training panel's controller: loads MNIST once, chooses a backend, runs the trainer, turns its events
+ * into the run record (posted to the host as the run goes) and into what the view shows.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type {
+  BackendName,
+  Hyperparameters,
+  HostMessage,
+  RunLimits,
+  RunRecord,
+  TrainingPageConfig,
+} from '../../protocol';
+import {
+  activateBackend,
+  chooseBackend,
+  configureWasm,
+  nextBackend,
+  probeBackends,
+  type BackendChoiceResult,
+  type BackendProbe,
+} from './backends';
+import { Curves } from './curves';
+import { DataError, loadMnist, TEST_COUNT, TRAIN_COUNT, VALIDATION_COUNT, type Mnist } from './data';
+import type { HostChannel } from './messaging';
+import { buildModel, KERAS_CODE, summarize } from './model';
+import { makeTranslate, type Translate } from './strings';
+import { TfjsTrainer, type RunControl, type TrainingSizes } from './trainer';
+import { backendLabel, TrainingView, type PanelState } from './view';
+
+/** How often the run so far is sent to the host (it persists it, so a closed panel keeps it). */
+const UPDATE_EVERY_MS = 5_000;
+
+export function trainingSizes(limits: RunLimits = {}): TrainingSizes {
+  const fullTrain = TRAIN_COUNT - VALIDATION_COUNT;
+  const trainSamples = Math.min(limits.trainSamples ?? fullTrain, fullTrain);
+  // A short run validates on proportionally fewer images, so that validation does not dominate it.
+  const valSamples =
+    trainSamples >= fullTrain
+      ? VALIDATION_COUNT
+      : Math.min(VALIDATION_COUNT, Math.max(256, Math.round((trainSamples * VALIDATION_COUNT) / fullTrain)));
+  const testSamples = Math.min(limits.testSamples ?? TEST_COUNT, TEST_COUNT);
+  return { trainSamples, valSamples, testSamples };
+}
+
+function formatDuration(sec: number): string {
+  if (!Number.isFinite(sec)) return '—';
+  const s = Math.round(sec);
+  return s >= 3600
+    ? `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`
+    : `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
+
+export class TrainingApp implements RunControl {
+  /** The tfjs instance the page trains with (its model and backends), for tests and later panel features. */
+  readonly tf = tf;
+  readonly t: Translate;
+  readonly view: TrainingView;
+  readonly curves: Curves;
+  private data?: Promise<Mnist>;
+  private probes?: Promise<BackendProbe[]>;
+  private state: PanelState = 'idle';
+  private paused = false;
+  private stopFlag = false;
+  private resumeWaiters: (() => void)[] = [];
+  /** The trainer of the last run; its model stays alive after the run (drawing, export). */
+  trainer?: TfjsTrainer;
+  run?: RunRecord;
+  private lastUpdate = 0;
+
+  constructor(
+    root: HTMLElement,
+    private readonly config: TrainingPageConfig,
+    private readonly host: HostChannel,
+    private readonly engineAvailable = false,
+  ) {
+    this.t = makeTranslate(config.strings);
+    this.view = new TrainingView(root, this.t, {
+      onTrain: () => void this.start(),
+      onPause: () => this.pause(),
+      onResume: () => this.resume(),
+      onStop: () => this.stop(),
+    });
+    const saved = (host.getState() ?? config.state ?? {}) as {
+      hyperparameters?: Hyperparameters;
+      charts?: unknown;
+    };
+    this.view.setHyperparameters(saved.hyperparameters ?? config.hyperparameters);
+    this.curves = new Curves(
+      this.view.chartsHost,
+      this.t,
+      config.strings,
+      (file) => host.post({ type: 'saveFile', ...file }),
+      saved.charts,
+      (charts) => this.saveState({ charts }),
+    );
+    configureWasm(config.wasmPrefix);
+    host.onMessage((m) => this.onHostMessage(m));
+  }
+
+  private saveState(patch: Record<string, unknown>): void {
+    const current = (this.host.getState() ?? {}) as Record<string, unknown>;
+    this.host.setState({ ...current, ...patch });
+  }
+
+  /** Shows the model summary (built on tfjs's CPU backend, which needs no setup) and tells the host we are here. */
+  async init(): Promise<void> {
+    await activateBackend('cpu');
+    const model = buildModel();
+    const { layers, totalParams } = summarize(model);
+    model.dispose();
+    this.view.showSummary(layers, totalParams, KERAS_CODE);
+    this.probes = probeBackends({ engineAvailable: this.engineAvailable });
+    const probes = await this.probes;
+    this.view.showBackend(chooseBackend(probes, this.config.hyperparameters.backend), probes);
+    this.host.post({ type: 'ready' });
+  }
+
+  private onHostMessage(m: HostMessage): void {
+    switch (m.type) {
+      case 'start':
+        if (m.hyperparameters) {
+          const current = this.view.readHyperparameters();
+          const base = 'error' in current ? this.config.hyperparameters : current;
+          this.view.setHyperparameters({ ...base, ...m.hyperparameters });
+        }
+        void this.start(m.limits);
+        return;
+      case 'stop':
+        return this.stop();
+      case 'settings':
+        if (!this.isRunning) this.view.setHyperparameters(m.hyperparameters);
+        return;
+      case 'history':
+        return this.curves.showHistory(m.runs);
+    }
+  }
+
+  get isRunning(): boolean {
+    return this.state === 'loading' || this.state === 'training' || this.state === 'paused';
+  }
+
+  // ---- RunControl ----------------------------------------------------------------------------------------
+  get stopRequested(): boolean {
+    return this.stopFlag;
+  }
+
+  waitWhilePaused(): Promise<void> {
+    if (!this.paused || this.stopFlag) return Promise.resolve();
+    return new Promise((resolve) => this.resumeWaiters.push(resolve));
+  }
+
+  pause(): void {
+    if (this.state !== 'training') return;
+    this.paused = true;
+    this.setState('paused');
+    this.view.setStatus(this.t('paused'));
+  }
+
+  resume(): void {
+    if (this.state !== 'paused') return;
+    this.paused = false;
+    this.setState('training');
+    this.resumeWaiters.splice(0).forEach((r) => r());
+  }
+
+  stop(): void {
+    if (!this.isRunning) return;
+    this.stopFlag = true;
+    this.paused = false;
+    this.resumeWaiters.splice(0).forEach((r) => r());
+  }
+
+  private setState(state: PanelState): void {
+    this.state = state;
+    this.view.setState(state);
+  }
+
+  // ---- a run ----------------------------------------------------------------------------------------------
+  async start(limits?: RunLimits): Promise<void> {
+    if (this.isRunning) return;
+    const hyper = this.view.readHyperparameters();
+    if ('error' in hyper) return this.view.setMessage(hyper.error);
+    this.saveState({ hyperparameters: hyper });
+    this.stopFlag = false;
+    this.paused = false;
+    this.view.setMessage('');
+    this.setState('loading');
+    this.view.setStatus(this.t('loadingData'));
+    let data: Mnist;
+    try {
+      this.data ??= loadMnist(this.config.data);
+      data = await this.data;
+    } catch (e) {
+      this.data = undefined;
+      const message =
+        e instanceof DataError
+          ? this.t('dataError', e.file, e.detail)
+          : this.t('failed', (e as Error).message);
+      this.view.setMessage(message);
+      this.view.setStatus('');
+      this.setState('failed');
+      this.host.post({ type: 'log', level: 'error', message });
+      return;
+    }
+    const sizes = trainingSizes(limits);
+    const probes = await (this.probes ??= probeBackends({ engineAvailable: this.engineAvailable }));
+    const choice = chooseBackend(probes, hyper.backend);
+    this.view.showBackend(choice, probes);
+    const run: RunRecord = {
+      id: `run-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`,
+      startedAt: Date.now(),
+      durationMs: 0,
+      status: 'running',
+      hyperparameters: hyper,
+      backend: choice.backend,
+      trainSamples: sizes.trainSamples,
+      testSamples: sizes.testSamples,
+      epochsCompleted: 0,
+      samplesPerSec: 0,
+      curves: { trainLoss: [], trainAccuracy: [], valLoss: [], valAccuracy: [] },
+      memory: [],
+    };
+    this.run = run;
+    this.curves.startLive(run);
+    const started = performance.now();
+    try {
+      await this.train(data, hyper, sizes, run, choice);
+    } catch (e) {
+      run.status = 'failed';
+      run.error = (e as Error).message ?? String(e);
+      this.view.setMessage(this.t('failed', run.error));
+      this.host.post({ type: 'log', level: 'error', message: `training failed: ${(e as Error).stack ?? e}` });
+    }
+    run.durationMs = Math.round(performance.now() - started);
+    this.trainer?.releaseData();
+    this.curves.endLive();
+    this.setState(run.status === 'completed' ? 'finished' : run.status === 'stopped' ? 'stopped' : 'failed');
+    this.host.post({ type: 'runFinished', run: structuredClone(run) });
+  }
+
+  private async train(
+    data: Mnist,
+    hyper: Hyperparameters,
+    sizes: TrainingSizes,
+    run: RunRecord,
+    choice: BackendChoiceResult,
+  ): Promise<void> {
+    const t = this.t;
+    let backend: BackendName = choice.backend;
+    let resume: ConstructorParameters<typeof TfjsTrainer>[5];
+    this.trainer?.dispose();
+    this.trainer = undefined;
+    for (;;) {
+      this.view.setStatus(t('preparing', backendLabel(backend)));
+      // onramp-cpu is wired in when the engine module lands; until then probes mark it unavailable.
+      await activateBackend(backend);
+      run.backend = backend;
+      const trainer = new TfjsTrainer(
+        backend,
+        data,
+        hyper,
+        sizes,
+        this.trainerEvents(run, hyper, sizes),
+        resume,
+      );
+      this.trainer = trainer;
+      this.setState(this.paused ? 'paused' : 'training');
+      this.view.setStatus(t('training', backendLabel(backend)));
+      const outcome = await trainer.train(this);
+      run.epochsCompleted = trainer.epochsCompleted;
+      run.samplesPerSec = trainer.samplesPerSec;
+      if (outcome === 'contextLost') {
+        const probes = await this.probes!;
+        const lost = backend;
+        backend = nextBackend(probes, lost);
+        this.view.setMessage(t('contextLost', backendLabel(backend)), 'info');
+        this.host.post({
+          type: 'log',
+          level: 'warn',
+          message: `WebGL context lost; continuing on ${backend}`,
+        });
+        resume = { epochsCompleted: trainer.epochsCompleted, step: trainer.step, weights: trainer.snapshot };
+        trainer.dispose();
+        this.trainer = undefined;
+        try {
+          tf.removeBackend(lost);
+        } catch {
+          // Already gone.
+        }
+        continue;
+      }
+      if (outcome === 'nan') {
+        run.status = 'failed';
+        run.error = t('nanLoss');
+        this.view.setMessage(run.error);
+        this.view.setStatus('');
+        return;
+      }
+      if (outcome === 'stopped') {
+        run.status = 'stopped';
+        this.view.setStatus(t('stopped'));
+        return;
+      }
+      const test = await trainer.evaluateTest();
+      run.testAccuracy = test.accuracy;
+      run.testLoss = test.loss;
+      run.status = 'completed';
+      this.view.setMetric('test-accuracy', pct(test.accuracy));
+      this.view.setStatus(t('finished', pct(test.accuracy)));
+      this.view.setProgress(1);
+      return;
+    }
+  }
+
+  private trainerEvents(run: RunRecord, hyper: Hyperparameters, sizes: TrainingSizes) {
+    const t = this.t;
+    const totalBatches = hyper.epochs * Math.ceil(sizes.trainSamples / hyper.batchSize);
+    return {
+      onBatch: (m: import('./trainer').BatchMetrics) => {
+        const wallTime = Date.now() / 1000;
+        run.curves.trainLoss.push({ step: m.step, wallTime, value: m.loss });
+        run.curves.trainAccuracy.push({ step: m.step, wallTime, value: m.accuracy });
+        run.samplesPerSec = m.samplesPerSec;
+        this.curves.appendTrain(m.step, wallTime, m.loss, m.accuracy);
+        this.view.setMetric('batch-loss', m.loss.toFixed(4));
+        this.view.setMetric('batch-accuracy', pct(m.accuracy));
+        this.view.setMetric('speed', t('samplesPerSec', Math.round(m.samplesPerSec).toLocaleString('en-US')));
+        this.view.setMetric('eta', formatDuration(m.etaSec));
+        this.view.setProgress(m.step / totalBatches);
+        if (this.state === 'training') {
+          this.view.setStatus(
+            `${t('training', backendLabel(run.backend))} · ${t('epochOf', m.epoch, hyper.epochs)}, ${t('batchOf', m.batch, m.batchesPerEpoch)}`,
+          );
+        }
+        this.maybeUpdate(run);
+      },
+      onEpoch: (m: import('./trainer').EpochMetrics) => {
+        const wallTime = Date.now() / 1000;
+        run.curves.valLoss.push({ step: m.step, wallTime, value: m.valLoss });
+        run.curves.valAccuracy.push({ step: m.step, wallTime, value: m.valAccuracy });
+        run.memory.push(m.memory);
+        run.epochsCompleted = m.epoch;
+        this.curves.appendValidation(m.step, wallTime, m.valLoss, m.valAccuracy);
+        this.view.setMetric('val-loss', m.valLoss.toFixed(4));
+        this.view.setMetric('val-accuracy', pct(m.valAccuracy));
+        this.maybeUpdate(run, true);
+      },
+    };
+  }
+
+  private maybeUpdate(run: RunRecord, force = false): void {
+    const now = performance.now();
+    if (!force && now - this.lastUpdate < UPDATE_EVERY_MS) return;
+    this.lastUpdate = now;
+    run.durationMs = Date.now() - run.startedAt;
+    this.host.post({ type: 'runUpdate', run: structuredClone(run) });
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Entry of the training panel's page (dist/webview/training.js). The host (or a test page) puts the page's
+ * configuration in `<script type="application/json" id="ai-onramp-config">`; see TrainingPageConfig.
+ */
+import type { TrainingPageConfig } from '../../protocol';
+import { TrainingApp } from './app';
+import { connectHost } from './messaging';
+
+declare global {
+  interface Window {
+    /** The running app, for tests and for later panel features (drawing, export) that use its model. */
+    aiOnrampTraining?: TrainingApp;
+  }
+}
+
+function readConfig(): TrainingPageConfig {
+  const element = document.getElementById('ai-onramp-config');
+  if (!element?.textContent) throw new Error('the page has no #ai-onramp-config element');
+  return JSON.parse(element.textContent) as TrainingPageConfig;
+}
+
+async function main(): Promise<void> {
+  const host = connectHost();
+  const root = document.getElementById('app') ?? document.body;
+  try {
+    const app = new TrainingApp(root, readConfig(), host);
+    window.aiOnrampTraining = app;
+    await app.init();
+  } catch (e) {
+    root.textContent = `AI Onramp: the training panel could not start: ${(e as Error).message}`;
+    host.post({ type: 'log', level: 'error', message: `panel start failed: ${(e as Error).stack ?? e}` });
+  }
+}
+
+void main();

@@ -1,0 +1,87 @@
+/**
+ * Every user-facing string of the training panel, in English. The host translates each with `vscode.l10n.t`
+ * (Chinese in l10n/bundle.l10n.zh-cn.json, keyed by the English text) and injects the result; the page falls
+ * back to English for any id the host did not send. `{0}`-style placeholders are filled by `t`.
+ */
+export const STRINGS = {
+  title: 'Train the article’s model on MNIST',
+  subtitle: 'Handwritten digits, 60,000 for training and 10,000 for testing, trained here on your machine.',
+  epochs: 'Epochs',
+  batchSize: 'Batch size',
+  learningRate: 'Learning rate',
+  optimizer: 'Optimizer',
+  backend: 'Backend',
+  backendAuto: 'Automatic',
+  train: 'Train',
+  pause: 'Pause',
+  resume: 'Resume',
+  stop: 'Stop',
+  loadingData: 'Loading MNIST…',
+  dataLoaded: 'MNIST loaded: {0} training and {1} test images.',
+  preparing: 'Preparing the {0} backend…',
+  training: 'Training on {0}',
+  paused: 'Paused',
+  stopped: 'Stopped. The run so far is kept.',
+  finished: 'Finished: test accuracy {0}.',
+  failed: 'Training stopped: {0}',
+  nanLoss: 'The loss became NaN (not a number), so training stopped. Try a smaller learning rate.',
+  contextLost: 'The WebGL context was lost; continuing on {0} from the last finished epoch.',
+  dataError: 'The MNIST data file “{0}” could not be read: {1}. Reinstalling the extension restores it.',
+  invalidInput: '{0} must be a number between {1} and {2}.',
+  epochOf: 'Epoch {0} of {1}',
+  batchOf: 'batch {0} of {1}',
+  samplesPerSec: '{0} samples/s',
+  eta: 'about {0} left',
+  batchLoss: 'Batch loss',
+  batchAccuracy: 'Batch accuracy',
+  valLoss: 'Validation loss',
+  valAccuracy: 'Validation accuracy',
+  testAccuracy: 'Test accuracy',
+  speed: 'Speed',
+  timeLeft: 'Time left',
+  notYet: '—',
+  backendChosen: '{0} runs the training.',
+  backendWhy: 'Why not the others',
+  reasonNoWebGpu: 'WebGPU is not available in this webview.',
+  reasonNoAdapter: 'WebGPU found no adapter (no usable GPU).',
+  reasonSoftware: 'its adapter is a software renderer ({0}), slower than the CPU engine.',
+  reasonNoWebGl: 'WebGL is not available in this webview.',
+  reasonNoWasm: 'WebAssembly is not available.',
+  reasonNoEngine: 'our CPU engine is not part of this build.',
+  reasonInitFailed: 'it failed to start: {0}',
+  reasonLowerPriority: 'a faster backend was available.',
+  reasonNotChosen: 'you chose another backend.',
+  reasonUnavailableChosen: '{0} was chosen but is not available here ({1}); using {2} instead.',
+  hardware: 'hardware: {0}',
+  software: 'software: {0}',
+  modelSummary: 'Model summary',
+  kerasCode: 'The article’s Keras code',
+  layer: 'Layer',
+  outputShape: 'Output shape',
+  params: 'Parameters',
+  totalParams: 'Total parameters: {0}',
+  curves: 'Curves',
+  loss: 'Loss',
+  accuracy: 'Accuracy',
+  seriesTrain: 'train',
+  seriesValidation: 'validation',
+  liveRun: 'this run',
+  historyRun: 'run {0}',
+} as const;
+
+export type StringId = keyof typeof STRINGS;
+export type Translate = (id: StringId, ...args: (string | number)[]) => string;
+
+export function formatTemplate(template: string, args: readonly (string | number)[]): string {
+  return template.replace(/\{(\d+)\}/g, (m, i: string) =>
+    args[Number(i)] !== undefined ? String(args[Number(i)]) : m,
+  );
+}
+
+/** A translator over the host's strings, falling back to English. */
+export function makeTranslate(translated: Readonly<Record<string, string>> = {}): Translate {
+  return (id, ...args) => {
+    const own = translated[id];
+    return formatTemplate(typeof own === 'string' ? own : STRINGS[id], args);
+  };
+}

@@ -1,0 +1,312 @@
+/**
+ * The panel's DOM: controls (vscode-elements), status and metrics, backend with reasons, curves, and the model
+ * summary beside the article's Keras code. Only rendering and reading controls here; app.ts decides.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-label/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
+import { BACKENDS, OPTIMIZERS, type Hyperparameters } from '../../protocol';
+import type { BackendChoiceResult, BackendProbe } from './backends';
+import type { LayerSummary } from './model';
+import type { Translate } from './strings';
+
+type Field = HTMLElement & { value: string; disabled: boolean; invalid?: boolean };
+
+function el(tag: string, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  e.append(...children);
+  return e;
+}
+
+export type PanelState = 'idle' | 'loading' | 'training' | 'paused' | 'finished' | 'stopped' | 'failed';
+
+export interface ViewHandlers {
+  onTrain(): void;
+  onPause(): void;
+  onResume(): void;
+  onStop(): void;
+}
+
+const LIMITS = {
+  epochs: [1, 50],
+  batchSize: [1, 1024],
+  learningRate: [1e-6, 1],
+} as const;
+
+export class TrainingView {
+  readonly chartsHost: HTMLElement;
+  private readonly fields: {
+    epochs: Field;
+    batchSize: Field;
+    learningRate: Field;
+    optimizer: Field;
+    backend: Field;
+  };
+  private readonly buttons: { train: Field; pause: Field; resume: Field; stop: Field };
+  private readonly status = el('div', { id: 'status', role: 'status', 'aria-live': 'polite' });
+  private readonly message = el('div', { id: 'message', role: 'alert' });
+  private readonly progress = el('vscode-progress-bar', { id: 'progress', hidden: '' }) as HTMLElement & {
+    value: number;
+    max: number;
+    indeterminate: boolean;
+  };
+  private readonly metrics = new Map<string, HTMLElement>();
+  private readonly backendName = el('strong', { id: 'backend-name' });
+  private readonly backendReasons = el('ul', { id: 'backend-reasons' });
+  private readonly summaryBody = el('tbody');
+  private readonly totalParams = el('p', { id: 'total-params' });
+
+  constructor(
+    root: HTMLElement,
+    private readonly t: Translate,
+    handlers: ViewHandlers,
+  ) {
+    const numberField = (id: string, step: string) =>
+      el('vscode-textfield', { id, type: 'number', step, min: '0' }) as unknown as Field;
+    const select = (id: string, options: readonly string[], labels: (o: string) => string) => {
+      const s = el('vscode-single-select', { id }) as unknown as Field;
+      for (const o of options) s.append(el('vscode-option', { value: o }, labels(o)));
+      return s;
+    };
+    this.fields = {
+      epochs: numberField('epochs', '1'),
+      batchSize: numberField('batch-size', '1'),
+      learningRate: numberField('learning-rate', '0.0001'),
+      optimizer: select(
+        'optimizer',
+        OPTIMIZERS,
+        (o) => ({ adam: 'Adam', sgd: 'SGD', rmsprop: 'RMSprop' })[o] ?? o,
+      ),
+      backend: select('backend', ['auto', ...BACKENDS], (o) =>
+        o === 'auto' ? t('backendAuto') : backendLabel(o),
+      ),
+    };
+    const button = (id: string, label: string, icon: string, secondary: boolean, onClick: () => void) => {
+      const b = el(
+        'vscode-button',
+        { id, icon, ...(secondary ? { secondary: '' } : {}) },
+        label,
+      ) as unknown as Field;
+      b.addEventListener('click', () => {
+        if (!b.disabled) onClick();
+      });
+      return b;
+    };
+    this.buttons = {
+      train: button('train', t('train'), 'play', false, handlers.onTrain),
+      pause: button('pause', t('pause'), 'debug-pause', true, handlers.onPause),
+      resume: button('resume', t('resume'), 'debug-continue', true, handlers.onResume),
+      stop: button('stop', t('stop'), 'debug-stop', true, handlers.onStop),
+    };
+    const labelled = (label: string, field: Field) =>
+      el('div', { class: 'field' }, el('vscode-label', { for: field.id }, label), field);
+    const controls = el(
+      'section',
+      { class: 'controls', 'aria-label': t('train') },
+      labelled(t('epochs'), this.fields.epochs),
+      labelled(t('batchSize'), this.fields.batchSize),
+      labelled(t('learningRate'), this.fields.learningRate),
+      labelled(t('optimizer'), this.fields.optimizer),
+      labelled(t('backend'), this.fields.backend),
+      el(
+        'div',
+        { class: 'buttons' },
+        this.buttons.train,
+        this.buttons.pause,
+        this.buttons.resume,
+        this.buttons.stop,
+      ),
+    );
+    const metric = (id: string, label: string) => {
+      const value = el('span', { class: 'value', id: `metric-${id}` }, t('notYet'));
+      this.metrics.set(id, value);
+      return el('div', { class: 'metric' }, el('span', { class: 'label' }, label), value);
+    };
+    const metrics = el(
+      'section',
+      { class: 'metrics' },
+      metric('batch-loss', t('batchLoss')),
+      metric('batch-accuracy', t('batchAccuracy')),
+      metric('val-loss', t('valLoss')),
+      metric('val-accuracy', t('valAccuracy')),
+      metric('speed', t('speed')),
+      metric('eta', t('timeLeft')),
+      metric('test-accuracy', t('testAccuracy')),
+    );
+    const backend = el(
+      'section',
+      { class: 'backend' },
+      el('span', { class: 'codicon codicon-server-process', 'aria-hidden': 'true' }),
+      ' ',
+      this.backendName,
+      el('details', {}, el('summary', {}, t('backendWhy')), this.backendReasons),
+    );
+    this.chartsHost = el('section', { id: 'charts', class: 'charts', 'aria-label': t('curves') });
+    const summary = el(
+      'section',
+      { class: 'model' },
+      el(
+        'div',
+        { class: 'summary' },
+        el('h2', {}, t('modelSummary')),
+        el(
+          'table',
+          { id: 'model-summary' },
+          el(
+            'thead',
+            {},
+            el('tr', {}, el('th', {}, t('layer')), el('th', {}, t('outputShape')), el('th', {}, t('params'))),
+          ),
+          this.summaryBody,
+        ),
+        this.totalParams,
+      ),
+      el('div', { class: 'code' }, el('h2', {}, t('kerasCode')), el('pre', { id: 'keras-code' })),
+    );
+    root.replaceChildren(
+      el('header', {}, el('h1', {}, t('title')), el('p', { class: 'subtitle' }, t('subtitle'))),
+      controls,
+      el('div', { class: 'status-row' }, this.status, this.progress),
+      this.message,
+      backend,
+      metrics,
+      this.chartsHost,
+      summary,
+    );
+    this.setState('idle');
+  }
+
+  setHyperparameters(h: Hyperparameters): void {
+    this.fields.epochs.value = String(h.epochs);
+    this.fields.batchSize.value = String(h.batchSize);
+    this.fields.learningRate.value = String(h.learningRate);
+    this.fields.optimizer.value = h.optimizer;
+    this.fields.backend.value = h.backend;
+  }
+
+  /** Reads and checks the controls; marks bad fields and returns an error message instead. */
+  readHyperparameters(): Hyperparameters | { error: string } {
+    const num = (key: 'epochs' | 'batchSize' | 'learningRate', integer: boolean) => {
+      const field = this.fields[key];
+      const v = Number(field.value);
+      const [min, max] = LIMITS[key];
+      const ok =
+        field.value.trim() !== '' &&
+        Number.isFinite(v) &&
+        v >= min &&
+        v <= max &&
+        (!integer || Number.isInteger(v));
+      field.invalid = !ok;
+      return ok ? v : undefined;
+    };
+    const epochs = num('epochs', true);
+    const batchSize = num('batchSize', true);
+    const learningRate = num('learningRate', false);
+    for (const [key, v] of [
+      ['epochs', epochs],
+      ['batchSize', batchSize],
+      ['learningRate', learningRate],
+    ] as const) {
+      if (v === undefined) {
+        const [min, max] = LIMITS[key];
+        return { error: this.t('invalidInput', this.t(key), min, max) };
+      }
+    }
+    return {
+      epochs: epochs!,
+      batchSize: batchSize!,
+      learningRate: learningRate!,
+      optimizer: this.fields.optimizer.value as Hyperparameters['optimizer'],
+      backend: this.fields.backend.value as Hyperparameters['backend'],
+    };
+  }
+
+  setState(state: PanelState): void {
+    document.body.dataset.state = state;
+    const running = state === 'training' || state === 'paused' || state === 'loading';
+    this.buttons.train.disabled = running;
+    this.buttons.pause.disabled = state !== 'training';
+    this.buttons.pause.hidden = state === 'paused';
+    this.buttons.resume.hidden = state !== 'paused';
+    this.buttons.stop.disabled = !running;
+    for (const f of Object.values(this.fields)) f.disabled = running;
+    this.progress.hidden = !running;
+    if (state === 'loading') this.progress.indeterminate = true;
+  }
+
+  setStatus(text: string): void {
+    this.status.textContent = text;
+  }
+
+  setProgress(fraction: number): void {
+    this.progress.indeterminate = false;
+    this.progress.max = 100;
+    this.progress.value = Math.round(fraction * 100);
+  }
+
+  /** An error or notice; '' clears it. */
+  setMessage(text: string, kind: 'error' | 'info' = 'error'): void {
+    this.message.textContent = text;
+    this.message.dataset.kind = kind;
+    this.message.hidden = text === '';
+  }
+
+  setMetric(id: string, text: string): void {
+    const m = this.metrics.get(id);
+    if (m) m.textContent = text;
+  }
+
+  showBackend(choice: BackendChoiceResult, probes: readonly BackendProbe[]): void {
+    const t = this.t;
+    const probe = probes.find((p) => p.name === choice.backend);
+    const detail = probe?.renderer ? ` (${t(probe.hardware ? 'hardware' : 'software', probe.renderer)})` : '';
+    this.backendName.dataset.backend = choice.backend;
+    this.backendName.textContent = t('backendChosen', backendLabel(choice.backend) + detail);
+    const items = choice.skipped.map(({ name, reason }) =>
+      el('li', { 'data-backend': name }, `${backendLabel(name)}: ${t(reason.id, ...(reason.args ?? []))}`),
+    );
+    if (choice.fallback) {
+      const r = choice.fallback.reason;
+      const why = t(r.id, ...(r.args ?? []));
+      this.setMessage(
+        t('reasonUnavailableChosen', backendLabel(choice.fallback.chosen), why, backendLabel(choice.backend)),
+        'info',
+      );
+    }
+    this.backendReasons.replaceChildren(...items);
+  }
+
+  showSummary(layers: LayerSummary[], totalParams: number, kerasCode: string): void {
+    this.summaryBody.replaceChildren(
+      ...layers.map((l) =>
+        el(
+          'tr',
+          {},
+          el('td', {}, l.className),
+          el('td', {}, l.outputShape),
+          el('td', {}, l.params.toLocaleString('en-US')),
+        ),
+      ),
+    );
+    this.totalParams.textContent = this.t('totalParams', totalParams.toLocaleString('en-US'));
+    this.totalParams.dataset.params = String(totalParams);
+    const code = document.getElementById('keras-code');
+    if (code) code.textContent = kerasCode;
+  }
+}
+
+export function backendLabel(name: string): string {
+  return (
+    {
+      webgpu: 'WebGPU',
+      webgl: 'WebGL',
+      wasm: 'WebAssembly (tfjs)',
+      cpu: 'CPU (tfjs)',
+      'onramp-cpu': 'AI Onramp CPU engine',
+    }[name] ?? name
+  );
+}

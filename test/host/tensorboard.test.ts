@@ -1,0 +1,143 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TensorBoardLogsView } from '../../src/tensorboard';
+import {
+  concatBytes,
+  encodeFileVersionEvent,
+  encodeScalarEvent,
+  frameRecord,
+} from '../helpers/tfeventsWriter';
+import { getApi, waitFor } from './helpers';
+
+function scalarRecord(step: number, tag: string, value: number, tensor: boolean): Uint8Array {
+  return frameRecord(
+    encodeScalarEvent(step, 1700000000 + step, [
+      { tag, value, encoding: tensor ? 'tensor_content' : 'simple_value' },
+    ]),
+  );
+}
+
+describe('TensorBoard logs viewer', () => {
+  let logDir: string;
+  let view: TensorBoardLogsView | undefined;
+
+  beforeEach(async () => {
+    // Under the OS temp folder: outside the workspace, where file events are least certain.
+    logDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ai-onramp-tb-'));
+  });
+
+  afterEach(async () => {
+    view?.panel.dispose();
+    view = undefined;
+    await fs.rm(logDir, { recursive: true, force: true });
+  });
+
+  it('is available once the extension is active', async () => {
+    const api = await getApi();
+    assert.equal(api.contextKeys.get('aiOnramp.tensorBoardAvailable'), true);
+  });
+
+  it('shows a log folder and the points appended while a run writes', async function () {
+    this.timeout(60_000);
+    const api = await getApi();
+    const train = path.join(logDir, '20240101-120000', 'train');
+    const validation = path.join(logDir, '20240101-120000', 'validation');
+    await fs.mkdir(train, { recursive: true });
+    await fs.mkdir(validation, { recursive: true });
+    const trainFile = path.join(train, 'events.out.tfevents.1700000000.host.1.v2');
+    await fs.writeFile(
+      trainFile,
+      concatBytes([
+        frameRecord(encodeFileVersionEvent(1700000000)),
+        scalarRecord(0, 'epoch_loss', 2.5, true),
+        scalarRecord(1, 'epoch_loss', 1.5, true),
+      ]),
+    );
+    await fs.writeFile(
+      path.join(validation, 'events.out.tfevents.1700000000.host.2.v2'),
+      scalarRecord(0, 'epoch_loss', 2.75, false),
+    );
+
+    view = await vscode.commands.executeCommand<TensorBoardLogsView | undefined>(
+      'aiOnramp.openTensorBoardLogs',
+      vscode.Uri.file(logDir),
+    );
+    assert.ok(view, 'the command returns the viewer');
+    assert.equal(view.folder.fsPath, logDir);
+    const opened = view;
+    await waitFor(() => opened.ready.then(() => true), { timeoutMs: 30_000, message: 'the page to load' });
+    assert.deepEqual(opened.runs(), [
+      { name: '20240101-120000/train', tags: ['epoch_loss'] },
+      { name: '20240101-120000/validation', tags: ['epoch_loss'] },
+    ]);
+    await waitFor(() => opened.shownCount('20240101-120000/train', 'epoch_loss') === 2, {
+      timeoutMs: 15_000,
+      message: 'the page to show the 2 train points',
+    });
+    await waitFor(() => opened.shownCount('20240101-120000/validation', 'epoch_loss') === 1, {
+      timeoutMs: 15_000,
+      message: 'the page to show the validation point',
+    });
+    assert.equal(api.contextKeys.get('aiOnramp.tensorBoardOpened'), true);
+
+    // The run goes on: a record arrives in two writes, as a writer's buffer flushes.
+    const next = concatBytes([
+      scalarRecord(2, 'epoch_loss', 1.0, true),
+      scalarRecord(3, 'epoch_loss', 0.75, true),
+    ]);
+    const cut = next.length - 10;
+    await fs.appendFile(trainFile, next.subarray(0, cut));
+    await waitFor(() => opened.readCount('20240101-120000/train', 'epoch_loss') === 3, {
+      timeoutMs: 10_000,
+      message: 'the whole record to be read',
+    });
+    // The partial record waits; it is not read, and nothing is reported as broken.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(opened.readCount('20240101-120000/train', 'epoch_loss'), 3);
+    const appended = Date.now();
+    await fs.appendFile(trainFile, next.subarray(cut));
+    await waitFor(() => opened.shownCount('20240101-120000/train', 'epoch_loss') === 4, {
+      timeoutMs: 10_000,
+      message: 'the page to show 4 train points',
+    });
+    console.log(`      appended point shown after ${Date.now() - appended} ms`);
+
+    // A second run starts: a new folder with a new file and a new tag group.
+    const run2 = path.join(logDir, '20240101-130000', 'train');
+    await fs.mkdir(run2, { recursive: true });
+    await fs.writeFile(
+      path.join(run2, 'events.out.tfevents.1700003600.host.1.v2'),
+      concatBytes([scalarRecord(0, 'epoch_loss', 3, true), scalarRecord(0, 'metrics/lr', 0.001, false)]),
+    );
+    await waitFor(() => opened.shownCount('20240101-130000/train', 'metrics/lr') === 1, {
+      timeoutMs: 10_000,
+      message: 'the page to show the new run',
+    });
+    assert.deepEqual(
+      opened.runs().map((r) => r.name),
+      ['20240101-120000/train', '20240101-120000/validation', '20240101-130000/train'],
+    );
+  });
+
+  it('reopening the same folder reveals the open viewer', async () => {
+    await fs.writeFile(path.join(logDir, 'events.out.tfevents.1'), scalarRecord(5, 'loss', 1, false));
+    view = await vscode.commands.executeCommand<TensorBoardLogsView>('aiOnramp.openTensorBoardLogs', logDir);
+    const again = await vscode.commands.executeCommand<TensorBoardLogsView>(
+      'aiOnramp.openTensorBoardLogs',
+      logDir,
+    );
+    assert.equal(again, view);
+    const opened = view;
+    await waitFor(() => opened.shownCount('.', 'loss') === 1, { timeoutMs: 30_000, message: 'the root run' });
+  });
+
+  it('refuses a path that is not a folder', async () => {
+    const file = path.join(logDir, 'not-a-folder.txt');
+    await fs.writeFile(file, 'x');
+    const result = await vscode.commands.executeCommand('aiOnramp.openTensorBoardLogs', file);
+    assert.equal(result, undefined);
+  });
+});

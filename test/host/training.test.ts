@@ -1,0 +1,105 @@
+// The training panel in a real extension host: the command opens the webview, a short run trains in it (the
+// page really loads the shipped MNIST and tfjs WASM through asWebviewUri under the panel's CSP), the run lands
+// in the history in global storage, and the walkthrough's context keys follow.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { RunRecord } from '../../src/protocol';
+import { getApi, waitFor } from './helpers';
+
+const listRuns = () => vscode.commands.executeCommand<RunRecord[]>('aiOnramp.training.listRuns');
+
+function trainingTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter(
+      (t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('aiOnramp.training'),
+    );
+}
+
+async function closeTrainingTabs(): Promise<void> {
+  await vscode.window.tabGroups.close(trainingTabs());
+}
+
+describe('training panel', function () {
+  this.timeout(400_000);
+
+  after(closeTrainingTabs);
+
+  it('is available once the extension is active', async () => {
+    const api = await getApi();
+    assert.equal(api.contextKeys.get('aiOnramp.trainingPanelAvailable'), true);
+  });
+
+  it('refuses malformed command arguments without opening a panel', async () => {
+    await closeTrainingTabs();
+    await vscode.commands.executeCommand('aiOnramp.openTrainingPanel', { epochs: 'five', autoStart: true });
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(trainingTabs().length, 0);
+  });
+
+  it('opens, trains a short run, keeps it in the history and sets trainedOnce, then comparedRuns', async () => {
+    const api = await getApi();
+    const before = new Set((await listRuns()).map((r) => r.id));
+    const short = {
+      epochs: 1,
+      batchSize: 32,
+      trainSamples: 512,
+      testSamples: 500,
+      backend: 'wasm',
+      autoStart: true,
+    };
+    await vscode.commands.executeCommand('aiOnramp.openTrainingPanel', short);
+    await waitFor(() => trainingTabs().length === 1, {
+      timeoutMs: 20_000,
+      message: 'the training panel tab',
+    });
+
+    const first = await waitFor(
+      async () => (await listRuns()).find((r) => !before.has(r.id) && r.status !== 'running'),
+      { timeoutMs: 300_000, intervalMs: 1000, message: 'a finished run in the history' },
+    );
+    assert.equal(first.status, 'completed', first.error);
+    assert.equal(first.trainSamples, 512);
+    assert.equal(first.testSamples, 500);
+    assert.equal(first.epochsCompleted, 1);
+    assert.equal(first.hyperparameters.learningRate, 0.001);
+    assert.ok(first.curves.trainLoss.length > 0 && first.curves.valAccuracy.length === 1);
+    assert.ok(first.testAccuracy! > 0.3, `test accuracy ${first.testAccuracy}`);
+    assert.ok(first.samplesPerSec > 0);
+    await waitFor(() => api.contextKeys.get('aiOnramp.trainedOnce') === true, { message: 'trainedOnce' });
+
+    // The same command on the open panel reveals it and starts a run with other hyperparameters.
+    await vscode.commands.executeCommand('aiOnramp.openTrainingPanel', { ...short, learningRate: 0.002 });
+    assert.equal(trainingTabs().length, 1, 'still one panel');
+    const second = await waitFor(
+      async () =>
+        (await listRuns()).find((r) => !before.has(r.id) && r.id !== first.id && r.status !== 'running'),
+      { timeoutMs: 300_000, intervalMs: 1000, message: 'a second finished run' },
+    );
+    assert.equal(second.status, 'completed', second.error);
+    assert.equal(second.hyperparameters.learningRate, 0.002);
+    await waitFor(() => api.contextKeys.get('aiOnramp.comparedRuns') === true, { message: 'comparedRuns' });
+  });
+
+  it('keeps a run that the closing of the panel cut short', async () => {
+    const before = new Set((await listRuns()).map((r) => r.id));
+    await vscode.commands.executeCommand('aiOnramp.openTrainingPanel', {
+      epochs: 3,
+      trainSamples: 2048,
+      backend: 'wasm',
+      autoStart: true,
+    });
+    // Wait for the first epoch's update (runUpdate is sent at each epoch end), then close the panel.
+    await waitFor(async () => (await listRuns()).find((r) => !before.has(r.id) && r.epochsCompleted >= 1), {
+      timeoutMs: 300_000,
+      intervalMs: 1000,
+      message: 'a run with one finished epoch',
+    });
+    await closeTrainingTabs();
+    const kept = await waitFor(
+      async () => (await listRuns()).find((r) => !before.has(r.id) && r.status === 'stopped'),
+      { timeoutMs: 10_000, message: 'the cut-short run, stopped' },
+    );
+    assert.ok(kept.epochsCompleted >= 1 && kept.curves.trainLoss.length > 0);
+  });
+});

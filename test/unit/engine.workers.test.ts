@@ -1,0 +1,130 @@
+// The onramp CPU engine end to end: its real worker bundle in Node worker_threads, trained on MNIST.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { createOnrampCpuEngine, type OnrampCpuEngine, type ProgressReport } from '../../src/webview/engine/engine';
+import { glorotWeights } from '../../src/webview/engine/layout';
+import {
+  bundleEngineWorker,
+  engineWasmBytes,
+  loadMnist,
+  type MnistArrays,
+  nodeWorkerFactory,
+} from '../../src/webview/engine/node';
+
+const root = join(__dirname, '../..');
+
+describe('onramp CPU engine (workers)', function () {
+  this.timeout(300_000);
+  let data: MnistArrays;
+  let wasm: Uint8Array;
+  let workerSource: string;
+  const engines: OnrampCpuEngine[] = [];
+  const make = async (threads: number, kernels: 'wasm' | 'ts') => {
+    const e = await createOnrampCpuEngine({ wasm, spawnWorker: nodeWorkerFactory(workerSource), threads, kernels });
+    engines.push(e);
+    return e;
+  };
+  const train = (n: number) => ({ images: data.trainImages.subarray(0, n * 784), labels: data.trainLabels.subarray(0, n) });
+  const test = (n: number) => ({ images: data.testImages.subarray(0, n * 784), labels: data.testLabels.subarray(0, n) });
+
+  before(async () => {
+    data = loadMnist(root);
+    wasm = await engineWasmBytes(root);
+    workerSource = await bundleEngineWorker(root);
+  });
+  after(() => engines.forEach((e) => e.dispose()));
+
+  for (const [threads, kernels] of [
+    [2, 'wasm'],
+    [1, 'wasm'],
+    [1, 'ts'],
+  ] as const) {
+    it(`${kernels}, ${threads} worker(s): > 90 % on 1,000 test images after 4,096 samples`, async () => {
+      const engine = await make(threads, kernels);
+      assert.equal(engine.kernel, kernels === 'wasm' ? 'wasm-simd' : 'ts');
+      assert.equal(engine.threads, threads);
+      const t = train(4096);
+      await engine.setData(t.images, t.labels);
+      await engine.init(1);
+      const before = await engine.evaluate(test(1000).images, test(1000).labels);
+      const reports: ProgressReport[] = [];
+      const r = await engine.trainEpoch({ batchSize: 32, shuffleSeed: 7, progressEvery: 32, onProgress: (p) => reports.push(p) });
+      assert.equal(r.stopped, false);
+      assert.equal(r.completedBatches, 128);
+      assert.equal(r.samples, 4096);
+      assert.deepEqual(
+        reports.map((p) => p.batch),
+        [32, 64, 96, 128],
+      );
+      assert.ok(reports[3].loss < reports[0].loss, 'the loss falls');
+      const after = await engine.evaluate(test(1000).images, test(1000).labels);
+      assert.ok(before.acc < 0.3, `untrained accuracy ${before.acc}`);
+      assert.ok(after.acc > 0.9, `accuracy ${after.acc}`);
+      assert.ok(after.loss < before.loss);
+    });
+  }
+
+  it('trains the same with 1 and 2 workers (the split batch sums to the same gradients)', async () => {
+    const t = train(1024);
+    const weights = [];
+    for (const threads of [1, 2]) {
+      const engine = await make(threads, 'wasm');
+      await engine.setData(t.images, t.labels);
+      await engine.setWeights(glorotWeights(3));
+      await engine.trainEpoch({ batchSize: 32, shuffleSeed: 5 });
+      weights.push(await engine.getWeights());
+    }
+    for (const name of ['convKernel', 'convBias', 'denseKernel', 'denseBias'] as const) {
+      const a = weights[0][name];
+      const b = weights[1][name];
+      let diff = 0;
+      let scale = 0;
+      for (let i = 0; i < a.length; i++) {
+        diff = Math.max(diff, Math.abs(a[i] - b[i]));
+        scale = Math.max(scale, Math.abs(b[i]));
+      }
+      assert.ok(diff / scale < 1e-3, `${name}: 1 vs 2 workers differ by ${diff / scale}`);
+    }
+  });
+
+  it('weights round-trip in the tfjs layout; stop ends an epoch that can be continued', async () => {
+    const engine = await make(2, 'wasm');
+    const w = glorotWeights(9);
+    await engine.setWeights(w);
+    assert.deepEqual(await engine.getWeights(), w);
+    const t = train(4096);
+    await engine.setData(t.images, t.labels);
+    let stopAt = 0;
+    const first = await engine.trainEpoch({
+      batchSize: 32,
+      shuffleSeed: 1,
+      progressEvery: 10,
+      onProgress: (p) => {
+        if (!stopAt) {
+          stopAt = p.batch;
+          engine.stop();
+        }
+      },
+    });
+    assert.equal(first.stopped, true);
+    assert.ok(first.completedBatches >= 10 && first.completedBatches < 128, `stopped at ${first.completedBatches}`);
+    engine.pause();
+    const paused = engine.trainEpoch({ batchSize: 32, shuffleSeed: 1, startBatch: first.completedBatches });
+    engine.pause();
+    setTimeout(() => engine.resume(), 200);
+    const rest = await paused;
+    assert.equal(rest.stopped, false);
+    assert.equal(rest.completedBatches, 128);
+    assert.ok(rest.ms < rest.ms + 200);
+  });
+
+  it('rejects bad input with a clear message', async () => {
+    const engine = await make(1, 'wasm');
+    await assert.rejects(engine.setData(new Uint8Array(784 * 2), new Uint8Array(3)), /3 labels need 2352 image bytes/);
+    await assert.rejects(engine.setData(new Uint8Array(784), Uint8Array.of(12)), /label 0 is 12/);
+    await assert.rejects(engine.trainEpoch({ shuffleSeed: 1 }), /setData before training/);
+    const bad = glorotWeights(1);
+    bad.convBias = new Float32Array(31);
+    await assert.rejects(engine.setWeights(bad), /convBias must be a Float32Array of 32 values/);
+  });
+});

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import {
+  decodePoints,
+  encodePoints,
+  groupTags,
+  parseHostMessage,
+  parseWebviewMessage,
+} from '../../src/tensorboard/protocol';
+
+describe('TensorBoard logs protocol', () => {
+  it('accepts the webview messages it defines', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
+    assert.deepEqual(parseWebviewMessage({ type: 'shown', run: 'a/train', tag: 'loss', count: 3 }), {
+      type: 'shown',
+      run: 'a/train',
+      tag: 'loss',
+      count: 3,
+    });
+    const file = {
+      filename: 'train_loss.csv',
+      mime: 'text/csv',
+      content: 'Wall time,Step,Value\n',
+      encoding: 'utf8',
+    };
+    assert.deepEqual(parseWebviewMessage({ type: 'export', ...file, extra: 1 }), { type: 'export', ...file });
+  });
+
+  it('rejects anything else from the webview', () => {
+    const bad: unknown[] = [
+      null,
+      'ready',
+      { type: 'nope' },
+      { type: 'shown', run: '', tag: 'loss', count: 1 },
+      { type: 'shown', run: 'a', tag: 'loss', count: -1 },
+      { type: 'shown', run: 'a', tag: 'loss', count: 1.5 },
+      { type: 'export', filename: '../evil.csv', mime: 'text/csv', content: '', encoding: 'utf8' },
+      { type: 'export', filename: 'C:evil.csv', mime: 'text/csv', content: '', encoding: 'utf8' },
+      { type: 'export', filename: '..', mime: 'text/csv', content: '', encoding: 'utf8' },
+      { type: 'export', filename: 'a.html', mime: 'text/html', content: '', encoding: 'utf8' },
+      { type: 'export', filename: 'a.csv', mime: 'text/csv', content: 1, encoding: 'utf8' },
+      { type: 'export', filename: 'a.csv', mime: 'text/csv', content: '', encoding: 'hex' },
+    ];
+    for (const message of bad) assert.equal(parseWebviewMessage(message), undefined, JSON.stringify(message));
+  });
+
+  it('carries NaN and infinities through JSON', () => {
+    const points = [
+      { step: 1, wallTime: 10, value: NaN },
+      { step: 2, wallTime: 11, value: Infinity },
+      { step: 3, wallTime: 12, value: -Infinity },
+      { step: 4, wallTime: 13, value: 0.25 },
+    ];
+    const wire = JSON.parse(
+      JSON.stringify({ type: 'points', run: 'r', tag: 't', points: encodePoints(points) }),
+    );
+    const received = parseHostMessage(wire);
+    assert.ok(received && received.type === 'points');
+    assert.deepEqual(received.points, points);
+    const finite = [{ step: 1, wallTime: 1, value: 1 }];
+    assert.equal(encodePoints(finite), finite, 'finite points are sent as they are');
+    assert.deepEqual(decodePoints(finite), finite);
+  });
+
+  it('rejects malformed host messages in the webview', () => {
+    assert.equal(
+      parseHostMessage({ type: 'points', run: 'r', tag: 't', points: [{ step: 1, wallTime: 1 }] }),
+      undefined,
+    );
+    assert.equal(
+      parseHostMessage({
+        type: 'points',
+        run: 'r',
+        tag: 't',
+        points: [{ step: 'x', wallTime: 1, value: 1 }],
+      }),
+      undefined,
+    );
+    assert.equal(
+      parseHostMessage({ type: 'runs', folder: 'logs', runs: [{ name: 'a', tags: [1] }] }),
+      undefined,
+    );
+    assert.deepEqual(
+      parseHostMessage({ type: 'runs', folder: 'logs', runs: [{ name: 'a', tags: ['loss'] }] }),
+      {
+        type: 'runs',
+        folder: 'logs',
+        runs: [{ name: 'a', tags: ['loss'] }],
+      },
+    );
+  });
+
+  it('groups tags by the prefix before the first slash, as TensorBoard does', () => {
+    assert.deepEqual(
+      groupTags(['train/loss', 'epoch_loss', 'train/acc', 'eval/x/y', 'eval/z', 'epoch_loss']),
+      [
+        { name: 'epoch_loss', tags: ['epoch_loss'] },
+        { name: 'eval', tags: ['eval/x/y', 'eval/z'] },
+        { name: 'train', tags: ['train/acc', 'train/loss'] },
+      ],
+    );
+    assert.deepEqual(
+      groupTags(['layer10/w', 'layer2/w']).map((g) => g.name),
+      ['layer2', 'layer10'],
+    );
+  });
+});

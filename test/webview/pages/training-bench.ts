@@ -1,0 +1,146 @@
+/**
+ * Bench entry (bundled by scripts/bench.ts into out/bench/training-bench.js, not shipped): trains the article's
+ * model on one backend with either the panel's loop (TfjsTrainer) or a `model.fit` loop with per-batch callbacks,
+ * the way tfjs-examples does it, on the same data, and reports samples/s, time to the first curve point, peak
+ * tensors/bytes and test accuracy.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BackendName } from '../../../src/protocol';
+import { activateBackend, configureWasm, probeBackends } from '../../../src/webview/training/backends';
+import {
+  IMAGE_SIZE,
+  labelsInt32,
+  loadMnist,
+  normalizedImages,
+  type Mnist,
+} from '../../../src/webview/training/data';
+import { buildModel } from '../../../src/webview/training/model';
+import { TfjsTrainer } from '../../../src/webview/training/trainer';
+
+export interface BenchResult {
+  backend: string;
+  loop: 'ours' | 'model.fit';
+  batch: number;
+  samples: number;
+  samplesPerSec: number;
+  firstPointMs: number;
+  testAccuracy: number;
+  peakTensors: number;
+  peakBytes: number;
+  renderer?: string;
+}
+
+let data: Promise<Mnist> | undefined;
+const mnist = () =>
+  (data ??= loadMnist({
+    trainImages: '/dist/data/train-images.idx.gz',
+    trainLabels: '/dist/data/train-labels.idx.gz',
+    testImages: '/dist/data/test-images.idx.gz',
+    testLabels: '/dist/data/test-labels.idx.gz',
+  }));
+
+async function available(): Promise<{ name: BackendName; renderer?: string }[]> {
+  const probes = await probeBackends({ engineAvailable: false });
+  return probes
+    .filter((p) => p.available && p.name !== 'onramp-cpu')
+    .map((p) => ({ name: p.name, renderer: p.renderer }));
+}
+
+async function run(
+  backend: BackendName,
+  loop: 'ours' | 'model.fit',
+  samples: number,
+  testSamples: number,
+  batch = 32,
+) {
+  configureWasm('/dist/wasm/');
+  const d = await mnist();
+  await activateBackend(backend);
+  let peakTensors = 0;
+  let peakBytes = 0;
+  const sampleMemory = () => {
+    const m = tf.memory();
+    peakTensors = Math.max(peakTensors, m.numTensors);
+    peakBytes = Math.max(peakBytes, m.numBytes);
+  };
+  const hyper = { epochs: 1, batchSize: batch, learningRate: 0.001, optimizer: 'adam' as const, backend };
+  const started = performance.now();
+  let firstPointMs = NaN;
+  let samplesPerSec: number;
+  let testAccuracy: number;
+  if (loop === 'ours') {
+    const trainer = new TfjsTrainer(
+      backend,
+      d,
+      hyper,
+      { trainSamples: samples, valSamples: 256, testSamples },
+      {
+        onBatch: () => {
+          if (Number.isNaN(firstPointMs)) firstPointMs = performance.now() - started;
+          sampleMemory();
+        },
+        onEpoch: sampleMemory,
+      },
+    );
+    const outcome = await trainer.train({ stopRequested: false, waitWhilePaused: () => Promise.resolve() });
+    if (outcome !== 'completed') throw new Error(`training ended: ${outcome}`);
+    samplesPerSec = trainer.samplesPerSec;
+    testAccuracy = (await trainer.evaluateTest()).accuracy;
+    trainer.dispose();
+  } else {
+    const model = buildModel();
+    model.compile({
+      optimizer: tf.train.adam(0.001, 0.9, 0.999, 1e-7),
+      loss: 'categoricalCrossentropy',
+      metrics: ['accuracy'],
+    });
+    const xs = tf.tensor4d(normalizedImages(d.train, 0, samples), [samples, IMAGE_SIZE, IMAGE_SIZE, 1]);
+    const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(labelsInt32(d.train, 0, samples), 'int32'), 10).toFloat());
+    const fitStart = performance.now();
+    await model.fit(xs, ys, {
+      batchSize: batch,
+      epochs: 1,
+      shuffle: true,
+      callbacks: {
+        onBatchEnd: async (_batch, logs) => {
+          // What a live chart does with fit: take the batch loss (read back every batch) and let the page draw.
+          if (logs && typeof logs.loss === 'number' && Number.isNaN(firstPointMs))
+            firstPointMs = performance.now() - started;
+          sampleMemory();
+          await tf.nextFrame();
+        },
+      },
+    });
+    samplesPerSec = (samples / (performance.now() - fitStart)) * 1000;
+    const tx = tf.tensor4d(normalizedImages(d.test, 0, testSamples), [
+      testSamples,
+      IMAGE_SIZE,
+      IMAGE_SIZE,
+      1,
+    ]);
+    const ty = tf.tensor1d(labelsInt32(d.test, 0, testSamples), 'int32');
+    const correct = tf.tidy(() =>
+      tf.sum(
+        tf.cast(tf.equal(tf.argMax(model.predict(tx, { batchSize: 500 }) as tf.Tensor, 1), ty), 'float32'),
+      ),
+    );
+    testAccuracy = (await correct.data())[0] / testSamples;
+    tf.dispose([xs, ys, tx, ty, correct]);
+    model.dispose();
+  }
+  const result: BenchResult = {
+    backend,
+    loop,
+    batch,
+    samples,
+    samplesPerSec,
+    firstPointMs,
+    testAccuracy,
+    peakTensors,
+    peakBytes,
+  };
+  return result;
+}
+
+(window as unknown as { trainingBench: unknown }).trainingBench = { available, run };
+document.documentElement.dataset.ready = 'true';

