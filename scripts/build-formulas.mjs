@@ -17,7 +17,13 @@ export const FORMULAS = {
   innovation: String.raw`G' = f(G,\ \mathit{Innovations})`,
   iteration: String.raw`f^{(n+1)} = f\bigl(f^{(n)},\ \mathit{Innovations}^{(n)}\bigr)`,
 };
-const LEGEND_SYMBOLS = { G: 'G', innovations: String.raw`\mathit{Innovations}`, f: 'f', gPrime: "G'", n: 'n' };
+const LEGEND_SYMBOLS = {
+  G: 'G',
+  innovations: String.raw`\mathit{Innovations}`,
+  f: 'f',
+  gPrime: "G'",
+  n: 'n',
+};
 const FG = 'var(--vscode-foreground, #cccccc)';
 const DESC = 'var(--vscode-descriptionForeground, #9d9d9d)';
 const ACCENT = 'var(--vscode-charts-blue, #3794ff)';
@@ -25,7 +31,8 @@ const FONT = 'var(--vscode-font-family, system-ui, sans-serif)';
 // MathJax lays glyphs out in units of 1/1000 em; the composed SVG uses the same units.
 const EM = 1000;
 
-const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s) =>
+  String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function createRenderer() {
   const { mathjax } = require('mathjax-full/js/mathjax.js');
@@ -70,7 +77,10 @@ function composed(render, legend, formulas) {
   const width = 16 * EM;
   const margin = 0.6 * EM;
   // One scale for both formulas, the largest at which the wider one still fits its frame.
-  const scale = Math.min(1.3, (width - 2 * margin - 1.2 * EM) / Math.max(formulas.innovation.width, formulas.iteration.width));
+  const scale = Math.min(
+    1.3,
+    (width - 2 * margin - 1.2 * EM) / Math.max(formulas.innovation.width, formulas.iteration.width),
+  );
   const parts = [];
   let y = 1.2 * EM;
   parts.push(
@@ -100,7 +110,8 @@ function composed(render, legend, formulas) {
   const symbolColumn = 3.6 * EM;
   for (const [key, meaning] of legend.symbols) {
     const tex = LEGEND_SYMBOLS[key];
-    if (!tex) throw new Error(`Unknown legend symbol "${key}" (known: ${Object.keys(LEGEND_SYMBOLS).join(', ')})`);
+    if (!tex)
+      throw new Error(`Unknown legend symbol "${key}" (known: ${Object.keys(LEGEND_SYMBOLS).join(', ')})`);
     const sym = render(tex);
     const symScale = 0.8;
     y += 0.95 * EM;
@@ -132,14 +143,20 @@ function readLegends(root) {
 export default async function buildFormulas({ root }) {
   const outDir = join(root, 'dist/walkthrough');
   const legends = readLegends(root);
-  const mathjaxVersion = JSON.parse(readFileSync(require.resolve('mathjax-full/package.json'), 'utf8')).version;
+  const mathjaxVersion = JSON.parse(
+    readFileSync(require.resolve('mathjax-full/package.json'), 'utf8'),
+  ).version;
   const stamp = createHash('sha256')
     .update(readFileSync(fileURLToPath(import.meta.url)))
     .update(mathjaxVersion)
     .update(JSON.stringify(Object.entries(legends).map(([lang, l]) => [lang, l.data])))
     .digest('hex');
   const stampFile = join(outDir, '.formulas-stamp');
-  const outputs = ['innovation.svg', 'iteration.svg', ...Object.keys(legends).map((l) => `innovation-model.${l}.svg`)];
+  const outputs = [
+    'innovation.svg',
+    'iteration.svg',
+    ...Object.keys(legends).map((l) => `innovation-model.${l}.svg`),
+  ];
   if (
     existsSync(stampFile) &&
     readFileSync(stampFile, 'utf8') === stamp &&

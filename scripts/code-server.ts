@@ -8,6 +8,7 @@
 //
 // `tsx scripts/code-server.ts` installs (or reuses) it and prints where it is.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   closeSync,
   existsSync,
@@ -33,7 +34,8 @@ export { findChromium, launchChromium } from './chromium';
 export const CODE_SERVER_VERSION = '4.100.3';
 export const REPO_ROOT = resolve(__dirname, '..');
 
-const CACHE_ROOT = join(REPO_ROOT, '.cache/code-server');
+// AI_ONRAMP_CODE_SERVER_CACHE moves the install (e.g. to a CI cache directory).
+const CACHE_ROOT = resolve(process.env.AI_ONRAMP_CODE_SERVER_CACHE ?? join(REPO_ROOT, '.cache/code-server'));
 const INSTALL_DIR = join(CACHE_ROOT, CODE_SERVER_VERSION);
 const PACKAGE_DIR = join(INSTALL_DIR, 'package');
 const MARKER = join(INSTALL_DIR, 'installed.json');
@@ -118,7 +120,13 @@ function checkPrerequisites(): void {
 }
 
 /** Runs a command with an argument array, appending its output to the install log. */
-function run(step: string, command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
+function run(
+  step: string,
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
   writeFileSync(LOG_FILE, `\n$ (cd ${cwd} && ${command} ${args.join(' ')})\n`, { flag: 'a' });
   const fd = openSync(LOG_FILE, 'a');
   return new Promise<void>((resolvePromise, reject) => {
@@ -195,7 +203,11 @@ function relink(target: string, linkPath: string): void {
 }
 
 function installResult(): CodeServerInstall {
-  return { packageDir: PACKAGE_DIR, entry: join(PACKAGE_DIR, 'out/node/entry.js'), version: CODE_SERVER_VERSION };
+  return {
+    packageDir: PACKAGE_DIR,
+    entry: join(PACKAGE_DIR, 'out/node/entry.js'),
+    version: CODE_SERVER_VERSION,
+  };
 }
 
 async function install(): Promise<void> {
@@ -333,7 +345,9 @@ export function freePort(): Promise<number> {
     server.on('error', fail);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? ok(address.port) : fail(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? ok(address.port) : fail(new Error('no port')),
+      );
     });
   });
 }
@@ -349,6 +363,8 @@ export const QUIET_SETTINGS: Record<string, unknown> = {
   'update.mode': 'none',
   'workbench.enableExperiments': false,
   'chat.commandCenter.enabled': false,
+  // Test and start folders may sit inside this repository; no "open the parent repository?" prompt.
+  'git.openRepositoryInParentFolders': 'never',
 };
 
 export interface StartCodeServerOptions {
@@ -378,14 +394,19 @@ export interface RunningCodeServer {
 }
 
 /**
- * A language pack needs only `contributes.localizations` and a translations file: with no translations
- * the workbench stays in English, yet VS Code then accepts the locale, so `vscode.env.language` and the
- * extension's `package.nls.<locale>.json` and `l10n/bundle.l10n.<locale>.json` follow it.
+ * A minimal language pack for `locale`, dropped into the extensions folder (the server registers folders
+ * it finds there), and recorded in `<userDataDir>/languagepacks.json` exactly as VS Code's
+ * LanguagePacksCache would after installing it from the Marketplace: that file is what makes the server
+ * accept the locale, and code-server's `--install-extension` does not write it. The translations file is
+ * empty, so VS Code's own strings stay English, but `vscode.env.language` becomes `locale` and the
+ * extension's `package.nls.<locale>.json` and `l10n/bundle.l10n.<locale>.json` are used.
  */
-export function writeLanguagePack(extensionsDir: string, locale: string): string {
-  const name = `ai-onramp-test.language-pack-${locale}`;
-  const dir = join(extensionsDir, `${name}-0.0.1`);
-  mkdirSync(join(dir, 'translations'), { recursive: true });
+export function installLanguagePack(extensionsDir: string, userDataDir: string, locale: string): void {
+  const id = `ai-onramp-test.language-pack-${locale}`;
+  const version = '0.0.1';
+  const dir = join(extensionsDir, `${id}-${version}`);
+  const translations = join(dir, 'translations/main.i18n.json');
+  mkdirSync(dirname(translations), { recursive: true });
   writeFileSync(
     join(dir, 'package.json'),
     JSON.stringify(
@@ -393,7 +414,7 @@ export function writeLanguagePack(extensionsDir: string, locale: string): string
         name: `language-pack-${locale}`,
         publisher: 'ai-onramp-test',
         displayName: `Test language pack (${locale})`,
-        version: '0.0.1',
+        version,
         engines: { vscode: '*' },
         categories: ['Language Packs'],
         contributes: {
@@ -411,45 +432,19 @@ export function writeLanguagePack(extensionsDir: string, locale: string): string
       2,
     ),
   );
+  writeFileSync(translations, JSON.stringify({ version: '1.0.0', contents: {} }));
+  mkdirSync(userDataDir, { recursive: true });
   writeFileSync(
-    join(dir, 'translations/main.i18n.json'),
-    JSON.stringify({ version: '1.0.0', contents: {} }, null, 2),
+    join(userDataDir, 'languagepacks.json'),
+    JSON.stringify({
+      [locale]: {
+        hash: createHash('md5').update(id).update(version).digest('hex'),
+        extensions: [{ extensionIdentifier: { id }, version }],
+        translations: { vscode: translations },
+        label: locale,
+      },
+    }),
   );
-  return dir;
-}
-
-function runToCompletion(command: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): Promise<void> {
-  const fd = openSync(logFile, 'a');
-  return new Promise<void>((ok, fail) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', fd, fd] });
-    child.on('error', fail);
-    child.on('exit', (code) =>
-      code === 0 ? ok() : fail(new Error(`${args.slice(1).join(' ')} exited with ${code}; see ${logFile}`)),
-    );
-  }).finally(() => closeSync(fd));
-}
-
-/**
- * Installs extensions (VSIX files or folders) into `extensionsDir` with code-server's own installer, so
- * the server registers them exactly as it would a user's.
- */
-export async function installExtensions(opts: {
-  extensionsDir: string;
-  userDataDir: string;
-  extensions: string[];
-  env?: NodeJS.ProcessEnv;
-}): Promise<void> {
-  const { entry } = await ensureCodeServer({ quiet: true });
-  const home = mkdtempSync(join(tmpdir(), 'code-server-home-'));
-  mkdirSync(opts.userDataDir, { recursive: true });
-  const logFile = join(opts.userDataDir, 'install-extensions.log');
-  try {
-    const args = [entry, '--user-data-dir', opts.userDataDir, '--extensions-dir', opts.extensionsDir];
-    for (const ext of opts.extensions) args.push('--install-extension', ext);
-    await runToCompletion(process.execPath, args, { ...process.env, ...throwawayHomeEnv(home), ...opts.env }, logFile);
-  } finally {
-    rmSync(home, { recursive: true, force: true });
-  }
 }
 
 function tail(file: string, lines = 40): string {
@@ -480,8 +475,8 @@ export async function startCodeServer(opts: StartCodeServerOptions): Promise<Run
     if (key.startsWith('VSCODE_') && !(opts.env && key in opts.env)) delete env[key];
   }
   const logFile = opts.logFile ?? join(opts.userDataDir, 'server.log');
-  if (opts.locale && opts.locale !== 'en') {
-    writeLanguagePack(opts.extensionsDir, opts.locale);
+  if (opts.locale && !opts.locale.startsWith('en')) {
+    installLanguagePack(opts.extensionsDir, opts.userDataDir, opts.locale);
   }
   const args = [
     entry,
@@ -522,9 +517,22 @@ export async function startCodeServer(opts: StartCodeServerOptions): Promise<Run
       // the group is gone already
     }
   };
-  // Should this process die first, take the server down with it.
+  // Should this process die first, take the server down with it: its own process group does not get
+  // the terminal's Ctrl+C.
   const onExit = () => killGroup('SIGKILL');
   process.on('exit', onExit);
+  const onSignal = (signal: NodeJS.Signals) => {
+    // Where something else handles the signal (npm start stops gracefully), leave it to that; else
+    // stop the server and die of the signal, as without a handler.
+    if (process.listenerCount(signal) > 1) return;
+    removeSignalHandlers();
+    killGroup('SIGKILL');
+    process.kill(process.pid, signal);
+  };
+  const removeSignalHandlers = () => {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(signal, onSignal);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
 
   const url = `http://127.0.0.1:${opts.port}`;
   let stopped = false;
@@ -532,6 +540,7 @@ export async function startCodeServer(opts: StartCodeServerOptions): Promise<Run
     if (stopped) return;
     stopped = true;
     process.off('exit', onExit);
+    removeSignalHandlers();
     killGroup('SIGTERM');
     const timer = setTimeout(() => killGroup('SIGKILL'), 5000);
     await exitPromise;

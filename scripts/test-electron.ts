@@ -39,7 +39,9 @@ async function main(): Promise<number> {
     return 2;
   }
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    console.warn('test:electron: no DISPLAY; if VS Code fails to start, run under `xvfb-run -a npm run test:electron`.');
+    console.warn(
+      'test:electron: no DISPLAY; if VS Code fails to start, run under `xvfb-run -a npm run test:electron`.',
+    );
   }
 
   const scratch = mkdtempSync(join(tmpdir(), 'ai-onramp-electron-'));
@@ -50,7 +52,10 @@ async function main(): Promise<number> {
       vscodeExecutablePath,
       extensionDevelopmentPath: root,
       extensionTestsPath: suite,
-      extensionTestsEnv: { AI_ONRAMP_TEST_RESULTS: resultsFile, ...(grep ? { AI_ONRAMP_TEST_GREP: grep } : {}) },
+      extensionTestsEnv: {
+        AI_ONRAMP_TEST_RESULTS: resultsFile,
+        ...(grep ? { AI_ONRAMP_TEST_GREP: grep } : {}),
+      },
       launchArgs: [
         join(scratch, 'workspace'),
         '--user-data-dir',
@@ -65,13 +70,16 @@ async function main(): Promise<number> {
     });
     return 0;
   } catch (error) {
-    if (error instanceof TestRunFailedError) return typeof error.code === 'number' && error.code > 0 ? error.code : 1;
+    if (error instanceof TestRunFailedError)
+      return typeof error.code === 'number' && error.code > 0 ? error.code : 1;
     console.error(`test:electron: ${(error as Error).message}`);
     return 1;
   } finally {
     if (existsSync(resultsFile)) {
       const r = JSON.parse(readFileSync(resultsFile, 'utf8')) as HostTestResults;
-      console.log(`test:electron: ${r.passed} passed, ${r.failed} failed, ${r.pending} pending in ${r.durationMs} ms`);
+      console.log(
+        `test:electron: ${r.passed} passed, ${r.failed} failed, ${r.pending} pending in ${r.durationMs} ms`,
+      );
     }
     rmSync(scratch, { recursive: true, force: true });
   }

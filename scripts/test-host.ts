@@ -144,7 +144,9 @@ export async function runHostTests(opts: RunHostTestsOptions = {}): Promise<Host
     ]);
     await page.goto(url);
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const timedOut = new Promise<'timeout'>(
+      (resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)),
+    );
     const outcome = await Promise.race([exited, timedOut]);
     clearTimeout(timer);
     if (outcome === 'timeout') {

@@ -4,8 +4,10 @@
  * webview validates what it receives too, since a stale page can meet a newer host after a reload.
  *
  * Webview → host: ready, runUpdate (the run so far, a few times an epoch), runFinished, log, saveFile (a chart
- * export the host saves through its save dialog).
- * Host → webview: start (optional overrides, used by the command's args and tests), stop, settings, history.
+ * export the host saves through its save dialog), saveModelFiles / loadModelFiles (the playground's export and
+ * reload of the trained model, through a folder or file picker).
+ * Host → webview: start (optional overrides, used by the command's args and tests), stop, settings, history,
+ * modelFilesSaved / modelFilesLoaded (the answers to those two).
  */
 
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
@@ -76,13 +78,45 @@ export type WebviewMessage =
   | { type: 'runUpdate'; run: RunRecord }
   | { type: 'runFinished'; run: RunRecord }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
-  | { type: 'saveFile'; filename: string; mime: string; content: string; encoding: 'utf8' | 'base64' };
+  | { type: 'saveFile'; filename: string; mime: string; content: string; encoding: 'utf8' | 'base64' }
+  // The playground (src/webview/playground): export the model to a folder the user picks, or load one back.
+  | { type: 'saveModelFiles'; requestId: string; files: ModelFilePayload[] }
+  | { type: 'loadModelFiles'; requestId: string };
 
 export type HostMessage =
   | { type: 'start'; hyperparameters?: Partial<Hyperparameters>; limits?: RunLimits }
   | { type: 'stop' }
   | { type: 'settings'; hyperparameters: Hyperparameters }
-  | { type: 'history'; runs: RunRecord[] };
+  | { type: 'history'; runs: RunRecord[] }
+  | {
+      type: 'modelFilesSaved';
+      requestId: string;
+      outcome: 'saved' | 'cancelled' | 'failed';
+      /** Where the files went, as the user would write it. */
+      folder?: string;
+      error?: string;
+    }
+  | {
+      type: 'modelFilesLoaded';
+      requestId: string;
+      outcome: 'loaded' | 'cancelled' | 'failed';
+      /** The model.json the user picked, as the user would write it. */
+      source?: string;
+      files?: ModelFilePayload[];
+      error?: string;
+    };
+
+/** One file of a saved model (model.json, its weights .bin files, weights.npz), base64-encoded. */
+export interface ModelFilePayload {
+  /** A plain file name: no folders, no leading dot. */
+  name: string;
+  content: string;
+}
+
+export const MODEL_FILE_NAME = /^[A-Za-z0-9_][\w.-]{0,99}\.(json|bin|npz)$/;
+const MAX_MODEL_FILES = 32;
+/** Base64 of 64 MiB: far above the article's model (0.2 MB), far below what would strain the host. */
+const MAX_MODEL_BASE64 = Math.ceil((64 * 1024 * 1024) / 3) * 4;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -139,6 +173,32 @@ function checkCurve(v: unknown, name: string): void {
   }
 }
 
+function checkModelFiles(v: unknown, what: string): void {
+  need(
+    Array.isArray(v) && v.length >= 1 && v.length <= MAX_MODEL_FILES,
+    `${what} must list 1–${MAX_MODEL_FILES} files`,
+  );
+  let total = 0;
+  const names = new Set<string>();
+  for (const f of v) {
+    need(
+      isObj(f) && typeof f.name === 'string' && MODEL_FILE_NAME.test(f.name),
+      `${what} has a bad file name`,
+    );
+    need(!names.has(f.name), `${what} repeats ${f.name}`);
+    names.add(f.name);
+    need(
+      typeof f.content === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(f.content),
+      `${what}: ${f.name} is not base64`,
+    );
+    total += f.content.length;
+  }
+  need(total <= MAX_MODEL_BASE64, `${what} are too large`);
+}
+
+const isRequestId = (v: unknown) => typeof v === 'string' && /^[\w.-]{1,100}$/.test(v);
+const isOptionalText = (v: unknown) => v === undefined || (typeof v === 'string' && v.length <= MAX_STRING);
+
 export function checkRunRecord(v: unknown): void {
   need(isObj(v), 'run must be an object');
   need(typeof v.id === 'string' && /^[\w.-]{1,100}$/.test(v.id), 'run.id must be a short word');
@@ -191,6 +251,12 @@ export function parseWebviewMessage(v: unknown): Parsed<WebviewMessage> {
         need(m.encoding === 'utf8' || m.encoding === 'base64', 'saveFile.encoding');
         need(typeof m.content === 'string' && m.content.length <= 50_000_000, 'saveFile.content');
         return;
+      case 'saveModelFiles':
+        need(isRequestId(m.requestId), 'saveModelFiles.requestId');
+        return checkModelFiles(m.files, 'saveModelFiles.files');
+      case 'loadModelFiles':
+        need(isRequestId(m.requestId), 'loadModelFiles.requestId');
+        return;
       default:
         throw new Invalid(`unknown message type ${JSON.stringify(m.type).slice(0, 40)}`);
     }
@@ -212,6 +278,18 @@ export function parseHostMessage(v: unknown): Parsed<HostMessage> {
         need(Array.isArray(m.runs), 'history.runs must be an array');
         m.runs.forEach(checkRunRecord);
         return;
+      case 'modelFilesSaved':
+        need(isRequestId(m.requestId), 'modelFilesSaved.requestId');
+        need(['saved', 'cancelled', 'failed'].includes(m.outcome as string), 'modelFilesSaved.outcome');
+        need(isOptionalText(m.folder) && isOptionalText(m.error), 'modelFilesSaved.folder/error');
+        return;
+      case 'modelFilesLoaded':
+        need(isRequestId(m.requestId), 'modelFilesLoaded.requestId');
+        need(['loaded', 'cancelled', 'failed'].includes(m.outcome as string), 'modelFilesLoaded.outcome');
+        need(isOptionalText(m.source) && isOptionalText(m.error), 'modelFilesLoaded.source/error');
+        if (m.outcome === 'loaded') checkModelFiles(m.files, 'modelFilesLoaded.files');
+        else need(m.files === undefined, 'modelFilesLoaded.files come only with a loaded model');
+        return;
       default:
         throw new Invalid(`unknown message type ${JSON.stringify(m.type).slice(0, 40)}`);
     }
@@ -224,6 +302,8 @@ export interface TrainingPageConfig {
   data: { trainImages: string; trainLabels: string; testImages: string; testLabels: string };
   /** URL prefix (ending in `/`) where tfjs-backend-wasm*.wasm live. */
   wasmPrefix: string;
+  /** Our CPU engine (issue 7): the compiled module and its worker script; absent when not built. */
+  engine?: { wasmUrl: string; workerUrl: string };
   hyperparameters: Hyperparameters;
   /** Translated UI strings, keyed by the ids in src/webview/training/strings.ts. */
   strings: Record<string, string>;

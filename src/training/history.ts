@@ -33,6 +33,8 @@ export class RunHistory {
   async list(): Promise<RunRecord[]> {
     let entries: [string, vscode.FileType][];
     try {
+      // Created first: reading a missing folder works but makes VS Code log a stack trace.
+      await vscode.workspace.fs.createDirectory(this.dir);
       entries = await vscode.workspace.fs.readDirectory(this.dir);
     } catch {
       return [];

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Services } from '../common/services';
 import {
@@ -46,6 +47,12 @@ export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri, st
       testLabels: asset('dist', 'data', 'test-labels.idx.gz'),
     },
     wasmPrefix: asset('dist', 'wasm') + '/',
+    engine: existsSync(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'engine.worker.js').fsPath)
+      ? {
+          wasmUrl: asset('dist', 'engine', 'onramp-cpu.wasm'),
+          workerUrl: asset('dist', 'webview', 'engine.worker.js'),
+        }
+      : undefined,
     hyperparameters: readHyperparameters(),
     strings: translatedStrings(),
     state,

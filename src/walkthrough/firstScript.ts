@@ -41,7 +41,11 @@ export interface FirstScriptRun {
 }
 
 /** Saves the script, opens it beside the walkthrough and starts it; `undefined` when there is no Python. */
-export async function runFirstScript({ context, log, contextKeys }: Services): Promise<FirstScriptRun | undefined> {
+export async function runFirstScript({
+  context,
+  log,
+  contextKeys,
+}: Services): Promise<FirstScriptRun | undefined> {
   const interpreter = await findScriptInterpreter();
   if (!interpreter) {
     const check = vscode.l10n.t('Check Python Environment');
@@ -74,7 +78,8 @@ export async function runFirstScript({ context, log, contextKeys }: Services): P
       code === 0
         ? vscode.l10n.t('The script finished. Press any key to close this terminal.')
         : vscode.l10n.t('The script ended with exit code {0}. Press any key to close this terminal.', code),
-    spawnErrorMessage: (error) => vscode.l10n.t('Could not start {0}: {1}', interpreter.command, error.message),
+    spawnErrorMessage: (error) =>
+      vscode.l10n.t('Could not start {0}: {1}', interpreter.command, error.message),
   });
   const exitCode = new Promise<number>((resolve) => {
     const subscription = pty.onDidExit((code) => {

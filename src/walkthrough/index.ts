@@ -12,7 +12,11 @@ const FIRST_RUN_KEY = 'aiOnramp.welcomeShown';
 export async function showWelcome(ref?: unknown): Promise<void> {
   const parsed = parseWalkthroughTarget(ref);
   if (!parsed.ok) throw new Error(vscode.l10n.t('Cannot open the walkthrough: {0}', parsed.reason));
-  await vscode.commands.executeCommand('workbench.action.openWalkthrough', openWalkthroughArgument(parsed.target), false);
+  await vscode.commands.executeCommand(
+    'workbench.action.openWalkthrough',
+    openWalkthroughArgument(parsed.target),
+    false,
+  );
 }
 
 export function registerWalkthrough(services: Services): void {
@@ -22,11 +26,22 @@ export function registerWalkthrough(services: Services): void {
     vscode.commands.registerCommand('aiOnramp.runFirstScript', async () => {
       const run = await runFirstScript(services);
       // Returned for callers such as tests; the walkthrough button ignores it.
-      return run && { scriptPath: run.scriptPath, interpreter: run.interpreter, exitCode: await run.exitCode };
+      return (
+        run && { scriptPath: run.scriptPath, interpreter: run.interpreter, exitCode: await run.exitCode }
+      );
     }),
   );
-  // A first install opens the walkthrough once; later activations leave the editor as it was.
-  if (!context.globalState.get<boolean>(FIRST_RUN_KEY) && context.extensionMode !== vscode.ExtensionMode.Test) {
+  // A first install opens the walkthrough once; later activations leave the editor as it was. VS Code opens
+  // a newly installed extension's first walkthrough itself when the window has focus; this covers the
+  // other cases, and like VS Code it stays quiet when the user turned that off.
+  const openOnInstall = vscode.workspace
+    .getConfiguration('workbench.welcomePage')
+    .get<boolean>('walkthroughs.openOnInstall', true);
+  if (
+    openOnInstall &&
+    !context.globalState.get<boolean>(FIRST_RUN_KEY) &&
+    context.extensionMode !== vscode.ExtensionMode.Test
+  ) {
     void context.globalState
       .update(FIRST_RUN_KEY, true)
       .then(() => showWelcome())

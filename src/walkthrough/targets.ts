@@ -24,7 +24,8 @@ function isWalkthroughId(value: string): value is WalkthroughId {
 export function parseWalkthroughTarget(
   ref: unknown,
 ): { ok: true; target: WalkthroughTarget } | { ok: false; reason: string } {
-  if (ref === undefined || ref === null || ref === '') return { ok: true, target: { walkthrough: DEFAULT_WALKTHROUGH } };
+  if (ref === undefined || ref === null || ref === '')
+    return { ok: true, target: { walkthrough: DEFAULT_WALKTHROUGH } };
   if (typeof ref !== 'string') return { ok: false, reason: `expected a string, got ${typeof ref}` };
   const [first, step, ...rest] = ref.split('#');
   if (rest.length > 0) return { ok: false, reason: `"${ref}" has more than one "#"` };
@@ -39,7 +40,9 @@ export function parseWalkthroughTarget(
 }
 
 /** The arguments of `workbench.action.openWalkthrough` for a target. */
-export function openWalkthroughArgument(target: WalkthroughTarget): string | { category: string; step: string } {
+export function openWalkthroughArgument(
+  target: WalkthroughTarget,
+): string | { category: string; step: string } {
   const category = `${EXTENSION_ID}#${target.walkthrough}`;
   return target.step ? { category, step: `${category}#${target.step}` } : category;
 }

@@ -1,6 +1,16 @@
 import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { closeAllEditors, getApi, getExtension, packageJson, waitFor, workbenchText } from './helpers';
+import {
+  closeAllEditors,
+  getApi,
+  getExtension,
+  packageJson,
+  shownText,
+  waitFor,
+  workbenchText,
+} from './helpers';
 
 describe('extension', () => {
   it('activates and exports its API', async () => {
@@ -18,6 +28,22 @@ describe('extension', () => {
     const registered = new Set(await vscode.commands.getCommands(true));
     const missing = contributed.filter((id) => !registered.has(id));
     assert.deepEqual(missing, [], `commands contributed but not registered: ${missing.join(', ')}`);
+  });
+
+  it('shows command titles in the display language (package.nls.<language>.json)', () => {
+    const root = getExtension().extensionPath;
+    const language = vscode.env.language;
+    const localized = join(root, `package.nls.${language}.json`);
+    const nlsFile = existsSync(localized) ? localized : join(root, 'package.nls.json');
+    const nls = JSON.parse(readFileSync(nlsFile, 'utf8')) as Record<string, string>;
+    const raw = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as ReturnType<
+      typeof packageJson
+    >;
+    for (const [i, command] of packageJson().contributes.commands.entries()) {
+      const key = /^%(.+)%$/.exec(shownText(raw.contributes.commands[i].title))?.[1];
+      assert.ok(key, `${command.command}: its title is not a %key% of package.nls.json`);
+      assert.equal(shownText(command.title), nls[key], `${command.command} in ${language} (${nlsFile})`);
+    }
   });
 
   it('"Show Welcome" opens the "Set up Python for AI" walkthrough', async () => {

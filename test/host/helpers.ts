@@ -15,10 +15,18 @@ export async function getApi(): Promise<AiOnrampApi> {
   return getExtension().activate();
 }
 
+export type LocalizedString = string | { value: string; original: string };
+
+/** The text of a manifest string as the user sees it. */
+export function shownText(text: LocalizedString): string {
+  return typeof text === 'string' ? text : text.value;
+}
+
 /** The extension's package.json, as VS Code read it (with `%key%` strings localised). */
 export function packageJson(): {
   contributes: {
-    commands: { command: string; title: string; category?: string }[];
+    // In a non-English display language VS Code gives localised titles as {value, original}.
+    commands: { command: string; title: LocalizedString; category?: LocalizedString }[];
     walkthroughs?: { id: string; title: string; steps: { id: string; title: string }[] }[];
   };
 } & Record<string, unknown> {

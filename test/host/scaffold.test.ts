@@ -66,6 +66,7 @@ describe('New AI Project (host)', function () {
       '.gitignore',
       '.vscode/settings.json',
       'README.md',
+      'load_weights.py',
       'requirements.txt',
       'train_mnist.py',
     ]);

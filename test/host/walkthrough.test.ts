@@ -43,7 +43,8 @@ const EXPECTED_STEPS: Record<string, string[]> = {
 const COMMANDS_OF_OTHER_EXTENSIONS: Record<string, string> = { 'python.setInterpreter': 'ms-python.python' };
 
 function walkthroughs(): Walkthrough[] {
-  return (getExtension().packageJSON as { contributes: { walkthroughs: Walkthrough[] } }).contributes.walkthroughs;
+  return (getExtension().packageJSON as { contributes: { walkthroughs: Walkthrough[] } }).contributes
+    .walkthroughs;
 }
 
 async function readText(uri: vscode.Uri): Promise<string> {
@@ -74,7 +75,8 @@ describe('walkthroughs (extension host)', () => {
       assert.doesNotMatch(w.title, /^%/, `${w.id}: title not localised`);
       for (const s of w.steps) {
         for (const value of [s.title, s.description, s.media.markdown, s.media.svg, s.media.altText]) {
-          if (value !== undefined) assert.doesNotMatch(value, /^%.*%$/, `${w.id}/${s.id}: "${value}" not localised`);
+          if (value !== undefined)
+            assert.doesNotMatch(value, /^%.*%$/, `${w.id}/${s.id}: "${value}" not localised`);
         }
       }
     }
@@ -116,15 +118,15 @@ describe('walkthroughs (extension host)', () => {
   });
 
   it('opens each walkthrough in the walkthrough editor', async function () {
-    this.timeout(30_000);
+    this.timeout(60_000);
+    const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label)).join(', ');
     for (const ref of [undefined, 'openSourceAI', 'firstModel#pythonProject', 'pip']) {
       await closeAllEditors();
       await vscode.commands.executeCommand('aiOnramp.showWelcome', ref);
-      // The walkthrough editor is titled "Walkthrough: <extension display name>".
+      // The walkthrough editor of an extension's walkthrough is titled "Walkthrough: <display name>".
       await waitFor(() => walkthroughTabs().length === 1, {
-        message: `the walkthrough editor for ${String(ref)} (tabs: ${vscode.window.tabGroups.all
-          .flatMap((g) => g.tabs.map((t) => t.label))
-          .join(', ')})`,
+        timeoutMs: 15_000,
+        message: `the walkthrough editor for ${String(ref)} (tabs: ${tabs()})`,
       });
     }
     await closeAllEditors();
@@ -226,7 +228,10 @@ describe('walkthroughs (extension host)', () => {
     it('stops the program on Ctrl+C', async function () {
       this.timeout(30_000);
       const run = start(['-c', 'import time; print("waiting", flush=True); time.sleep(60)']);
-      await waitFor(() => run.output().includes('waiting'), { timeoutMs: 15_000, message: 'the program to start' });
+      await waitFor(() => run.output().includes('waiting'), {
+        timeoutMs: 15_000,
+        message: 'the program to start',
+      });
       const started = Date.now();
       run.pty.handleInput('\x03');
       assert.notEqual(await run.exit, 0);

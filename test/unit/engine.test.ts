@@ -47,7 +47,9 @@ function tfModel(w: ModelWeights): tf.Sequential {
 }
 
 function weightsOf(model: tf.Sequential): ModelWeights {
-  const [convKernel, convBias, denseKernel, denseBias] = model.getWeights().map((t) => t.dataSync() as Float32Array);
+  const [convKernel, convBias, denseKernel, denseBias] = model
+    .getWeights()
+    .map((t) => t.dataSync() as Float32Array);
   return { convKernel, convBias, denseKernel, denseBias };
 }
 
@@ -68,17 +70,25 @@ function batchOf(data: MnistArrays, start: number, count: number, invert: boolea
 /** Loss and gradients (tfjs layout) of the mean sparse categorical cross-entropy, by tfjs. */
 function tfGradients(model: tf.Sequential, images: Uint8Array, labels: Uint8Array) {
   const tensors = tf.tidy(() => {
-    const xs = tf.tensor4d(Float32Array.from(images, (v) => v / 255), [labels.length, 28, 28, 1]);
+    const xs = tf.tensor4d(
+      Float32Array.from(images, (v) => v / 255),
+      [labels.length, 28, 28, 1],
+    );
     const ys = tf.tensor1d(Float32Array.from(labels));
     // The loss function Keras/tfjs train with for loss: 'sparseCategoricalCrossentropy'.
     model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
     // A Sequential delegates training to an inner LayersModel, which holds the compiled loss functions.
     const lossFn = (model as unknown as { model: tf.LayersModel }).model.lossFunctions[0];
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const { value, grads } = tf.variableGrads(() => tf.mean(lossFn(ys, model.apply(xs) as tf.Tensor)) as tf.Scalar, vars);
+    const { value, grads } = tf.variableGrads(
+      () => tf.mean(lossFn(ys, model.apply(xs) as tf.Tensor)) as tf.Scalar,
+      vars,
+    );
     return [value, ...vars.map((v) => grads[v.name])];
   });
-  const [loss, convKernel, convBias, denseKernel, denseBias] = tensors.map((t) => t.dataSync() as Float32Array);
+  const [loss, convKernel, convBias, denseKernel, denseBias] = tensors.map(
+    (t) => t.dataSync() as Float32Array,
+  );
   tf.dispose(tensors);
   return { loss: loss[0], grads: { convKernel, convBias, denseKernel, denseBias } as ModelWeights };
 }
@@ -127,7 +137,10 @@ describe('onramp CPU engine kernels', function () {
           const e = relError(ours[name], ref.grads[name]);
           if (process.env.ENGINE_DEBUG) console.log(kind.name, name, e);
           assert.ok(e < 1e-4, `${name}: relative error ${e}`);
-          assert.ok(ref.grads[name].some((v) => v !== 0), `${name}: tfjs gradient is all zero`);
+          assert.ok(
+            ref.grads[name].some((v) => v !== 0),
+            `${name}: tfjs gradient is all zero`,
+          );
         }
       });
     }
@@ -158,7 +171,10 @@ describe('onramp CPU engine kernels', function () {
       k.resetOptimizer();
       for (let step = 0; step < 4; step++) {
         const { images, labels } = batchOf(data, 1000 + step * 32, 32, false);
-        const xs = tf.tensor4d(Float32Array.from(images, (v) => v / 255), [32, 28, 28, 1]);
+        const xs = tf.tensor4d(
+          Float32Array.from(images, (v) => v / 255),
+          [32, 28, 28, 1],
+        );
         const ys = tf.tensor1d(Float32Array.from(labels));
         await model.trainOnBatch(xs, ys);
         tf.dispose([xs, ys]);
@@ -174,7 +190,7 @@ describe('onramp CPU engine kernels', function () {
         const dOurs = ours[name].map((v, i) => v - start[name][i]);
         const dRef = ref[name].map((v, i) => v - start[name][i]);
         const e = relError(dOurs, dRef);
-        if (process.env.ENGINE_DEBUG) console.log(kind.name, "adam", name, e);
+        if (process.env.ENGINE_DEBUG) console.log(kind.name, 'adam', name, e);
         assert.ok(e < 1e-3, `${name}: relative error of the update ${e}`);
       }
       model.dispose();

@@ -1,7 +1,11 @@
 // The onramp CPU engine end to end: its real worker bundle in Node worker_threads, trained on MNIST.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { createOnrampCpuEngine, type OnrampCpuEngine, type ProgressReport } from '../../src/webview/engine/engine';
+import {
+  createOnrampCpuEngine,
+  type OnrampCpuEngine,
+  type ProgressReport,
+} from '../../src/webview/engine/engine';
 import { glorotWeights } from '../../src/webview/engine/layout';
 import {
   bundleEngineWorker,
@@ -20,12 +24,23 @@ describe('onramp CPU engine (workers)', function () {
   let workerSource: string;
   const engines: OnrampCpuEngine[] = [];
   const make = async (threads: number, kernels: 'wasm' | 'ts') => {
-    const e = await createOnrampCpuEngine({ wasm, spawnWorker: nodeWorkerFactory(workerSource), threads, kernels });
+    const e = await createOnrampCpuEngine({
+      wasm,
+      spawnWorker: nodeWorkerFactory(workerSource),
+      threads,
+      kernels,
+    });
     engines.push(e);
     return e;
   };
-  const train = (n: number) => ({ images: data.trainImages.subarray(0, n * 784), labels: data.trainLabels.subarray(0, n) });
-  const test = (n: number) => ({ images: data.testImages.subarray(0, n * 784), labels: data.testLabels.subarray(0, n) });
+  const train = (n: number) => ({
+    images: data.trainImages.subarray(0, n * 784),
+    labels: data.trainLabels.subarray(0, n),
+  });
+  const test = (n: number) => ({
+    images: data.testImages.subarray(0, n * 784),
+    labels: data.testLabels.subarray(0, n),
+  });
 
   before(async () => {
     data = loadMnist(root);
@@ -39,22 +54,28 @@ describe('onramp CPU engine (workers)', function () {
     [1, 'wasm'],
     [1, 'ts'],
   ] as const) {
-    it(`${kernels}, ${threads} worker(s): > 90 % on 1,000 test images after 4,096 samples`, async () => {
+    it(`${kernels}, ${threads} worker(s): > 90 % on 1,000 test images after 10,240 samples`, async () => {
       const engine = await make(threads, kernels);
       assert.equal(engine.kernel, kernels === 'wasm' ? 'wasm-simd' : 'ts');
       assert.equal(engine.threads, threads);
-      const t = train(4096);
+      // (After ~4,000 samples this model is at 86-89 %, as with tfjs and PyTorch; 10,240 gets past 90 %.)
+      const t = train(10240);
       await engine.setData(t.images, t.labels);
       await engine.init(1);
       const before = await engine.evaluate(test(1000).images, test(1000).labels);
       const reports: ProgressReport[] = [];
-      const r = await engine.trainEpoch({ batchSize: 32, shuffleSeed: 7, progressEvery: 32, onProgress: (p) => reports.push(p) });
+      const r = await engine.trainEpoch({
+        batchSize: 32,
+        shuffleSeed: 7,
+        progressEvery: 80,
+        onProgress: (p) => reports.push(p),
+      });
       assert.equal(r.stopped, false);
-      assert.equal(r.completedBatches, 128);
-      assert.equal(r.samples, 4096);
+      assert.equal(r.completedBatches, 320);
+      assert.equal(r.samples, 10240);
       assert.deepEqual(
         reports.map((p) => p.batch),
-        [32, 64, 96, 128],
+        [80, 160, 240, 320],
       );
       assert.ok(reports[3].loss < reports[0].loss, 'the loss falls');
       const after = await engine.evaluate(test(1000).images, test(1000).labels);
@@ -107,20 +128,30 @@ describe('onramp CPU engine (workers)', function () {
       },
     });
     assert.equal(first.stopped, true);
-    assert.ok(first.completedBatches >= 10 && first.completedBatches < 128, `stopped at ${first.completedBatches}`);
+    assert.ok(
+      first.completedBatches >= 10 && first.completedBatches < 128,
+      `stopped at ${first.completedBatches}`,
+    );
+    // Continue the epoch where it stopped, paused for 300 ms along the way.
+    const started = performance.now();
+    const rest = engine.trainEpoch({ batchSize: 32, shuffleSeed: 1, startBatch: first.completedBatches });
     engine.pause();
-    const paused = engine.trainEpoch({ batchSize: 32, shuffleSeed: 1, startBatch: first.completedBatches });
-    engine.pause();
-    setTimeout(() => engine.resume(), 200);
-    const rest = await paused;
-    assert.equal(rest.stopped, false);
-    assert.equal(rest.completedBatches, 128);
-    assert.ok(rest.ms < rest.ms + 200);
+    setTimeout(() => engine.resume(), 300);
+    const r = await rest;
+    const wall = performance.now() - started;
+    assert.equal(r.stopped, false);
+    assert.equal(r.completedBatches, 128);
+    assert.equal(r.samples, (128 - first.completedBatches) * 32);
+    assert.ok(wall >= 290, `the pause held (${wall} ms)`);
+    assert.ok(r.ms <= wall - 250, `paused time is not counted (${r.ms} of ${wall} ms)`);
   });
 
   it('rejects bad input with a clear message', async () => {
     const engine = await make(1, 'wasm');
-    await assert.rejects(engine.setData(new Uint8Array(784 * 2), new Uint8Array(3)), /3 labels need 2352 image bytes/);
+    await assert.rejects(
+      engine.setData(new Uint8Array(784 * 2), new Uint8Array(3)),
+      /3 labels need 2352 image bytes/,
+    );
     await assert.rejects(engine.setData(new Uint8Array(784), Uint8Array.of(12)), /label 0 is 12/);
     await assert.rejects(engine.trainEpoch({ shuffleSeed: 1 }), /setData before training/);
     const bad = glorotWeights(1);

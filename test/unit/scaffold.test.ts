@@ -104,7 +104,7 @@ describe('scaffold: templates', function () {
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
   const expected: Record<string, string[]> = {
-    'keras-mnist': ['README.md', 'requirements.txt', 'train_mnist.py'],
+    'keras-mnist': ['README.md', 'load_weights.py', 'requirements.txt', 'train_mnist.py'],
     'pytorch-mnist': ['README.md', 'requirements.txt', 'train_mnist.py'],
     'data-science': ['README.md', 'requirements.txt', 'starter.ipynb'],
   };

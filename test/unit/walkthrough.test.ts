@@ -31,7 +31,10 @@ interface Walkthrough {
   steps: Step[];
 }
 interface Manifest {
-  contributes: { commands: { command: string; title: string; category?: string }[]; walkthroughs: Walkthrough[] };
+  contributes: {
+    commands: { command: string; title: string; category?: string }[];
+    walkthroughs: Walkthrough[];
+  };
 }
 
 const rawManifest = readJson<Manifest>('package.json');
@@ -63,7 +66,8 @@ function localise<T>(value: T, lang: Lang): T {
       return m ? (nls[lang][m[1]] ?? nls.en[m[1]] ?? v) : v;
     }
     if (Array.isArray(v)) return v.map(replace);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replace(x)]));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replace(x)]));
     return v;
   };
   return replace(value) as T;
@@ -98,7 +102,9 @@ function mediaPath(step: Step): string {
 }
 
 function allSteps(lang: Lang): { walkthrough: Walkthrough; step: Step }[] {
-  return walkthroughs[lang].flatMap((walkthrough) => walkthrough.steps.map((step) => ({ walkthrough, step })));
+  return walkthroughs[lang].flatMap((walkthrough) =>
+    walkthrough.steps.map((step) => ({ walkthrough, step })),
+  );
 }
 
 function svgFiles(): string[] {
@@ -137,7 +143,9 @@ describe('walkthroughs', () => {
     const refs = nlsReferences(rawManifest);
     assert.ok(refs.length > 50, `only ${refs.length} nls references found`);
     for (const lang of LANGS) {
-      const missing = refs.filter((r) => typeof nls[lang][r.key] !== 'string' || nls[lang][r.key].trim() === '');
+      const missing = refs.filter(
+        (r) => typeof nls[lang][r.key] !== 'string' || nls[lang][r.key].trim() === '',
+      );
       assert.deepEqual(
         missing.map((r) => `${r.key} (${r.where})`),
         [],
@@ -147,7 +155,10 @@ describe('walkthroughs', () => {
   });
 
   it('has the same walkthrough keys in both languages', () => {
-    const keys = (lang: Lang) => Object.keys(nls[lang]).filter((k) => k.startsWith('walkthrough.')).sort();
+    const keys = (lang: Lang) =>
+      Object.keys(nls[lang])
+        .filter((k) => k.startsWith('walkthrough.'))
+        .sort();
     assert.deepEqual(keys('zh-cn'), keys('en'));
   });
 
@@ -163,8 +174,12 @@ describe('walkthroughs', () => {
         .replace(/```[\s\S]*?```/g, '')
         .replace(/`[^`]*`/g, '')
         .replace(/\]\([^)]*\)/g, ']');
-      const cjkShare = (prose.match(/[\u4e00-\u9fff]/g) ?? []).length / prose.replace(/[\s|*#:-]/g, '').length;
-      assert.ok(cjkShare > 0.25, `walkthroughs/zh-cn/${file} is only ${(cjkShare * 100).toFixed(0)}% Chinese`);
+      const cjkShare =
+        (prose.match(/[\u4e00-\u9fff]/g) ?? []).length / prose.replace(/[\s|*#:-]/g, '').length;
+      assert.ok(
+        cjkShare > 0.25,
+        `walkthroughs/zh-cn/${file} is only ${(cjkShare * 100).toFixed(0)}% Chinese`,
+      );
     }
   });
 
@@ -184,7 +199,10 @@ describe('walkthroughs', () => {
       for (const { step } of allSteps(lang)) {
         if (step.media.markdown) continue;
         const alt = step.media.altText ?? '';
-        assert.ok(alt.length >= 40, `${step.id}: alt text "${alt}" is missing or too short to describe a diagram`);
+        assert.ok(
+          alt.length >= 40,
+          `${step.id}: alt text "${alt}" is missing or too short to describe a diagram`,
+        );
         if (lang === 'zh-cn') assert.match(alt, CJK, `${step.id}: the Chinese alt text is not Chinese`);
       }
     });
@@ -195,7 +213,10 @@ describe('walkthroughs', () => {
       const sources = allSteps(lang).flatMap(({ step }) => {
         const texts = [{ where: `${step.id} description`, text: step.description }];
         if (step.media.markdown) {
-          texts.push({ where: step.media.markdown, text: readFileSync(join(root, step.media.markdown), 'utf8') });
+          texts.push({
+            where: step.media.markdown,
+            text: readFileSync(join(root, step.media.markdown), 'utf8'),
+          });
         }
         return texts;
       });
@@ -208,7 +229,10 @@ describe('walkthroughs', () => {
           );
           if (link.args === undefined) continue;
           let args: unknown;
-          assert.doesNotThrow(() => (args = JSON.parse(decodeURIComponent(link.args!))), `${where}: bad arguments`);
+          assert.doesNotThrow(
+            () => (args = JSON.parse(decodeURIComponent(link.args!))),
+            `${where}: bad arguments`,
+          );
           if (link.command === 'aiOnramp.showWelcome') {
             const ref = Array.isArray(args) ? args[0] : args;
             const parsed = parseWalkthroughTarget(ref);
@@ -226,6 +250,25 @@ describe('walkthroughs', () => {
     });
   }
 
+  it("writes step descriptions in VS Code's formatted text (``code``, **bold**)", () => {
+    for (const lang of LANGS) {
+      for (const { step } of allSteps(lang)) {
+        // The walkthrough renders only doubled markers; a single backtick would show up literally.
+        const withoutCode = step.description.replace(/``[^`]+``/g, '');
+        assert.doesNotMatch(
+          withoutCode,
+          /`/,
+          `${lang} ${step.id}: single backticks in "${step.description}"`,
+        );
+        assert.equal(
+          (step.description.match(/\*\*/g) ?? []).length % 2,
+          0,
+          `${lang} ${step.id}: unbalanced **`,
+        );
+      }
+    }
+  });
+
   it('links every idea of the article to a hands-on step', () => {
     const ideas = walkthroughs.en.find((w) => w.id === 'openSourceAI')!;
     for (const step of ideas.steps) {
@@ -240,7 +283,10 @@ describe('walkthroughs', () => {
       const events = step.completionEvents ?? [];
       assert.equal(events.length, 1, `${step.id}: expected exactly one completion event`);
       const [event] = events;
-      assert.ok(!event.startsWith('onCommand:') && !event.startsWith('onLink:'), `${step.id} completes on a click`);
+      assert.ok(
+        !event.startsWith('onCommand:') && !event.startsWith('onLink:'),
+        `${step.id} completes on a click`,
+      );
       if (event.startsWith('onContext:')) {
         const key = event.slice('onContext:'.length);
         assert.ok(contextKeySource.includes(`'${key}'`), `${step.id}: ${key} is not a ContextKey`);
@@ -294,7 +340,10 @@ describe('walkthroughs', () => {
         const parser = sax.parser(true, { xmlns: true });
         let rootName: string | undefined;
         parser.onopentag = (tag) => (rootName ??= tag.name);
-        assert.doesNotThrow(() => parser.write(readFileSync(join(root, file), 'utf8')).close(), `${file} is not XML`);
+        assert.doesNotThrow(
+          () => parser.write(readFileSync(join(root, file), 'utf8')).close(),
+          `${file} is not XML`,
+        );
         assert.equal(rootName, 'svg', `${file}: root element is ${rootName}`);
       }
     });
@@ -303,7 +352,11 @@ describe('walkthroughs', () => {
       for (const file of svgFiles()) {
         const text = readFileSync(join(root, file), 'utf8');
         // The step's webview allows styles only with its own nonce: inline style and <style> would be dropped.
-        assert.doesNotMatch(text, /\sstyle="|<style|<script|\son[a-z]+="|href="(?!#)/i, `${file}: blocked content`);
+        assert.doesNotMatch(
+          text,
+          /\sstyle="|<style|<script|\son[a-z]+="|href="(?!#)/i,
+          `${file}: blocked content`,
+        );
         for (const m of text.matchAll(/\s(fill|stroke|color)="([^"]+)"/g)) {
           assert.match(
             m[2],
@@ -352,10 +405,14 @@ describe('walkthroughs', () => {
       for (const lang of LANGS) {
         const md = readFileSync(join(root, `walkthroughs/${lang}/firstScript.md`), 'utf8');
         const code = /```python\n([\s\S]*?)```/.exec(md)?.[1] ?? '';
-        const calls = code.match(/(keras\.(layers|optimizers)\.\w+|model\.fit)\((?:[^()]|\([^()]*\))*\)/g) ?? [];
+        const calls =
+          code.match(/(keras\.(layers|optimizers)\.\w+|model\.fit)\((?:[^()]|\([^()]*\))*\)/g) ?? [];
         assert.ok(calls.length >= 6, `${lang}/firstScript.md shows no model`);
         for (const call of calls) {
-          assert.ok(script.includes(call), `${lang}/firstScript.md shows ${call}, which the script does not run`);
+          assert.ok(
+            script.includes(call),
+            `${lang}/firstScript.md shows ${call}, which the script does not run`,
+          );
         }
       }
     });
@@ -371,14 +428,20 @@ describe('walkthroughs', () => {
         }
       });
       if (!python) this.skip();
-      execFileSync(python!, ['-c', 'import ast, sys; ast.parse(open(sys.argv[1]).read())', join(root, 'media/walkthrough/mnist_cnn.py')]);
+      execFileSync(python!, [
+        '-c',
+        'import ast, sys; ast.parse(open(sys.argv[1]).read())',
+        join(root, 'media/walkthrough/mnist_cnn.py'),
+      ]);
       // Run it with `tensorflow` made unimportable, so the check holds whether or not TensorFlow is installed.
       const blockTf =
         'import sys, runpy\nclass Block:\n  def find_spec(self, name, *a):\n    if name.split(".")[0] == "tensorflow": raise ImportError(name)\nsys.meta_path.insert(0, Block())\nrunpy.run_path(sys.argv[1], run_name="__main__")';
       let status = 0;
       let stderr = '';
       try {
-        execFileSync(python!, ['-c', blockTf, join(root, 'media/walkthrough/mnist_cnn.py')], { stdio: 'pipe' });
+        execFileSync(python!, ['-c', blockTf, join(root, 'media/walkthrough/mnist_cnn.py')], {
+          stdio: 'pipe',
+        });
       } catch (error) {
         const e = error as { status: number; stderr: Buffer };
         status = e.status;
@@ -393,9 +456,18 @@ describe('walkthroughs', () => {
 
   describe('walkthrough targets', () => {
     it('opens the first walkthrough by default and reads every form of reference', () => {
-      assert.deepEqual(parseWalkthroughTarget(undefined), { ok: true, target: { walkthrough: 'setupPython' } });
-      assert.deepEqual(parseWalkthroughTarget('pip'), { ok: true, target: { walkthrough: 'setupPython', step: 'pip' } });
-      assert.deepEqual(parseWalkthroughTarget('firstModel'), { ok: true, target: { walkthrough: 'firstModel' } });
+      assert.deepEqual(parseWalkthroughTarget(undefined), {
+        ok: true,
+        target: { walkthrough: 'setupPython' },
+      });
+      assert.deepEqual(parseWalkthroughTarget('pip'), {
+        ok: true,
+        target: { walkthrough: 'setupPython', step: 'pip' },
+      });
+      assert.deepEqual(parseWalkthroughTarget('firstModel'), {
+        ok: true,
+        target: { walkthrough: 'firstModel' },
+      });
       assert.deepEqual(parseWalkthroughTarget('firstModel#pythonProject'), {
         ok: true,
         target: { walkthrough: 'firstModel', step: 'pythonProject' },
@@ -409,7 +481,10 @@ describe('walkthroughs', () => {
     });
 
     it('builds the category and step ids that workbench.action.openWalkthrough expects', () => {
-      assert.equal(openWalkthroughArgument({ walkthrough: 'setupPython' }), 'ai-onramp.ai-onramp#setupPython');
+      assert.equal(
+        openWalkthroughArgument({ walkthrough: 'setupPython' }),
+        'ai-onramp.ai-onramp#setupPython',
+      );
       assert.deepEqual(openWalkthroughArgument({ walkthrough: 'firstModel', step: 'tensorBoard' }), {
         category: 'ai-onramp.ai-onramp#firstModel',
         step: 'ai-onramp.ai-onramp#firstModel#tensorBoard',

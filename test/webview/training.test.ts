@@ -72,7 +72,7 @@ describe('training panel page (Chromium)', function () {
     await page.close();
   });
 
-  for (const backend of ['wasm', 'webgl', 'cpu'] as const) {
+  for (const backend of ['onramp-cpu', 'wasm', 'webgl', 'cpu'] as const) {
     it(`trains 3,072 samples for one epoch on ${backend}: loss falls, > 80 % on 1,000 test images`, async () => {
       const page = await openPanel(session);
       await sendHost(page, {
@@ -97,6 +97,16 @@ describe('training panel page (Chromium)', function () {
       assert.equal(run.curves.valAccuracy.length, 1);
       assert.match((await page.textContent('#metric-test-accuracy')) ?? '', /\d+\.\d\d %/);
       assert.equal(await page.evaluate(() => document.body.dataset.state), 'finished');
+      // The trained model stays usable (drawing, export): it predicts a test image's class.
+      const predicted = await page.evaluate(() => {
+        const app = window.aiOnrampTraining!;
+        const tf = app.tf;
+        const model = app.trainer!.model!;
+        return tf.tidy(
+          () => (model.predict(tf.zeros([1, 28, 28, 1])) as import('@tensorflow/tfjs').Tensor).shape,
+        );
+      });
+      assert.deepEqual(predicted, [1, 10]);
       // After the run only the model's weights remain (the data set is released): 4 variables.
       const numTensors = await page.evaluate(() => window.aiOnrampTraining!.tf.memory().numTensors);
       assert.ok(numTensors <= 4 + 10, `tensors left after the run: ${numTensors}`);

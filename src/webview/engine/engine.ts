@@ -22,7 +22,14 @@
  * ```
  */
 import type { KernelKind } from './kernels';
-import { ADAM_DEFAULTS, glorotWeights, IMAGE_PIXELS, type ModelWeights, packWeights, unpackWeights } from './layout';
+import {
+  ADAM_DEFAULTS,
+  glorotWeights,
+  IMAGE_PIXELS,
+  type ModelWeights,
+  packWeights,
+  unpackWeights,
+} from './layout';
 import type { DriverToWorker, KernelPreference, ProgressReport, TrainDone, WorkerToDriver } from './messages';
 
 export type { KernelKind } from './kernels';
@@ -104,7 +111,9 @@ function checkSet(images: Uint8Array, labels: Uint8Array): void {
     throw new Error('onramp-cpu: images and labels must be Uint8Arrays');
   }
   if (images.length !== labels.length * IMAGE_PIXELS) {
-    throw new Error(`onramp-cpu: ${labels.length} labels need ${labels.length * IMAGE_PIXELS} image bytes, got ${images.length}`);
+    throw new Error(
+      `onramp-cpu: ${labels.length} labels need ${labels.length * IMAGE_PIXELS} image bytes, got ${images.length}`,
+    );
   }
   for (let i = 0; i < labels.length; i++) {
     if (labels[i] > 9) throw new Error(`onramp-cpu: label ${i} is ${labels[i]}, not a digit 0..9`);
@@ -119,7 +128,8 @@ async function fetchBytes(url: string | URL): Promise<ArrayBuffer> {
 
 /** Starts the workers (fetching the engine and worker script where URLs are given) and initialises them. */
 export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Promise<OnrampCpuEngine> {
-  const hw = typeof navigator === 'object' && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 2;
+  const hw =
+    typeof navigator === 'object' && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 2;
   const threads = Math.max(1, Math.min(8, Math.floor(options.threads ?? Math.min(2, hw))));
   const preference = options.kernels ?? 'auto';
   let wasm: ArrayBuffer | null = null;
@@ -136,7 +146,17 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
     const source = await (await fetch(options.workerUrl)).text();
     blobUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
     const url = blobUrl;
-    spawn = () => new Worker(url) as unknown as EngineWorkerLike;
+    spawn = () => {
+      const worker = new Worker(url);
+      worker.addEventListener('error', (e) =>
+        worker.dispatchEvent(
+          new MessageEvent('message', {
+            data: { type: 'error', message: `onramp-cpu worker: ${e.message}` },
+          }),
+        ),
+      );
+      return worker as unknown as EngineWorkerLike;
+    };
   }
 
   const workers: EngineWorkerLike[] = [];
@@ -153,7 +173,12 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
       return;
     }
     const id = m.id;
-    if (id === undefined) return;
+    if (id === undefined) {
+      // A worker failed outside any call (e.g. its script did not load): fail everything pending.
+      if (m.type === 'error') for (const p of pending.values()) p.reject(new Error(m.message));
+      if (m.type === 'error') pending.clear();
+      return;
+    }
     const p = pending.get(id);
     if (!p) return;
     pending.delete(id);

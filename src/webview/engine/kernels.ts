@@ -22,7 +22,13 @@ export interface Kernels {
   /** Zeroes Adam's moments and step count (new weights or a new optimizer). */
   resetOptimizer(): void;
   /** Copies `count` samples (indices `order[start..start+count)`, or `start..` when order is null). */
-  loadBatch(images: Uint8Array, labels: Uint8Array, order: ArrayLike<number> | null, start: number, count: number): void;
+  loadBatch(
+    images: Uint8Array,
+    labels: Uint8Array,
+    order: ArrayLike<number> | null,
+    start: number,
+    count: number,
+  ): void;
   /**
    * Forward + backward over the loaded samples. The gradients are those of the mean loss over a batch of
    * `1 / invBatch` samples (these `count` may be only a worker's share of it).
@@ -38,7 +44,8 @@ export interface Kernels {
 
 /** The smallest module using v128 (wasm-feature-detect's SIMD probe). */
 const SIMD_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98,
+  11,
 ]);
 
 /** Whether this runtime can compile WebAssembly SIMD. */

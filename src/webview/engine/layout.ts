@@ -61,7 +61,8 @@ export function packWeights(w: ModelWeights, out = new Float32Array(PARAM_FLOATS
   out.set(w.convKernel, CONV_KERNEL_OFFSET);
   out.set(w.convBias, CONV_BIAS_OFFSET);
   for (let i = 0; i < FEATURES; i++) {
-    for (let j = 0; j < CLASSES; j++) out[DENSE_KERNEL_OFFSET + j * FEATURES + i] = w.denseKernel[i * CLASSES + j];
+    for (let j = 0; j < CLASSES; j++)
+      out[DENSE_KERNEL_OFFSET + j * FEATURES + i] = w.denseKernel[i * CLASSES + j];
   }
   out.set(w.denseBias, DENSE_BIAS_OFFSET);
   return out;
@@ -71,7 +72,8 @@ export function packWeights(w: ModelWeights, out = new Float32Array(PARAM_FLOATS
 export function unpackWeights(params: Float32Array): ModelWeights {
   const denseKernel = new Float32Array(FEATURES * CLASSES);
   for (let i = 0; i < FEATURES; i++) {
-    for (let j = 0; j < CLASSES; j++) denseKernel[i * CLASSES + j] = params[DENSE_KERNEL_OFFSET + j * FEATURES + i];
+    for (let j = 0; j < CLASSES; j++)
+      denseKernel[i * CLASSES + j] = params[DENSE_KERNEL_OFFSET + j * FEATURES + i];
   }
   return {
     convKernel: params.slice(CONV_KERNEL_OFFSET, CONV_KERNEL_OFFSET + 288),

@@ -55,6 +55,8 @@ export interface TrainDone {
   completedBatches: number;
   batches: number;
   stopped: boolean;
+  /** The loss became NaN or infinite (the epoch stopped there). */
+  diverged: boolean;
   lossSum: number;
   correct: number;
   samples: number;

@@ -90,9 +90,18 @@ export function createTsKernels(): Kernels {
         for (let c = 0; c < FILTERS; c++) {
           let best = conv[o0 + c];
           let at = 0;
-          if (conv[o1 + c] > best) ((best = conv[o1 + c]), (at = 1));
-          if (conv[o2 + c] > best) ((best = conv[o2 + c]), (at = 2));
-          if (conv[o3 + c] > best) ((best = conv[o3 + c]), (at = 3));
+          if (conv[o1 + c] > best) {
+            best = conv[o1 + c];
+            at = 1;
+          }
+          if (conv[o2 + c] > best) {
+            best = conv[o2 + c];
+            at = 2;
+          }
+          if (conv[o3 + c] > best) {
+            best = conv[o3 + c];
+            at = 3;
+          }
           pooled[w + c] = best > 0 ? best : 0;
           argmax[w + c] = at;
         }
@@ -116,7 +125,12 @@ export function createTsKernels(): Kernels {
     }
     let mx = logits[0];
     let best = 0;
-    for (let j = 1; j < CLASSES; j++) if (logits[j] > mx) ((mx = logits[j]), (best = j));
+    for (let j = 1; j < CLASSES; j++) {
+      if (logits[j] > mx) {
+        mx = logits[j];
+        best = j;
+      }
+    }
     const label = labels[b];
     if (best === label) correct++;
     let sum = 0;
@@ -243,7 +257,7 @@ export function createTsKernels(): Kernels {
         const gi = grads[i];
         const mi = (m[i] = m[i] * beta1 + gi * (1 - beta1));
         const vi = (v[i] = v[i] * beta2 + gi * gi * (1 - beta2));
-        params[i] -= lr * ((mi / c1) / (Math.sqrt(vi / c2) + epsilon));
+        params[i] -= lr * (mi / c1 / (Math.sqrt(vi / c2) + epsilon));
       }
     },
   };

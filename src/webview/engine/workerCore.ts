@@ -81,6 +81,7 @@ export function runEngineWorker(scope: WorkerScope): void {
     let windowSamples = 0;
     let completed = req.startBatch;
     let stopped = false;
+    let diverged = false;
     const received: Float32Array[] = new Array(size);
     for (let step = req.startBatch; step < batches; step++) {
       if (leader) {
@@ -149,7 +150,7 @@ export function runEngineWorker(scope: WorkerScope): void {
       windowCorrect += stepCorrect;
       windowSamples += batch;
       if (!Number.isFinite(stepLoss)) {
-        stopped = true;
+        stopped = diverged = true;
         break;
       }
       if (leader && (completed % req.progressEvery === 0 || completed === batches)) {
@@ -177,6 +178,7 @@ export function runEngineWorker(scope: WorkerScope): void {
       completedBatches: completed,
       batches,
       stopped,
+      diverged,
       lossSum,
       correct,
       samples,
@@ -193,7 +195,8 @@ export function runEngineWorker(scope: WorkerScope): void {
         ports = m.peers;
         inboxes = m.peers.map((p) => (p ? new PeerInbox(p) : null));
         const wantWasm = m.kernels !== 'ts' && m.wasm !== null && wasmSimdSupported();
-        if (m.kernels === 'wasm' && !wantWasm) throw new Error('onramp-cpu: WebAssembly SIMD is not available');
+        if (m.kernels === 'wasm' && !wantWasm)
+          throw new Error('onramp-cpu: WebAssembly SIMD is not available');
         kernels = wantWasm ? await createWasmKernels(m.wasm as ArrayBuffer) : createTsKernels();
         post({ type: 'ready', id: m.id, kind: kernels.kind });
         return;

@@ -77,6 +77,11 @@ export class DrawPad {
     this.ctx.imageSmoothingEnabled = smooth;
     this.ctx.drawImage(source, 0, 0, this.size, this.size);
     this.ctx.imageSmoothingEnabled = true;
+    // Keep the image's alpha (the ink), in the pad's ink colour.
+    this.inkStyle();
+    this.ctx.globalCompositeOperation = 'source-in';
+    this.ctx.fillRect(0, 0, this.size, this.size);
+    this.ctx.globalCompositeOperation = 'source-over';
     this.blank = false;
     this.options.onChange('image');
   }
@@ -146,7 +151,11 @@ export class DrawPad {
       e.preventDefault();
       c.focus();
       this.activePointer = e.pointerId;
-      c.setPointerCapture?.(e.pointerId);
+      try {
+        c.setPointerCapture(e.pointerId);
+      } catch {
+        // A pointer the browser no longer tracks (or a synthetic one): the stroke works without capture.
+      }
       const p = this.toBitmap(e);
       this.beginStroke(p.x, p.y);
     });

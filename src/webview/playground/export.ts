@@ -48,7 +48,9 @@ export async function weightsOfModel(model: tf.LayersModel): Promise<ModelWeight
   const shapes = tensors.map((t) => t.shape);
   const matches =
     shapes.length === WEIGHT_SHAPES.length &&
-    shapes.every((s, i) => s.length === WEIGHT_SHAPES[i].length && s.every((d, j) => d === WEIGHT_SHAPES[i][j]));
+    shapes.every(
+      (s, i) => s.length === WEIGHT_SHAPES[i].length && s.every((d, j) => d === WEIGHT_SHAPES[i][j]),
+    );
   if (!matches) {
     throw new ModelFormatError(
       `its weights have shapes ${JSON.stringify(shapes)}, the article's model ${JSON.stringify(WEIGHT_SHAPES)}`,
@@ -189,4 +191,20 @@ export async function loadWeightsFromFiles(files: readonly ModelFile[]): Promise
   } finally {
     model.dispose();
   }
+}
+
+/** Base64 of binary data (messages to the host are JSON). */
+export function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+export function fromBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
 }

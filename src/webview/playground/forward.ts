@@ -54,8 +54,9 @@ export function createClassifier(weights: ModelWeights): Classifier {
   const logits = new Float64Array(CLASSES);
   const scratch = new Float32Array(MNIST_PIXELS);
 
-  function predict(input: Float32Array, out = new Float32Array(CLASSES)): Float32Array {
-    if (input.length !== MNIST_PIXELS) throw new Error(`an input holds ${MNIST_PIXELS} values, not ${input.length}`);
+  function predict(input: Float32Array, out: Float32Array = new Float32Array(CLASSES)): Float32Array {
+    if (input.length !== MNIST_PIXELS)
+      throw new Error(`an input holds ${MNIST_PIXELS} values, not ${input.length}`);
     for (let p = 0; p < CONV * CONV; p++) conv.set(convBias, p * FILTERS);
     // Each non-zero pixel adds its share to the (up to 9) outputs whose 3x3 window covers it.
     for (let iy = 0; iy < MNIST_SIZE; iy++) {

@@ -24,7 +24,8 @@ export function npyHeader(shape: readonly number[]): string {
 
 export function npyBytes(shape: readonly number[], data: Float32Array): Uint8Array {
   for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new Error(`npy: bad dimension ${d} in shape [${shape.join(', ')}]`);
+    if (!Number.isInteger(d) || d < 0)
+      throw new Error(`npy: bad dimension ${d} in shape [${shape.join(', ')}]`);
   }
   const count = shape.reduce((a, b) => a * b, 1);
   if (count !== data.length) {
@@ -134,7 +135,8 @@ export function npzBytes(arrays: readonly NamedArray[]): Uint8Array {
   const seen = new Set<string>();
   return zipStored(
     arrays.map((a) => {
-      if (!/^[A-Za-z_][\w]*$/.test(a.name) || seen.has(a.name)) throw new Error(`npz: bad or repeated name ${a.name}`);
+      if (!/^[A-Za-z_][\w]*$/.test(a.name) || seen.has(a.name))
+        throw new Error(`npz: bad or repeated name ${a.name}`);
       seen.add(a.name);
       return { name: `${a.name}.npy`, data: npyBytes(a.shape, a.data) };
     }),

@@ -93,7 +93,10 @@ function areaWeights(length: number, scale: number, cells: number): { index: num
 }
 
 /** The MNIST-style 28x28 input for a drawing, or undefined for a blank one. */
-export function preprocessDigit(ink: InkBitmap, options: { threshold?: number } = {}): Preprocessed | undefined {
+export function preprocessDigit(
+  ink: InkBitmap,
+  options: { threshold?: number } = {},
+): Preprocessed | undefined {
   if (ink.data.length !== ink.width * ink.height) {
     throw new Error(`an ${ink.width}x${ink.height} bitmap needs ${ink.width * ink.height} values`);
   }

@@ -10,7 +10,8 @@ export const PLAYGROUND_STRINGS = {
   tabTry: 'Try it',
   tabEvaluate: 'Evaluate',
   drawTitle: 'Draw a digit',
-  drawHint: 'Draw a digit from 0 to 9 with the mouse, a finger or a pen. With the keyboard: arrow keys move the pen, Space lifts or lowers it, Delete clears.',
+  drawHint:
+    'Draw a digit from 0 to 9 with the mouse, a finger or a pen. With the keyboard: arrow keys move the pen, Space lifts or lowers it, Delete clears.',
   padLabel: 'Drawing pad. Arrow keys move the pen, Space lifts or lowers it, Delete clears.',
   clear: 'Clear',
   sampleDigit: 'Random test digit',
@@ -37,7 +38,8 @@ export const PLAYGROUND_STRINGS = {
   mistakeCaption: 'true {0}, said {1} ({2})',
   noMistakes: 'No mistakes on these images.',
   exportTitle: 'Take the model with you',
-  exportHint: 'Saves model.json and model.weights.bin (TensorFlow.js) and weights.npz (NumPy, for Keras: see load_weights.py in a new Keras project) to a folder you pick.',
+  exportHint:
+    'Saves model.json and model.weights.bin (TensorFlow.js) and weights.npz (NumPy, for Keras: see load_weights.py in a new Keras project) to a folder you pick.',
   exportButton: 'Save model to a folder…',
   loadButton: 'Load a saved model…',
   saving: 'Preparing the files…',
@@ -57,7 +59,9 @@ export const STRING_PREFIX = 'playground.';
  * A translator over the host's strings (keyed `playground.<id>`, so the training panel can pass its whole
  * string map), falling back to English.
  */
-export function makePlaygroundTranslate(translated: Readonly<Record<string, string>> = {}): PlaygroundTranslate {
+export function makePlaygroundTranslate(
+  translated: Readonly<Record<string, string>> = {},
+): PlaygroundTranslate {
   return (id, ...args) => {
     const own = translated[STRING_PREFIX + id];
     return formatTemplate(typeof own === 'string' ? own : PLAYGROUND_STRINGS[id], args);

@@ -25,7 +25,8 @@ import { DataError, loadMnist, TEST_COUNT, TRAIN_COUNT, VALIDATION_COUNT, type M
 import type { HostChannel } from './messaging';
 import { buildModel, KERAS_CODE, summarize } from './model';
 import { makeTranslate, type Translate } from './strings';
-import { TfjsTrainer, type RunControl, type TrainingSizes } from './trainer';
+import { EngineTrainer } from './engineTrainer';
+import { TfjsTrainer, type RunControl, type Trainer, type TrainingSizes } from './trainer';
 import { backendLabel, TrainingView, type PanelState } from './view';
 
 /** How often the run so far is sent to the host (it persists it, so a closed panel keeps it). */
@@ -62,11 +63,12 @@ export class TrainingApp implements RunControl {
   private data?: Promise<Mnist>;
   private probes?: Promise<BackendProbe[]>;
   private state: PanelState = 'idle';
-  private paused = false;
+  private pausedFlag = false;
   private stopFlag = false;
   private resumeWaiters: (() => void)[] = [];
+  private readonly controlListeners = new Set<() => void>();
   /** The trainer of the last run; its model stays alive after the run (drawing, export). */
-  trainer?: TfjsTrainer;
+  trainer?: Trainer;
   run?: RunRecord;
   private lastUpdate = 0;
 
@@ -74,7 +76,6 @@ export class TrainingApp implements RunControl {
     root: HTMLElement,
     private readonly config: TrainingPageConfig,
     private readonly host: HostChannel,
-    private readonly engineAvailable = false,
   ) {
     this.t = makeTranslate(config.strings);
     this.view = new TrainingView(root, this.t, {
@@ -147,30 +148,53 @@ export class TrainingApp implements RunControl {
     return this.stopFlag;
   }
 
+  get paused(): boolean {
+    return this.pausedFlag;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.controlListeners.add(listener);
+    return () => this.controlListeners.delete(listener);
+  }
+
+  private notifyControl(): void {
+    this.controlListeners.forEach((l) => l());
+  }
+
+  /** Our CPU engine is usable when the host shipped it and the page can start workers. */
+  get engineAvailable(): boolean {
+    return (
+      this.config.engine !== undefined && typeof Worker === 'function' && typeof WebAssembly === 'object'
+    );
+  }
+
   waitWhilePaused(): Promise<void> {
-    if (!this.paused || this.stopFlag) return Promise.resolve();
+    if (!this.pausedFlag || this.stopFlag) return Promise.resolve();
     return new Promise((resolve) => this.resumeWaiters.push(resolve));
   }
 
   pause(): void {
     if (this.state !== 'training') return;
-    this.paused = true;
+    this.pausedFlag = true;
     this.setState('paused');
     this.view.setStatus(this.t('paused'));
+    this.notifyControl();
   }
 
   resume(): void {
     if (this.state !== 'paused') return;
-    this.paused = false;
+    this.pausedFlag = false;
     this.setState('training');
     this.resumeWaiters.splice(0).forEach((r) => r());
+    this.notifyControl();
   }
 
   stop(): void {
     if (!this.isRunning) return;
     this.stopFlag = true;
-    this.paused = false;
+    this.pausedFlag = false;
     this.resumeWaiters.splice(0).forEach((r) => r());
+    this.notifyControl();
   }
 
   private setState(state: PanelState): void {
@@ -185,7 +209,7 @@ export class TrainingApp implements RunControl {
     if ('error' in hyper) return this.view.setMessage(hyper.error);
     this.saveState({ hyperparameters: hyper });
     this.stopFlag = false;
-    this.paused = false;
+    this.pausedFlag = false;
     this.view.setMessage('');
     this.setState('loading');
     this.view.setStatus(this.t('loadingData'));
@@ -206,7 +230,15 @@ export class TrainingApp implements RunControl {
       return;
     }
     const sizes = trainingSizes(limits);
-    const probes = await (this.probes ??= probeBackends({ engineAvailable: this.engineAvailable }));
+    let probes = await (this.probes ??= probeBackends({ engineAvailable: this.engineAvailable }));
+    if (hyper.optimizer !== 'adam') {
+      // The engine implements the article's optimizer only.
+      probes = probes.map((p) =>
+        p.name === 'onramp-cpu' && p.available
+          ? { ...p, available: false, reason: { id: 'reasonEngineAdamOnly' } }
+          : p,
+      );
+    }
     const choice = chooseBackend(probes, hyper.backend);
     this.view.showBackend(choice, probes);
     const run: RunRecord = {
@@ -227,7 +259,7 @@ export class TrainingApp implements RunControl {
     this.curves.startLive(run);
     const started = performance.now();
     try {
-      await this.train(data, hyper, sizes, run, choice);
+      await this.train(data, hyper, sizes, run, choice, probes);
     } catch (e) {
       run.status = 'failed';
       run.error = (e as Error).message ?? String(e);
@@ -247,15 +279,15 @@ export class TrainingApp implements RunControl {
     sizes: TrainingSizes,
     run: RunRecord,
     choice: BackendChoiceResult,
+    probes: BackendProbe[],
   ): Promise<void> {
     const t = this.t;
     let backend: BackendName = choice.backend;
-    let resume: ConstructorParameters<typeof TfjsTrainer>[5];
+    let resume: { epochsCompleted: number; step: number; weights?: Float32Array[] } | undefined;
     this.trainer?.dispose();
     this.trainer = undefined;
     for (;;) {
       this.view.setStatus(t('preparing', backendLabel(backend)));
-      // onramp-cpu is wired in when the engine module lands; until then probes mark it unavailable.
       await activateBackend(backend);
       run.backend = backend;
       const trainer = new TfjsTrainer(
@@ -267,13 +299,12 @@ export class TrainingApp implements RunControl {
         resume,
       );
       this.trainer = trainer;
-      this.setState(this.paused ? 'paused' : 'training');
+      this.setState(this.pausedFlag ? 'paused' : 'training');
       this.view.setStatus(t('training', backendLabel(backend)));
       const outcome = await trainer.train(this);
       run.epochsCompleted = trainer.epochsCompleted;
       run.samplesPerSec = trainer.samplesPerSec;
       if (outcome === 'contextLost') {
-        const probes = await this.probes!;
         const lost = backend;
         backend = nextBackend(probes, lost);
         this.view.setMessage(t('contextLost', backendLabel(backend)), 'info');

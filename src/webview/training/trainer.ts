@@ -48,11 +48,31 @@ export interface TrainerEvents {
 
 export interface RunControl {
   readonly stopRequested: boolean;
+  readonly paused: boolean;
+  /** Calls `listener` on pause, resume and stop (for trainers that run elsewhere); returns an unsubscribe. */
+  subscribe?(listener: () => void): () => void;
   /** Resolves at once unless paused; while paused, when resumed or stopped. */
   waitWhilePaused(): Promise<void>;
 }
 
 export type TrainOutcome = 'completed' | 'stopped' | 'nan' | 'contextLost';
+
+/** What the panel needs from a trainer: the tfjs loop below, or our CPU engine (engineTrainer.ts). */
+export interface Trainer {
+  readonly backend: BackendName;
+  readonly sizes: TrainingSizes;
+  epochsCompleted: number;
+  step: number;
+  /** Weights after the last finished epoch, in the tfjs model's order. */
+  snapshot?: Float32Array[];
+  /** The trained model (tfjs), for prediction and export. */
+  readonly model?: tf.LayersModel;
+  readonly samplesPerSec: number;
+  train(control: RunControl): Promise<TrainOutcome>;
+  evaluateTest(): Promise<{ loss: number; accuracy: number }>;
+  releaseData(): void;
+  dispose(): void;
+}
 
 const READ_EVERY_MS = 250;
 /** Even on a slow backend (a batch per second on tfjs CPU), a read covers several batches. */
@@ -85,7 +105,9 @@ function shuffledIndices(n: number): Int32Array {
   return a;
 }
 
-export class TfjsTrainer {
+class ContextLost extends Error {}
+
+export class TfjsTrainer implements Trainer {
   readonly model: tf.Sequential;
   private readonly optimizer: tf.Optimizer;
   private trainX!: tf.Tensor4D;
@@ -100,6 +122,9 @@ export class TfjsTrainer {
   private samplesDone = 0;
   private trainMs = 0;
   private contextLost = false;
+  /** Resolves when the WebGL context is lost: reads pending on a lost context never settle, so every read races it. */
+  private readonly lost: Promise<'lost'>;
+  private signalLost: () => void = () => undefined;
   private lostListener?: { canvas: EventTarget; handler: () => void };
   /** Weights after the last finished epoch, read back to the CPU so a lost GPU context loses at most an epoch. */
   snapshot?: Float32Array[];
@@ -112,6 +137,7 @@ export class TfjsTrainer {
     private readonly events: TrainerEvents,
     resume?: { epochsCompleted: number; step: number; weights?: Float32Array[] },
   ) {
+    this.lost = new Promise((resolve) => (this.signalLost = () => resolve('lost')));
     this.model = buildModel();
     this.optimizer = makeOptimizer(hyper.optimizer, hyper.learningRate);
     if (resume) {
@@ -145,6 +171,7 @@ export class TfjsTrainer {
     if (!canvas) return;
     const handler = () => {
       this.contextLost = true;
+      this.signalLost();
     };
     canvas.addEventListener('webglcontextlost', handler);
     this.lostListener = { canvas, handler };
@@ -155,7 +182,15 @@ export class TfjsTrainer {
     if (this.backend !== 'webgl') return false;
     const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl;
     this.contextLost = gl?.isContextLost() ?? false;
+    if (this.contextLost) this.signalLost();
     return this.contextLost;
+  }
+
+  /** Awaits a read-back unless the context is lost first (then throws ContextLost). */
+  private async settle<T>(p: Promise<T>): Promise<T> {
+    const r = await Promise.race([p, this.lost]);
+    if (r === 'lost') throw new ContextLost();
+    return r as T;
   }
 
   get samplesPerSec(): number {
@@ -167,7 +202,7 @@ export class TfjsTrainer {
     try {
       return await this.trainEpochs(control);
     } catch (e) {
-      if (this.isContextLost()) return 'contextLost';
+      if (e instanceof ContextLost || this.isContextLost()) return 'contextLost';
       throw e;
     }
   }
@@ -255,16 +290,20 @@ export class TfjsTrainer {
           this.step++;
           const last = b === batchesPerEpoch - 1;
           const first = this.step === 1 && b === 0;
-          if (first || last || (performance.now() - lastRead >= READ_EVERY_MS && windowBatches >= MIN_BATCHES_PER_READ)) {
+          if (
+            first ||
+            last ||
+            (performance.now() - lastRead >= READ_EVERY_MS && windowBatches >= MIN_BATCHES_PER_READ)
+          ) {
             // At most one read in flight: this keeps the GPU queue short without stalling on every read.
-            if (pending) await pending;
+            if (pending) await this.settle(pending);
             lastRead = performance.now();
             pending = read(b + 1);
           }
         }
         const end = performance.now();
         this.trainMs += end - segmentStart;
-        if (pending) await pending;
+        if (pending) await this.settle(pending);
       } finally {
         order.dispose();
         lossSum.dispose();
@@ -276,8 +315,8 @@ export class TfjsTrainer {
       const val = await this.evaluate(this.valX, this.valY);
       if (this.isContextLost()) return 'contextLost';
       this.epochsCompleted = epoch;
-      this.snapshot = await Promise.all(
-        this.model.getWeights().map((w) => w.data() as Promise<Float32Array>),
+      this.snapshot = await this.settle(
+        Promise.all(this.model.getWeights().map((w) => w.data() as Promise<Float32Array>)),
       );
       const mem = tf.memory();
       this.events.onEpoch({
@@ -314,7 +353,7 @@ export class TfjsTrainer {
       correctSum = c;
       await yieldToEventLoop();
     }
-    const [lv, cv] = await Promise.all([lossSum.data(), correctSum.data()]);
+    const [lv, cv] = await this.settle(Promise.all([lossSum.data(), correctSum.data()]));
     lossSum.dispose();
     correctSum.dispose();
     return { loss: lv[0] / n, accuracy: cv[0] / n };

@@ -15,7 +15,8 @@ import {
   type Mnist,
 } from '../../../src/webview/training/data';
 import { buildModel } from '../../../src/webview/training/model';
-import { TfjsTrainer } from '../../../src/webview/training/trainer';
+import { EngineTrainer } from '../../../src/webview/training/engineTrainer';
+import { TfjsTrainer, type Trainer } from '../../../src/webview/training/trainer';
 
 export interface BenchResult {
   backend: string;
@@ -29,6 +30,8 @@ export interface BenchResult {
   peakBytes: number;
   renderer?: string;
 }
+
+const ENGINE = { wasmUrl: '/dist/engine/onramp-cpu.wasm', workerUrl: '/dist/webview/engine.worker.js' };
 
 let data: Promise<Mnist> | undefined;
 const mnist = () =>
@@ -69,20 +72,23 @@ async function run(
   let samplesPerSec: number;
   let testAccuracy: number;
   if (loop === 'ours') {
-    const trainer = new TfjsTrainer(
-      backend,
-      d,
-      hyper,
-      { trainSamples: samples, valSamples: 256, testSamples },
-      {
-        onBatch: () => {
-          if (Number.isNaN(firstPointMs)) firstPointMs = performance.now() - started;
-          sampleMemory();
-        },
-        onEpoch: sampleMemory,
+    const sizes = { trainSamples: samples, valSamples: 256, testSamples };
+    const events = {
+      onBatch: () => {
+        if (Number.isNaN(firstPointMs)) firstPointMs = performance.now() - started;
+        sampleMemory();
       },
-    );
-    const outcome = await trainer.train({ stopRequested: false, waitWhilePaused: () => Promise.resolve() });
+      onEpoch: sampleMemory,
+    };
+    const trainer: Trainer =
+      backend === 'onramp-cpu'
+        ? await EngineTrainer.create(ENGINE, d, hyper, sizes, events)
+        : new TfjsTrainer(backend, d, hyper, sizes, events);
+    const outcome = await trainer.train({
+      stopRequested: false,
+      paused: false,
+      waitWhilePaused: () => Promise.resolve(),
+    });
     if (outcome !== 'completed') throw new Error(`training ended: ${outcome}`);
     samplesPerSec = trainer.samplesPerSec;
     testAccuracy = (await trainer.evaluateTest()).accuracy;

@@ -1,0 +1,348 @@
+/**
+ * The playground: what the newcomer does with the model they trained. Draw a digit and watch the ten
+ * probabilities move; evaluate on the test set (accuracy, confusion matrix, most confident mistakes); save the
+ * model (TensorFlow.js files and a NumPy .npz) to a folder through the host, and load a saved one back.
+ *
+ * ```ts
+ * const playground = mountPlayground(container, {
+ *   strings: config.strings,                 // `playground.<id>` keys, English where missing
+ *   getWeights: () => app.currentWeights(),  // the last run's weights, tfjs/Keras layout, or undefined
+ *   getTestSet: () => data.then((d) => d.test),
+ *   post: (m) => host.post(m),
+ * });
+ * host.onMessage((m) => playground.handleHostMessage(m));
+ * void playground.refresh();                 // after every finished run
+ * ```
+ * `tryElement` and `evaluateElement` are the two sections, for a host that puts them on separate tabs.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import type { HostMessage, WebviewMessage } from '../../protocol';
+import { DrawPad, type PadChange } from './drawPad';
+import {
+  EvaluationView,
+  evaluateClassifier,
+  paintDigit,
+  type EvaluationResult,
+  type TestSet,
+} from './evaluation';
+import { exportFiles, fromBase64, loadWeightsFromFiles, toBase64 } from './export';
+import { createClassifier, CLASSES, type Classifier, type ModelWeights } from './forward';
+import { LivePredictor, type Prediction } from './predict';
+import { MNIST_PIXELS } from './preprocess';
+import { makePlaygroundTranslate, type PlaygroundTranslate } from './strings';
+import './playground.css';
+
+export type { ModelWeights } from './forward';
+export type { TestSet, EvaluationResult } from './evaluation';
+export { PLAYGROUND_STRINGS, STRING_PREFIX } from './strings';
+
+export interface PlaygroundOptions {
+  /** Translated strings keyed `playground.<id>` (see strings.ts); English for any missing. */
+  strings?: Readonly<Record<string, string>>;
+  /** The weights of the last trained model, or undefined when nothing has been trained yet. */
+  getWeights(): Promise<ModelWeights | undefined>;
+  /** The MNIST test set (loaded once by the caller). */
+  getTestSet(): Promise<TestSet>;
+  /** Sends saveModelFiles / loadModelFiles / log to the host. */
+  post(message: WebviewMessage): void;
+  /** Evaluate on the first n test images only (tests); default all. */
+  evaluationCount?: number;
+}
+
+export type ModelSource = { kind: 'run' } | { kind: 'file'; name: string };
+
+type Button = HTMLElement & { disabled: boolean };
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  e.append(...children);
+  return e;
+}
+
+function button(id: string, icon: string, label: string, onClick: () => void, secondary = true): Button {
+  const b = el(
+    'vscode-button',
+    { id, icon, ...(secondary ? { secondary: '' } : {}) },
+    label,
+  ) as unknown as Button;
+  b.addEventListener('click', () => {
+    if (!b.disabled) onClick();
+  });
+  return b;
+}
+
+const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
+
+export class Playground {
+  readonly tryElement: HTMLElement;
+  readonly evaluateElement: HTMLElement;
+  readonly pad: DrawPad;
+  readonly predictor: LivePredictor;
+  readonly t: PlaygroundTranslate;
+  classifier?: Classifier;
+  source?: ModelSource;
+  lastPrediction?: Prediction;
+  lastEvaluation?: EvaluationResult;
+  private readonly preview = el('canvas', { class: 'playground-preview', width: '28', height: '28' });
+  private readonly bars: { fill: HTMLElement; value: HTMLElement; row: HTMLElement }[] = [];
+  private readonly verdict = el('p', { id: 'playground-verdict', role: 'status', 'aria-live': 'polite' });
+  private readonly modelLine = el('p', { id: 'playground-model' });
+  private readonly fileStatus = el('p', {
+    id: 'playground-file-status',
+    role: 'status',
+    'aria-live': 'polite',
+  });
+  private readonly evaluation: EvaluationView;
+  private readonly buttons: Record<'clear' | 'sample' | 'useRun' | 'save' | 'load' | 'evaluate', Button>;
+  private pending = new Map<string, 'save' | 'load'>();
+  private requestCount = 0;
+  private evaluating = false;
+
+  constructor(private readonly options: PlaygroundOptions) {
+    const t = (this.t = makePlaygroundTranslate(options.strings));
+    this.pad = new DrawPad({ label: t('padLabel'), onChange: (c) => this.onPadChange(c) });
+    this.predictor = new LivePredictor(
+      () => (this.pad.isBlank ? undefined : this.pad.ink()),
+      () => this.classifier,
+      (p) => this.showPrediction(p),
+    );
+    this.buttons = {
+      clear: button('playground-clear', 'trash', t('clear'), () => this.pad.clear()),
+      sample: button('playground-sample', 'symbol-numeric', t('sampleDigit'), () => void this.showSample()),
+      useRun: button('playground-use-run', 'history', t('useLatestRun'), () => void this.refresh()),
+      save: button('playground-save', 'save', t('exportButton'), () => void this.save()),
+      load: button('playground-load', 'folder-opened', t('loadButton'), () => this.load()),
+      evaluate: button('playground-evaluate', 'checklist', t('evaluate'), () => void this.evaluate(), false),
+    };
+
+    const barList = el('ol', { class: 'playground-bars', 'aria-label': t('probabilities') });
+    for (let d = 0; d < CLASSES; d++) {
+      const fill = el('div', { class: 'fill' });
+      const value = el('span', { class: 'value' }, '—');
+      const row = el(
+        'li',
+        {
+          'data-digit': String(d),
+          role: 'meter',
+          'aria-valuemin': '0',
+          'aria-valuemax': '100',
+          'aria-label': String(d),
+        },
+        el('span', { class: 'digit' }, String(d)),
+        el('div', { class: 'track' }, fill),
+        value,
+      );
+      this.bars.push({ fill, value, row });
+      barList.append(row);
+    }
+    const hintId = 'playground-draw-hint';
+    this.pad.canvas.setAttribute('aria-describedby', hintId);
+    this.tryElement = el(
+      'section',
+      { class: 'playground-try', 'aria-labelledby': 'playground-try-title' },
+      el('h2', { id: 'playground-try-title' }, t('drawTitle')),
+      el('p', { id: hintId, class: 'playground-hint' }, t('drawHint')),
+      el(
+        'div',
+        { class: 'playground-row' },
+        el(
+          'div',
+          { class: 'playground-pad-column' },
+          this.pad.element,
+          el('div', { class: 'playground-buttons' }, this.buttons.clear, this.buttons.sample),
+        ),
+        el('figure', { class: 'playground-input' }, this.preview, el('figcaption', {}, t('modelInput'))),
+        el('div', { class: 'playground-probabilities' }, el('h3', {}, t('probabilities')), barList),
+      ),
+      this.verdict,
+      el('h3', {}, t('exportTitle')),
+      this.modelLine,
+      el('p', { class: 'playground-hint' }, t('exportHint')),
+      el('div', { class: 'playground-buttons' }, this.buttons.save, this.buttons.load, this.buttons.useRun),
+      this.fileStatus,
+    );
+    this.evaluation = new EvaluationView(t, this.buttons.evaluate);
+    this.evaluateElement = el(
+      'section',
+      { class: 'playground-evaluate', 'aria-labelledby': 'playground-evaluate-title' },
+      el('h2', { id: 'playground-evaluate-title' }, t('tabEvaluate')),
+      el('div', { class: 'playground-buttons' }, this.buttons.evaluate),
+      this.evaluation.element,
+    );
+    this.updateModelState();
+  }
+
+  // ---- the model --------------------------------------------------------------------------------------------
+
+  /** Takes the last run's weights (when there are any) and predicts with them. */
+  async refresh(): Promise<void> {
+    const weights = await this.options.getWeights();
+    if (weights) this.setModel(weights, { kind: 'run' });
+    else this.updateModelState();
+  }
+
+  setModel(weights: ModelWeights, source: ModelSource): void {
+    this.classifier = createClassifier(weights);
+    this.source = source;
+    this.lastEvaluation = undefined;
+    this.evaluation.clear();
+    this.updateModelState();
+    this.predictor.flush();
+  }
+
+  private updateModelState(): void {
+    const t = this.t;
+    const has = this.classifier !== undefined;
+    this.modelLine.textContent = !this.source
+      ? t('noModel')
+      : this.source.kind === 'run'
+        ? t('modelFromRun')
+        : t('modelFromFile', this.source.name);
+    this.buttons.save.disabled = !has;
+    this.buttons.evaluate.disabled = !has || this.evaluating;
+    if (!has) this.verdict.textContent = t('noModel');
+  }
+
+  // ---- drawing ----------------------------------------------------------------------------------------------
+
+  private onPadChange(change: PadChange): void {
+    if (change === 'stroke') this.predictor.request();
+    else this.predictor.flush();
+  }
+
+  private showPrediction(p: Prediction | undefined): void {
+    this.lastPrediction = p;
+    if (p) paintDigit(this.preview, p.input);
+    else this.preview.getContext('2d')?.clearRect(0, 0, 28, 28);
+    this.bars.forEach(({ fill, value, row }, d) => {
+      const v = p ? p.probabilities[d] : 0;
+      fill.style.width = `${(v * 100).toFixed(1)}%`;
+      value.textContent = p ? pct(v) : '—';
+      row.setAttribute('aria-valuenow', (v * 100).toFixed(1));
+      row.classList.toggle('top', p !== undefined && d === p.label);
+    });
+    if (p) this.verdict.textContent = this.t('prediction', p.label, pct(p.probabilities[p.label]));
+    else this.verdict.textContent = this.classifier ? this.t('drawSomething') : this.t('noModel');
+  }
+
+  private async showSample(): Promise<void> {
+    const set = await this.options.getTestSet();
+    const i = Math.floor(Math.random() * set.count);
+    this.pad.showDigit(set.images.subarray(i * MNIST_PIXELS, (i + 1) * MNIST_PIXELS));
+  }
+
+  // ---- evaluation -------------------------------------------------------------------------------------------
+
+  async evaluate(): Promise<EvaluationResult | undefined> {
+    const classifier = this.classifier;
+    if (!classifier || this.evaluating) return undefined;
+    this.evaluating = true;
+    this.updateModelState();
+    try {
+      const set = await this.options.getTestSet();
+      const result = await evaluateClassifier(classifier, set, {
+        count: this.options.evaluationCount,
+        onProgress: (done, total) => this.evaluation.setProgress(done, total),
+      });
+      // A model loaded meanwhile makes this result stale.
+      if (classifier !== this.classifier) return undefined;
+      this.lastEvaluation = result;
+      this.evaluation.show(result, set);
+      return result;
+    } catch (e) {
+      this.evaluation.clear((e as Error).message);
+      this.options.post({
+        type: 'log',
+        level: 'error',
+        message: `playground evaluation failed: ${(e as Error).stack ?? e}`,
+      });
+      return undefined;
+    } finally {
+      this.evaluating = false;
+      this.updateModelState();
+    }
+  }
+
+  /** Shows the images of one confusion-matrix cell (as a click on it does). */
+  showCell(actual: number, said: number): void {
+    this.evaluation.showCell(actual, said);
+  }
+
+  // ---- files ------------------------------------------------------------------------------------------------
+
+  private nextRequestId(kind: 'save' | 'load'): string {
+    const id = `${kind}-${Date.now().toString(36)}-${++this.requestCount}`;
+    this.pending.set(id, kind);
+    return id;
+  }
+
+  async save(): Promise<void> {
+    if (!this.classifier) return;
+    this.fileStatus.textContent = this.t('saving');
+    try {
+      const files = await exportFiles(this.classifier.weights);
+      this.options.post({
+        type: 'saveModelFiles',
+        requestId: this.nextRequestId('save'),
+        files: files.map((f) => ({ name: f.name, content: toBase64(f.bytes) })),
+      });
+    } catch (e) {
+      this.fileStatus.textContent = this.t('saveFailed', (e as Error).message);
+    }
+  }
+
+  load(): void {
+    this.options.post({ type: 'loadModelFiles', requestId: this.nextRequestId('load') });
+  }
+
+  /** Takes the host's answers to save/load; returns whether the message was one of them. */
+  handleHostMessage(m: HostMessage): boolean {
+    if (m.type !== 'modelFilesSaved' && m.type !== 'modelFilesLoaded') return false;
+    if (!this.pending.delete(m.requestId)) return true;
+    const t = this.t;
+    if (m.type === 'modelFilesSaved') {
+      this.fileStatus.textContent =
+        m.outcome === 'saved'
+          ? t('saved', 'model.json, model.weights.bin, weights.npz', m.folder ?? '')
+          : m.outcome === 'cancelled'
+            ? t('cancelled')
+            : t('saveFailed', m.error ?? '');
+      return true;
+    }
+    if (m.outcome !== 'loaded' || !m.files) {
+      this.fileStatus.textContent =
+        m.outcome === 'cancelled' ? t('cancelled') : t('loadFailed', m.error ?? '');
+      return true;
+    }
+    const files = m.files.map((f) => ({ name: f.name, bytes: fromBase64(f.content) }));
+    const name = m.source ?? files.find((f) => f.name.endsWith('.json'))?.name ?? 'model.json';
+    loadWeightsFromFiles(files).then(
+      (weights) => {
+        this.setModel(weights, { kind: 'file', name });
+        this.fileStatus.textContent = t('loaded', name);
+      },
+      (e: Error) => {
+        this.fileStatus.textContent = t('loadFailed', e.message);
+      },
+    );
+    return true;
+  }
+
+  dispose(): void {
+    this.predictor.dispose();
+    this.tryElement.remove();
+    this.evaluateElement.remove();
+  }
+}
+
+/** Builds the playground and appends its two sections to `container`. */
+export function mountPlayground(container: HTMLElement, options: PlaygroundOptions): Playground {
+  const playground = new Playground(options);
+  container.append(playground.tryElement, playground.evaluateElement);
+  return playground;
+}

@@ -1,0 +1,124 @@
+/**
+ * Test page for the playground (test/webview/pages/playground.html): loads the shipped MNIST, trains the
+ * article's model briefly with the onramp CPU engine (the same weights layout the training panel's tfjs
+ * model has), mounts the playground, and plays no host: outgoing messages go to `window.aiOnrampOutbox`,
+ * host answers arrive by `window.postMessage` and are validated as in the panel. `window.playgroundDemo`
+ * exposes what the tests check. Not part of the extension.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { parseHostMessage, type WebviewMessage } from '../../protocol';
+import { createOnrampCpuEngine } from '../engine/engine';
+import { loadMnist, type Mnist } from '../training/data';
+import {
+  loadLayersModelFromFiles,
+  exportFiles,
+  fromBase64,
+  loadWeightsFromFiles,
+} from '../playground/export';
+import { createClassifier, type ModelWeights } from '../playground/forward';
+import { mountPlayground, type Playground } from '../playground';
+import { inkFromRgba, preprocessDigit } from '../playground/preprocess';
+
+interface DemoConfig {
+  data: { trainImages: string; trainLabels: string; testImages: string; testLabels: string };
+  engine: { wasm: string; worker: string };
+  trainSamples: number;
+  epochs: number;
+  evaluationCount?: number;
+  strings?: Record<string, string>;
+}
+
+export interface PlaygroundDemo {
+  ready: boolean;
+  error?: string;
+  playground?: Playground;
+  weights?: ModelWeights;
+  trainMs?: number;
+  engineAccuracy?: number;
+  engineKernel?: string;
+  data?: Mnist;
+  tf: typeof tf;
+  helpers: {
+    createClassifier: typeof createClassifier;
+    preprocessDigit: typeof preprocessDigit;
+    inkFromRgba: typeof inkFromRgba;
+    exportFiles: typeof exportFiles;
+    loadLayersModelFromFiles: typeof loadLayersModelFromFiles;
+    loadWeightsFromFiles: typeof loadWeightsFromFiles;
+    fromBase64: typeof fromBase64;
+  };
+}
+
+declare global {
+  interface Window {
+    playgroundDemo?: PlaygroundDemo;
+    aiOnrampOutbox?: WebviewMessage[];
+  }
+}
+
+async function main(): Promise<void> {
+  const demo: PlaygroundDemo = {
+    ready: false,
+    tf,
+    helpers: {
+      createClassifier,
+      preprocessDigit,
+      inkFromRgba,
+      exportFiles,
+      loadLayersModelFromFiles,
+      loadWeightsFromFiles,
+      fromBase64,
+    },
+  };
+  window.playgroundDemo = demo;
+  const config = JSON.parse(document.getElementById('playground-demo-config')!.textContent!) as DemoConfig;
+  await tf.setBackend('cpu');
+  const data = await loadMnist(config.data);
+  demo.data = data;
+
+  const n = config.trainSamples;
+  const engine = await createOnrampCpuEngine({
+    wasm: config.engine.wasm,
+    workerUrl: config.engine.worker,
+    threads: 2,
+  });
+  try {
+    demo.engineKernel = engine.kernel;
+    await engine.setData(data.train.images.subarray(0, n * 784), data.train.labels.subarray(0, n));
+    await engine.init(7);
+    const started = performance.now();
+    for (let e = 0; e < config.epochs; e++) await engine.trainEpoch({ batchSize: 32, shuffleSeed: 100 + e });
+    demo.trainMs = performance.now() - started;
+    const count = config.evaluationCount ?? data.test.count;
+    demo.engineAccuracy = (
+      await engine.evaluate(data.test.images.subarray(0, count * 784), data.test.labels.subarray(0, count))
+    ).acc;
+    demo.weights = await engine.getWeights();
+  } finally {
+    engine.dispose();
+  }
+
+  const post = (m: WebviewMessage) => {
+    (window.aiOnrampOutbox ??= []).push(m);
+  };
+  const playground = mountPlayground(document.getElementById('app')!, {
+    strings: config.strings,
+    getWeights: async () => demo.weights,
+    getTestSet: async () => data.test,
+    post,
+    evaluationCount: config.evaluationCount,
+  });
+  window.addEventListener('message', (event: MessageEvent) => {
+    const parsed = parseHostMessage(event.data);
+    if (!parsed.ok) return post({ type: 'log', level: 'warn', message: `dropped: ${parsed.error}` });
+    playground.handleHostMessage(parsed.value);
+  });
+  await playground.refresh();
+  demo.playground = playground;
+  demo.ready = true;
+}
+
+main().catch((e: Error) => {
+  window.playgroundDemo!.error = e.stack ?? String(e);
+  document.body.append(`playground demo failed: ${e.message}`);
+});
