@@ -97,6 +97,8 @@ await optionalStep('build-data.mjs');
 await optionalStep('build-engine.mjs');
 await optionalStep('build-formulas.mjs');
 await optionalStep('build-templates.mjs');
+// Stale compiled host tests would keep running after their source is deleted.
+if (!watch) rmSync(join(root, 'out/test/host'), { recursive: true, force: true });
 if (watch) {
   for (const c of configs) await (await esbuild.context(c)).watch();
   console.log('watching src/ and test/host/ …');

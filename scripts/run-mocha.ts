@@ -9,7 +9,7 @@ import * as path from 'node:path';
 
 const [layer, resultsFile, grep] = process.argv.slice(2);
 const root = path.resolve(__dirname, '..');
-const timeouts: Record<string, number> = { unit: 30_000, webview: 300_000 };
+const timeouts: Record<string, number> = { unit: 30_000, webview: 300_000, ui: 600_000 };
 
 function testFiles(dir: string): string[] {
   const out: string[] = [];

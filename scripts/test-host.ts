@@ -22,6 +22,7 @@ import {
   freePort,
   remoteUri,
   startCodeServer,
+  type RunningCodeServer,
   workbenchUrl,
 } from './code-server';
 import type { HostTestResults } from '../test/host/index';
@@ -103,19 +104,26 @@ export async function runHostTests(opts: RunHostTestsOptions = {}): Promise<Host
   const started = Date.now();
   let pageReady!: (page: Page) => void;
   const probe = await startWorkbenchProbe(new Promise<Page>((resolve) => (pageReady = resolve)));
-  const server = await startCodeServer({
-    port: await freePort(),
-    workspace,
-    userDataDir: join(scratch, 'user-data'),
-    extensionsDir: join(scratch, 'extensions'),
-    locale: opts.locale,
-    env: {
-      ...opts.env,
-      AI_ONRAMP_TEST_RESULTS: resultsFile,
-      AI_ONRAMP_WORKBENCH_PROBE: probe.url,
-      ...(opts.grep ? { AI_ONRAMP_TEST_GREP: opts.grep } : {}),
-    },
-  });
+  let server: RunningCodeServer;
+  try {
+    server = await startCodeServer({
+      port: await freePort(),
+      workspace,
+      userDataDir: join(scratch, 'user-data'),
+      extensionsDir: join(scratch, 'extensions'),
+      locale: opts.locale,
+      env: {
+        ...opts.env,
+        AI_ONRAMP_TEST_RESULTS: resultsFile,
+        AI_ONRAMP_WORKBENCH_PROBE: probe.url,
+        ...(opts.grep ? { AI_ONRAMP_TEST_GREP: opts.grep } : {}),
+      },
+    });
+  } catch (error) {
+    probe.server.close();
+    rmSync(scratch, { recursive: true, force: true });
+    throw error;
+  }
   write(`host tests: code-server up at ${server.url} in ${Date.now() - started} ms`);
 
   let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
@@ -150,7 +158,7 @@ export async function runHostTests(opts: RunHostTestsOptions = {}): Promise<Host
     const outcome = await Promise.race([exited, timedOut]);
     clearTimeout(timer);
     if (outcome === 'timeout') {
-      write(`host tests: no result after ${timeoutMs / 1000} s; server log: ${server.logFile}`);
+      write(`host tests: no result after ${timeoutMs / 1000} s; kept the server log: ${server.logFile}`);
       exitCode = 124;
     } else {
       exitCode = outcome;
@@ -189,7 +197,7 @@ export async function runHostTests(opts: RunHostTestsOptions = {}): Promise<Host
     };
     if (exitCode === 0) exitCode = 1;
   }
-  if (opts.keep) write(`host tests: kept ${scratch}`);
+  if (opts.keep || exitCode === 124) write(`host tests: kept ${scratch}`);
   else rmSync(scratch, { recursive: true, force: true });
   return { ...results, exitCode, totalMs };
 }

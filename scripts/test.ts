@@ -1,13 +1,15 @@
 /**
  * `npm test` after lint, type check and build: runs every test layer and prints one summary line per layer and
  * a final `N passed, N failed` line. Layers: unit (plain Node), webview (Chromium), host (a real VS Code
- * extension host in code-server, plus the workbench UI tests). `tsx scripts/test.ts unit webview` runs some.
+ * extension host in code-server), ui (that workbench driven by Chromium: walkthroughs in en and zh-cn).
+ * `tsx scripts/test.ts unit webview` runs some.
  * A layer that cannot run (e.g. no Chromium) counts as failed with its reason, never as passed.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runHostTests } from './test-host';
 
 interface LayerResult {
   passed: number;
@@ -18,7 +20,7 @@ interface LayerResult {
 }
 
 const root = path.resolve(__dirname, '..');
-const allLayers = ['unit', 'webview', 'host'] as const;
+const allLayers = ['unit', 'webview', 'host', 'ui'] as const;
 type Layer = (typeof allLayers)[number];
 
 function runNode(args: string[]): Promise<number> {
@@ -28,17 +30,15 @@ function runNode(args: string[]): Promise<number> {
   });
 }
 
-async function runLayer(layer: Layer): Promise<LayerResult> {
+async function runMochaLayer(layer: Exclude<Layer, 'host'>): Promise<LayerResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `ai-onramp-${layer}-`));
   const resultsFile = path.join(dir, 'results.json');
   const started = Date.now();
   try {
     const tsx = path.join(root, 'node_modules/tsx/dist/cli.mjs');
-    const script = layer === 'host' ? 'scripts/test-host.ts' : 'scripts/run-mocha.ts';
-    const args =
-      layer === 'host' ? [tsx, script, '--results', resultsFile] : [tsx, script, layer, resultsFile];
-    if (process.env.TEST_GREP) args.push(layer === 'host' ? '--grep' : '', process.env.TEST_GREP);
-    const code = await runNode(args.filter(Boolean));
+    const args = [tsx, 'scripts/run-mocha.ts', layer, resultsFile];
+    if (process.env.TEST_GREP) args.push(process.env.TEST_GREP);
+    const code = await runNode(args);
     try {
       const result = JSON.parse(readFileSync(resultsFile, 'utf8')) as LayerResult;
       if (code !== 0 && result.failed === 0) result.error = `exited with code ${code}`;
@@ -55,6 +55,28 @@ async function runLayer(layer: Layer): Promise<LayerResult> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function runHostLayer(): Promise<LayerResult> {
+  const started = Date.now();
+  try {
+    const r = await runHostTests({ grep: process.env.TEST_GREP });
+    const error = r.exitCode !== 0 && r.failed === 0 ? `exited with code ${r.exitCode}` : undefined;
+    for (const failure of r.failures) console.log(`  x ${failure.title}\n    ${failure.error}`);
+    return { passed: r.passed, failed: r.failed, pending: r.pending, durationMs: r.totalMs, error };
+  } catch (e) {
+    return {
+      passed: 0,
+      failed: 0,
+      pending: 0,
+      durationMs: Date.now() - started,
+      error: (e as Error).message,
+    };
+  }
+}
+
+function runLayer(layer: Layer): Promise<LayerResult> {
+  return layer === 'host' ? runHostLayer() : runMochaLayer(layer);
 }
 
 async function main(): Promise<void> {

@@ -5,24 +5,48 @@ import { openWalkthroughArgument, parseWalkthroughTarget } from './targets';
 
 const FIRST_RUN_KEY = 'aiOnramp.welcomeShown';
 
+/** The walkthrough editor is titled "Walkthrough: <extension display name>" (localised by VS Code). */
+function walkthroughTabShown(displayName: string): boolean {
+  return vscode.window.tabGroups.all.some((g) =>
+    g.tabs.some((t) => t.input === undefined && t.label.includes(displayName)),
+  );
+}
+
+async function waitForWalkthroughTab(displayName: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!walkthroughTabShown(displayName)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return true;
+}
+
 /**
  * Opens a walkthrough: "Set up Python for AI" by default, or the one (and step) `ref` names: `firstModel`,
  * `firstModel#pythonProject`, or a step of the first walkthrough such as `pip`.
+ *
+ * Shortly after start-up VS Code may not have registered the extension's walkthroughs yet (it waits up to
+ * 5 s for an experiment service, longer offline), and a walkthrough page opened for an unknown walkthrough
+ * shows VS Code's own instead. Asking again while that page is open makes VS Code wait for ours and switch.
  */
-export async function showWelcome(ref?: unknown): Promise<void> {
+export async function showWelcome(ref: unknown, displayName: string): Promise<void> {
   const parsed = parseWalkthroughTarget(ref);
   if (!parsed.ok) throw new Error(vscode.l10n.t('Cannot open the walkthrough: {0}', parsed.reason));
-  await vscode.commands.executeCommand(
-    'workbench.action.openWalkthrough',
-    openWalkthroughArgument(parsed.target),
-    false,
-  );
+  const open = () =>
+    vscode.commands.executeCommand(
+      'workbench.action.openWalkthrough',
+      openWalkthroughArgument(parsed.target),
+      false,
+    );
+  await open();
+  if (!(await waitForWalkthroughTab(displayName, 1500))) await open();
 }
 
 export function registerWalkthrough(services: Services): void {
   const { context, log } = services;
+  const displayName = (context.extension.packageJSON as { displayName?: string }).displayName ?? 'AI Onramp';
   context.subscriptions.push(
-    vscode.commands.registerCommand('aiOnramp.showWelcome', (ref?: unknown) => showWelcome(ref)),
+    vscode.commands.registerCommand('aiOnramp.showWelcome', (ref?: unknown) => showWelcome(ref, displayName)),
     vscode.commands.registerCommand('aiOnramp.runFirstScript', async () => {
       const run = await runFirstScript(services);
       // Returned for callers such as tests; the walkthrough button ignores it.
@@ -44,7 +68,7 @@ export function registerWalkthrough(services: Services): void {
   ) {
     void context.globalState
       .update(FIRST_RUN_KEY, true)
-      .then(() => showWelcome())
+      .then(() => showWelcome(undefined, displayName))
       .then(undefined, (error: unknown) => log.error('Could not open the walkthrough', error));
   }
 }

@@ -51,6 +51,10 @@ function strings(lang: Lang): Record<string, string> {
   };
 }
 
+function nlsValue(lang: Lang, key: string): string {
+  return strings(lang)[key];
+}
+
 function localised(lang: Lang): Walkthrough[] {
   const s = strings(lang);
   const l = (v: string) => v.replace(/^%(.+)%$/, (_, k: string) => s[k] ?? v);
@@ -239,6 +243,17 @@ for (const lang of ['en', 'zh-cn'] as const) {
         }
       });
     }
+
+    it('opens "Set up Python for AI" from "AI Onramp: Show Welcome"', async () => {
+      await page.keyboard.press('Escape');
+      await runFromPalette(
+        page,
+        lang === 'en' ? 'AI Onramp: Show Welcome' : `AI Onramp: ${nlsValue(lang, 'command.showWelcome')}`,
+      );
+      await page.waitForSelector(stepSelector('setupPython', 'checkPython'), { timeout: 30_000 });
+      const header = await page.locator('.gettingStartedSlideDetails .category-title').first().innerText();
+      assert.equal(header.trim(), walkthroughs[0].title);
+    });
 
     if (lang === 'zh-cn') {
       it('shows the walkthroughs in Chinese', async () => {

@@ -135,7 +135,6 @@ describe('onramp CPU engine kernels', function () {
         const ours = unpackWeights(k.grads());
         for (const name of Object.keys(ours) as (keyof ModelWeights)[]) {
           const e = relError(ours[name], ref.grads[name]);
-          if (process.env.ENGINE_DEBUG) console.log(kind.name, name, e);
           assert.ok(e < 1e-4, `${name}: relative error ${e}`);
           assert.ok(
             ref.grads[name].some((v) => v !== 0),
@@ -178,20 +177,19 @@ describe('onramp CPU engine kernels', function () {
         const ys = tf.tensor1d(Float32Array.from(labels));
         await model.trainOnBatch(xs, ys);
         tf.dispose([xs, ys]);
-        k.loadBatch(images, labels, null, 0, 32);
-        k.trainBatch(32, 1 / 32);
+        k.loadBatch(images, labels, null, 0, 16);
+        k.trainBatch(16, 1 / 16);
         k.adamStep();
       }
       const ref = weightsOf(model);
       const ours = unpackWeights(k.params());
       const start = w;
       for (const name of Object.keys(ours) as (keyof ModelWeights)[]) {
-        // Compare the change of the weights (four steps of ~lr each), not the weights themselves.
+        // Compare the change of the weights (three steps of ~lr each), not the weights themselves.
         const dOurs = ours[name].map((v, i) => v - start[name][i]);
         const dRef = ref[name].map((v, i) => v - start[name][i]);
         const e = relError(dOurs, dRef);
-        if (process.env.ENGINE_DEBUG) console.log(kind.name, 'adam', name, e);
-        assert.ok(e < 1e-3, `${name}: relative error of the update ${e}`);
+        assert.ok(e < 1e-4, `${name}: relative error of the update ${e}`);
       }
       model.dispose();
     });

@@ -100,6 +100,34 @@ describe('playground page (Chromium)', function () {
     await session?.close();
   });
 
+  it('sits in the panel as tabs: Train (the panel as it was), Try it, Evaluate; keyboard moves between them', async () => {
+    const visible = () =>
+      page.$$eval('[role=tabpanel]', (ps) => ps.filter((p) => !(p as HTMLElement).hidden).map((p) => p.id));
+    assert.deepEqual(
+      await page.$$eval('[role=tab]', (ts) =>
+        ts.map((t) => [t.textContent, t.getAttribute('aria-selected')]),
+      ),
+      [
+        ['Train', 'true'],
+        ['Try it', 'false'],
+        ['Evaluate', 'false'],
+      ],
+    );
+    assert.deepEqual(await visible(), ['tabpanel-train']);
+    assert.ok(await page.isVisible('#tabpanel-train #demo-train'), 'the panel content moved under Train');
+    await page.focus('#tab-train');
+    await page.keyboard.press('ArrowRight');
+    assert.deepEqual(await visible(), ['tabpanel-try']);
+    await page.keyboard.press('End');
+    assert.deepEqual(await visible(), ['tabpanel-evaluate']);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-evaluate');
+    await page.keyboard.press('Home');
+    assert.deepEqual(await visible(), ['tabpanel-train']);
+    await page.click('#tab-try');
+    assert.deepEqual(await visible(), ['tabpanel-try']);
+    assert.match((await page.textContent('#playground-model')) ?? '', /the last training run/);
+  });
+
   it('reads a "1" drawn with pointer events as a 1 with probability > 0.5, throttled while drawing', async () => {
     const runsBefore = await page.evaluate(() => window.playgroundDemo!.playground!.predictor.runs);
     const { moves, ms } = await drawOne(page);
@@ -217,6 +245,7 @@ describe('playground page (Chromium)', function () {
   });
 
   it('evaluates the 10,000 test images: the confusion matrix sums to 10,000 and agrees with the engine', async () => {
+    await page.click('#tab-evaluate');
     await page.click('#playground-evaluate');
     await page.waitForFunction(() => window.playgroundDemo!.playground!.lastEvaluation, null, {
       timeout: 300_000,
@@ -257,7 +286,7 @@ describe('playground page (Chromium)', function () {
       cells.reduce((a, b) => a + b, 0),
       10_000,
     );
-    assert.match((await page.textContent('.playground-accuracy')) ?? '', /Test accuracy: \d+\.\d\d %/);
+    assert.match((await page.textContent('.playground-accuracy')) ?? '', /Test accuracy: \d+\.\d\d\s%/);
 
     // A click on the largest off-diagonal cell shows its images, each really of that cell.
     let best = 0;
@@ -301,6 +330,7 @@ describe('playground page (Chromium)', function () {
   });
 
   it('exports model.json that tf.loadLayersModel loads and that predicts the same; the .npz loads in numpy', async function () {
+    await page.click('#tab-try');
     const before = (await outbox(page)).length;
     await page.click('#playground-save');
     const save = await nextOutgoing(page, 'saveModelFiles', before);

@@ -97,7 +97,7 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return e;
 }
 
-const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
+const pct = (v: number) => `${(v * 100).toFixed(2)}\u00a0%`;
 
 /**
  * Paints a 28x28 image (bytes 0–255, or floats 0–1) on a canvas in its CSS colour (the theme's foreground),

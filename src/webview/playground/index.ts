@@ -76,7 +76,7 @@ function button(id: string, icon: string, label: string, onClick: () => void, se
   return b;
 }
 
-const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
+const pct = (v: number) => `${(v * 100).toFixed(1)}\u00a0%`;
 
 export class Playground {
   readonly tryElement: HTMLElement;
@@ -181,9 +181,18 @@ export class Playground {
 
   /** Takes the last run's weights (when there are any) and predicts with them. */
   async refresh(): Promise<void> {
-    const weights = await this.options.getWeights();
-    if (weights) this.setModel(weights, { kind: 'run' });
-    else this.updateModelState();
+    try {
+      const weights = await this.options.getWeights();
+      if (weights) this.setModel(weights, { kind: 'run' });
+      else this.updateModelState();
+    } catch (e) {
+      // A run that failed (NaN weights) or a model already disposed: keep the model in use.
+      this.options.post({
+        type: 'log',
+        level: 'warn',
+        message: `playground: the run's model is not usable: ${(e as Error).message}`,
+      });
+    }
   }
 
   setModel(weights: ModelWeights, source: ModelSource): void {

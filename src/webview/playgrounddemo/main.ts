@@ -14,9 +14,11 @@ import {
   exportFiles,
   fromBase64,
   loadWeightsFromFiles,
+  modelFromWeights,
 } from '../playground/export';
+import { attachToTrainingPanel, type AttachedPlayground } from '../playground/attach';
 import { createClassifier, type ModelWeights } from '../playground/forward';
-import { mountPlayground, type Playground } from '../playground';
+import type { Playground } from '../playground';
 import { inkFromRgba, preprocessDigit } from '../playground/preprocess';
 
 interface DemoConfig {
@@ -32,6 +34,7 @@ export interface PlaygroundDemo {
   ready: boolean;
   error?: string;
   playground?: Playground;
+  attached?: AttachedPlayground;
   weights?: ModelWeights;
   trainMs?: number;
   engineAccuracy?: number;
@@ -101,19 +104,24 @@ async function main(): Promise<void> {
   const post = (m: WebviewMessage) => {
     (window.aiOnrampOutbox ??= []).push(m);
   };
-  const playground = mountPlayground(document.getElementById('app')!, {
+  // As in the training panel: the run's model is a tfjs model, the panel's content sits under "Train".
+  const model = modelFromWeights(demo.weights);
+  const attached = attachToTrainingPanel({
+    root: document.getElementById('app')!,
     strings: config.strings,
-    getWeights: async () => demo.weights,
+    getModel: () => model,
     getTestSet: async () => data.test,
     post,
     evaluationCount: config.evaluationCount,
   });
+  const playground = attached.playground;
+  demo.attached = attached;
   window.addEventListener('message', (event: MessageEvent) => {
     const parsed = parseHostMessage(event.data);
     if (!parsed.ok) return post({ type: 'log', level: 'warn', message: `dropped: ${parsed.error}` });
-    playground.handleHostMessage(parsed.value);
+    attached.handleHostMessage(parsed.value);
   });
-  await playground.refresh();
+  await attached.onRunFinished();
   demo.playground = playground;
   demo.ready = true;
 }

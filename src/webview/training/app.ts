@@ -290,14 +290,11 @@ export class TrainingApp implements RunControl {
       this.view.setStatus(t('preparing', backendLabel(backend)));
       await activateBackend(backend);
       run.backend = backend;
-      const trainer = new TfjsTrainer(
-        backend,
-        data,
-        hyper,
-        sizes,
-        this.trainerEvents(run, hyper, sizes),
-        resume,
-      );
+      const events = this.trainerEvents(run, hyper, sizes);
+      const trainer: Trainer =
+        backend === 'onramp-cpu'
+          ? await EngineTrainer.create(this.config.engine!, data, hyper, sizes, events, resume)
+          : new TfjsTrainer(backend, data, hyper, sizes, events, resume);
       this.trainer = trainer;
       this.setState(this.pausedFlag ? 'paused' : 'training');
       this.view.setStatus(t('training', backendLabel(backend)));

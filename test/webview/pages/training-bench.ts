@@ -43,10 +43,12 @@ const mnist = () =>
   }));
 
 async function available(): Promise<{ name: BackendName; renderer?: string }[]> {
-  const probes = await probeBackends({ engineAvailable: false });
-  return probes
-    .filter((p) => p.available && p.name !== 'onramp-cpu')
-    .map((p) => ({ name: p.name, renderer: p.renderer }));
+  const engine = await fetch(ENGINE.workerUrl, { method: 'HEAD' }).then(
+    (r) => r.ok,
+    () => false,
+  );
+  const probes = await probeBackends({ engineAvailable: engine });
+  return probes.filter((p) => p.available).map((p) => ({ name: p.name, renderer: p.renderer }));
 }
 
 async function run(
