@@ -15,8 +15,8 @@ export interface Row {
 }
 
 export async function benchCharts(): Promise<Row[]> {
-  if (!existsSync(path.join(repoRoot, 'dist/webview/chartsdemo.js'))) {
-    throw new Error('dist/webview/chartsdemo.js is missing: run `node scripts/build.mjs` first.');
+  if (!existsSync(path.join(repoRoot, 'out/webview/chartsdemo.js'))) {
+    throw new Error('out/webview/chartsdemo.js is missing: run `node scripts/build.mjs` first.');
   }
   const session = await startBrowserSession();
   try {

@@ -1,6 +1,7 @@
 // Builds everything the extension ships and the host tests load:
 //   dist/extension.js       host bundle (Node, CommonJS, `vscode` external)
 //   dist/webview/*.js|css   browser bundles, one per src/webview/<app>/main.ts and each *.worker.ts
+//   out/webview/*.js|css    the same for test-only apps (`src/webview/*demo/`)
 //   dist/data/*             MNIST assets (scripts/build-data.mjs)
 //   dist/engine/*.wasm      the CPU training engine (scripts/build-engine.mjs)
 //   dist/walkthrough/*.svg  formulas rendered at build time (scripts/build-formulas.mjs)
@@ -16,11 +17,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
-function webviewEntries() {
+// Apps named `*demo` exist only for tests and benches: they go to out/webview/, outside the VSIX.
+function webviewEntries(demos) {
   const base = join(root, 'src/webview');
   const entries = {};
   for (const app of readdirSync(base, { withFileTypes: true })) {
-    if (!app.isDirectory()) continue;
+    if (!app.isDirectory() || app.name.endsWith('demo') !== demos) continue;
     for (const file of readdirSync(join(base, app.name))) {
       if (file === 'main.ts') entries[app.name] = join(base, app.name, file);
       else if (file.endsWith('.worker.ts')) entries[file.replace(/\.ts$/, '')] = join(base, app.name, file);
@@ -40,7 +42,12 @@ function hostTestEntries(dir = join(root, 'test/host'), out = []) {
 }
 
 // Inline source maps in development builds: a separate .map file would slip into the VSIX past .vscodeignore's allow list.
-const common = { bundle: true, sourcemap: production ? false : 'inline', minify: production, logLevel: 'warning' };
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'inline',
+  minify: production,
+  logLevel: 'warning',
+};
 
 const configs = [
   {
@@ -52,17 +59,20 @@ const configs = [
     target: 'node20',
     external: ['vscode'],
   },
-  {
+  ...[
+    ['dist/webview', false],
+    ['out/webview', true],
+  ].map(([outdir, demos]) => ({
     ...common,
-    entryPoints: webviewEntries(),
-    outdir: join(root, 'dist/webview'),
+    entryPoints: webviewEntries(demos),
+    outdir: join(root, outdir),
     platform: 'browser',
     format: 'iife',
     target: ['chrome114'],
     loader: { '.ttf': 'file', '.wasm': 'file' },
     // tfjs probes for Node modules it never uses in a browser.
     external: ['fs', 'path', 'crypto', 'worker_threads', 'os', 'perf_hooks', 'util'],
-  },
+  })),
   {
     ...common,
     minify: false,

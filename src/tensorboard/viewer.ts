@@ -1,8 +1,8 @@
 // The TensorBoard-logs panel: reads a log folder with LogDirectory, keeps it live with a file watcher
 // (and a once-a-second poll, see `POLL_MS`), and sends runs and points to the page in
 // src/webview/tensorboard/main.ts.
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { webviewPageHtml, webviewPanelOptions } from '../common/webviewPage';
 import type { Services } from '../common/services';
 import { defaultChartStrings } from '../webview/charts/strings';
 import { TENSORBOARD_STRINGS } from '../webview/tensorboard/strings';
@@ -67,13 +67,7 @@ export class TensorBoardViewer implements TensorBoardLogsView, vscode.Disposable
     this.logs = new LogDirectory(folder.fsPath);
     this.ready = new Promise<void>((resolve) => (this.resolveReady = resolve));
     const { context } = services;
-    panel.webview.options = {
-      enableScripts: true,
-      localResourceRoots: [
-        vscode.Uri.joinPath(context.extensionUri, 'dist'),
-        vscode.Uri.joinPath(context.extensionUri, 'media'),
-      ],
-    };
+    panel.webview.options = webviewPanelOptions(context.extensionUri);
     panel.webview.html = pageHtml(panel.webview, context.extensionUri);
     this.disposables.push(
       panel.webview.onDidReceiveMessage((data: unknown) => this.onMessage(data)),
@@ -247,38 +241,10 @@ function translatedStrings(): { page: Record<string, string>; charts: Record<str
 }
 
 function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = randomBytes(18).toString('base64');
-  const asset = (...segments: string[]) =>
-    webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', ...segments));
-  const csp = [
-    "default-src 'none'",
-    `img-src ${webview.cspSource} data: blob:`,
-    `style-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  // JSON inside <script type="application/json"> is data, not code; `<` is escaped so that no
-  // string can close the element.
-  const strings = JSON.stringify(translatedStrings()).replace(/</g, '\\u003c');
-  const title = escapeHtml(vscode.l10n.t('TensorBoard logs'));
-  return `<!DOCTYPE html>
-<html lang="${escapeHtml(vscode.env.language)}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('codicons', 'codicon.css')}">
-<link rel="stylesheet" href="${asset('webview', 'tensorboard.css')}">
-<title>${title}</title>
-</head>
-<body>
-<div id="app"></div>
-<script type="application/json" id="tb-strings">${strings}</script>
-<script nonce="${nonce}" src="${asset('webview', 'tensorboard.js')}"></script>
-</body>
-</html>`;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return webviewPageHtml(webview, extensionUri, {
+    title: vscode.l10n.t('TensorBoard logs'),
+    styles: [['dist', 'webview', 'tensorboard.css']],
+    script: ['dist', 'webview', 'tensorboard.js'],
+    data: { id: 'tb-strings', value: translatedStrings() },
+  });
 }

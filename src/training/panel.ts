@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Services } from '../common/services';
+import { webviewPageHtml, webviewPanelOptions } from '../common/webviewPage';
 import {
   parseWebviewMessage,
   type HostMessage,
@@ -11,32 +11,17 @@ import {
 } from '../protocol';
 import { differentHyperparameters, type RunHistory } from './history';
 import { readHyperparameters } from './settings';
+import { handleModelFilesMessage } from './modelFiles';
 import { translatedStrings } from './strings';
 import type { OpenTrainingPanelArgs } from './args';
 
 export const VIEW_TYPE = 'aiOnramp.training';
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-  return {
-    enableScripts: true,
-    retainContextWhenHidden: true,
-    localResourceRoots: [
-      vscode.Uri.joinPath(extensionUri, 'dist'),
-      vscode.Uri.joinPath(extensionUri, 'media'),
-    ],
-  };
-}
-
-/** JSON that is safe inside a <script> element. */
-function scriptJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, '\\u003c')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
+  return webviewPanelOptions(extensionUri, { retainContextWhenHidden: true });
 }
 
 export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri, state: unknown): string {
-  const nonce = randomBytes(16).toString('base64');
   const asset = (...path: string[]) =>
     webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
   const config: TrainingPageConfig = {
@@ -57,35 +42,16 @@ export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri, st
     strings: translatedStrings(),
     state,
   };
-  const src = webview.cspSource;
-  // 'wasm-unsafe-eval': the tfjs WASM backend compiles its module; worker-src blob: and connect-src: workers are
-  // started from fetched scripts (a Worker from a webview URI is another origin); data and .wasm are fetched.
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}' 'wasm-unsafe-eval'`,
-    'worker-src blob:',
-    `connect-src ${src}`,
-    `style-src ${src} 'nonce-${nonce}'`,
-    `img-src ${src} data: blob:`,
-    `font-src ${src}`,
-  ].join('; ');
-  return `<!doctype html>
-<html lang="${vscode.env.language}">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${vscode.l10n.t('Train a neural network')}</title>
-<link rel="stylesheet" href="${asset('dist', 'codicons', 'codicon.css')}" id="vscode-codicon-stylesheet">
-<link rel="stylesheet" href="${asset('dist', 'webview', 'training.css')}">
-<link rel="stylesheet" href="${asset('media', 'training', 'training.css')}">
-<script type="application/json" id="ai-onramp-config" nonce="${nonce}">${scriptJson(config)}</script>
-</head>
-<body>
-<main id="app"></main>
-<script nonce="${nonce}" src="${asset('dist', 'webview', 'training.js')}"></script>
-</body>
-</html>`;
+  return webviewPageHtml(webview, extensionUri, {
+    title: vscode.l10n.t('Train a neural network'),
+    styles: [
+      ['dist', 'webview', 'training.css'],
+      ['media', 'training', 'training.css'],
+    ],
+    script: ['dist', 'webview', 'training.js'],
+    data: { id: 'ai-onramp-config', value: config },
+    wasmAndWorkers: true,
+  });
 }
 
 /** The training panel: one at a time; restored after a reload by the serializer in index.ts. */
@@ -214,6 +180,10 @@ export class TrainingPanel {
       }
       case 'saveFile':
         return this.saveFile(message);
+      case 'saveModelFiles':
+      case 'loadModelFiles':
+        handleModelFilesMessage(message, log, (answer) => void this.panel.webview.postMessage(answer));
+        return;
     }
   }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { defaultChartStrings } from '../webview/charts/strings';
+import { PLAYGROUND_STRINGS, STRING_PREFIX } from '../webview/playground/strings';
 import { STRINGS } from '../webview/training/strings';
 
 /**
@@ -11,5 +12,8 @@ export function translatedStrings(): Record<string, string> {
   for (const [id, english] of Object.entries(STRINGS)) out[id] = vscode.l10n.t(english);
   for (const [id, english] of Object.entries(defaultChartStrings))
     out[`chart.${id}`] = vscode.l10n.t(english);
+  for (const [id, english] of Object.entries(PLAYGROUND_STRINGS)) {
+    out[STRING_PREFIX + id] = vscode.l10n.t(english);
+  }
   return out;
 }

@@ -177,8 +177,8 @@ describe('onramp CPU engine kernels', function () {
         const ys = tf.tensor1d(Float32Array.from(labels));
         await model.trainOnBatch(xs, ys);
         tf.dispose([xs, ys]);
-        k.loadBatch(images, labels, null, 0, 16);
-        k.trainBatch(16, 1 / 16);
+        k.loadBatch(images, labels, null, 0, 32);
+        k.trainBatch(32, 1 / 32);
         k.adamStep();
       }
       const ref = weightsOf(model);

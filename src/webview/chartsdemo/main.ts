@@ -10,18 +10,10 @@ import {
   type ExportFile,
   type ScalarPoint,
 } from '../charts';
+import { mulberry32 } from '../engine/layout';
 
-/** Deterministic pseudo-random numbers (mulberry32), so screenshots and figures repeat. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers, so screenshots and figures repeat. */
+const rng = mulberry32;
 
 /** A noisy training curve: loss falling from ~2.3, accuracy rising to ~0.98, `rate` per run. */
 function curve(

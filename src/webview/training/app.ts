@@ -28,6 +28,7 @@ import { makeTranslate, type Translate } from './strings';
 import { EngineTrainer } from './engineTrainer';
 import { TfjsTrainer, type RunControl, type Trainer, type TrainingSizes } from './trainer';
 import { backendLabel, TrainingView, type PanelState } from './view';
+import { attachToTrainingPanel, type AttachedPlayground } from '../playground/attach';
 
 /** How often the run so far is sent to the host (it persists it, so a closed panel keeps it). */
 const UPDATE_EVERY_MS = 5_000;
@@ -60,6 +61,8 @@ export class TrainingApp implements RunControl {
   readonly t: Translate;
   readonly view: TrainingView;
   readonly curves: Curves;
+  /** The Try it / Evaluate tabs (src/webview/playground). */
+  readonly playground: AttachedPlayground;
   private data?: Promise<Mnist>;
   private probes?: Promise<BackendProbe[]>;
   private state: PanelState = 'idle';
@@ -98,6 +101,13 @@ export class TrainingApp implements RunControl {
       (charts) => this.saveState({ charts }),
     );
     configureWasm(config.wasmPrefix);
+    this.playground = attachToTrainingPanel({
+      root,
+      strings: config.strings,
+      getModel: () => this.trainer?.model,
+      getTestSet: async () => (await (this.data ??= loadMnist(this.config.data))).test,
+      post: (m) => host.post(m),
+    });
     host.onMessage((m) => this.onHostMessage(m));
   }
 
@@ -120,6 +130,7 @@ export class TrainingApp implements RunControl {
   }
 
   private onHostMessage(m: HostMessage): void {
+    if (this.playground.handleHostMessage(m)) return;
     switch (m.type) {
       case 'start':
         if (m.hyperparameters) {
@@ -271,6 +282,7 @@ export class TrainingApp implements RunControl {
     this.curves.endLive();
     this.setState(run.status === 'completed' ? 'finished' : run.status === 'stopped' ? 'stopped' : 'failed');
     this.host.post({ type: 'runFinished', run: structuredClone(run) });
+    void this.playground.onRunFinished();
   }
 
   private async train(
