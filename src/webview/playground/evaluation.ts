@@ -4,6 +4,7 @@
  * wrong while being most sure. The forward pass runs in slices between which the page stays responsive.
  */
 import { argMax, CLASSES, type Classifier } from './forward';
+import { el } from './dom';
 import { MNIST_PIXELS } from './preprocess';
 import type { PlaygroundTranslate } from './strings';
 
@@ -85,17 +86,6 @@ export function confidentMistakes(result: EvaluationResult, labels: Uint8Array, 
 
 const GALLERY_LIMIT = 60;
 const MISTAKES = 24;
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string> = {},
-  ...children: (Node | string)[]
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  e.append(...children);
-  return e;
-}
 
 const pct = (v: number) => `${(v * 100).toFixed(2)}\u00a0%`;
 

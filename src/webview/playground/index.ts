@@ -17,6 +17,7 @@
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { HostMessage, WebviewMessage } from '../../protocol';
+import { el } from './dom';
 import { DrawPad, type PadChange } from './drawPad';
 import {
   EvaluationView,
@@ -52,17 +53,6 @@ export interface PlaygroundOptions {
 export type ModelSource = { kind: 'run' } | { kind: 'file'; name: string };
 
 type Button = HTMLElement & { disabled: boolean };
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string> = {},
-  ...children: (Node | string)[]
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  e.append(...children);
-  return e;
-}
 
 function button(id: string, icon: string, label: string, onClick: () => void, secondary = true): Button {
   const b = el(
