@@ -79,6 +79,21 @@ function visibleOnLinux(step: Step, keys: ReadonlySet<string>): boolean {
 }
 
 async function runFromPalette(page: Page, command: string, pick?: string): Promise<void> {
+  // The workbench is busy right after start-up: a quick pick can open with its rows not yet shown. One retry,
+  // from a closed palette, covers that; a second failure is real.
+  try {
+    await paletteOnce(page, command, pick);
+  } catch (error) {
+    console.log(
+      `      palette: retrying "${command}"${pick ? ` → "${pick}"` : ''} (${(error as Error).message.split('\n')[0]})`,
+    );
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await paletteOnce(page, command, pick);
+  }
+}
+
+async function paletteOnce(page: Page, command: string, pick?: string): Promise<void> {
   // A palette that is still closing from the last command would take the keystrokes meant for this one.
   await page
     .waitForSelector('.quick-input-widget', { state: 'hidden', timeout: 15_000 })
@@ -97,15 +112,18 @@ async function runFromPalette(page: Page, command: string, pick?: string): Promi
     }
   }
   await page.keyboard.type(command);
-  const row = page.locator(`.quick-input-list .monaco-list-row:has-text("${command}")`).first();
+  await clickVisibleRow(page, command);
+  // Click the row itself: typing and pressing Enter races the list's filtering on a busy machine.
+  if (pick) await clickVisibleRow(page, pick);
+}
+
+async function clickVisibleRow(page: Page, text: string): Promise<void> {
+  const row = page
+    .locator(`.quick-input-list .monaco-list-row:has-text("${text}")`)
+    .filter({ visible: true })
+    .first();
   await row.waitFor({ timeout: 15_000 });
   await row.click();
-  if (pick) {
-    // Click the row itself: typing and pressing Enter races the list's filtering on a busy machine.
-    const row = page.locator(`.quick-input-list .monaco-list-row:has-text("${pick}")`).first();
-    await row.waitFor({ timeout: 15_000 });
-    await row.click();
-  }
 }
 
 /** The frame of the step's media: the walkthrough page's one webview (outer host frame, inner content). */
