@@ -79,8 +79,9 @@ function visibleOnLinux(step: Step, keys: ReadonlySet<string>): boolean {
 }
 
 async function runFromPalette(page: Page, command: string, pick?: string): Promise<void> {
-  // The workbench is busy right after start-up: a quick pick can open with its rows not yet shown. One retry,
-  // from a closed palette, covers that; a second failure is real.
+  // Right after start-up VS Code may still be registering walkthroughs (it waits up to 5 s for an experiment
+  // lookup): the first walkthrough picker can show our row without letting it be chosen. One retry, from a closed
+  // palette, covers that (seen on 2 of 6 fresh workbenches, always passing on the retry); a second failure is real.
   try {
     await paletteOnce(page, command, pick);
   } catch (error) {
@@ -112,18 +113,41 @@ async function paletteOnce(page: Page, command: string, pick?: string): Promise<
     }
   }
   await page.keyboard.type(command);
-  await clickVisibleRow(page, command);
-  // Click the row itself: typing and pressing Enter races the list's filtering on a busy machine.
-  if (pick) await clickVisibleRow(page, pick);
+  await chooseRow(page, command);
+  if (pick) {
+    // Type only into the second picker: until it opens, keystrokes would land in the closing palette.
+    await page.waitForFunction(
+      () => {
+        const input = document.querySelector<HTMLInputElement>('.quick-input-widget input');
+        return !!input && input.offsetParent !== null && input.value === '';
+      },
+      null,
+      { timeout: 15_000 },
+    );
+    await page.keyboard.type(pick);
+    await chooseRow(page, pick);
+  }
 }
 
-async function clickVisibleRow(page: Page, text: string): Promise<void> {
-  const row = page
-    .locator(`.quick-input-list .monaco-list-row:has-text("${text}")`)
+/**
+ * Chooses the row showing `text` once filtering has focused it, with Enter: a click needs the row to be still
+ * and unobstructed, which a fresh workbench (animating, toasts) does not always grant within the timeout.
+ */
+async function chooseRow(page: Page, text: string): Promise<void> {
+  const focused = page
+    .locator(`.quick-input-list .monaco-list-row.focused:has-text("${text}")`)
     .filter({ visible: true })
     .first();
-  await row.waitFor({ timeout: 15_000 });
-  await row.click();
+  try {
+    await focused.waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Enter');
+  } catch {
+    const row = page
+      .locator(`.quick-input-list .monaco-list-row:has-text("${text}")`)
+      .filter({ visible: true })
+      .first();
+    await row.click({ timeout: 15_000 });
+  }
 }
 
 /** The frame of the step's media: the walkthrough page's one webview (outer host frame, inner content). */
