@@ -8,20 +8,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ProcessTerminal } from '../../src/walkthrough/processTerminal';
 import { closeAllEditors, getApi, getExtension, waitFor } from './helpers';
-
-interface Step {
-  id: string;
-  title: string;
-  description: string;
-  media: { markdown?: string; svg?: string; image?: string; altText?: string };
-  completionEvents?: string[];
-  when?: string;
-}
-interface Walkthrough {
-  id: string;
-  title: string;
-  steps: Step[];
-}
+import type { Walkthrough } from '../helpers/walkthroughManifest';
 
 const EXPECTED_STEPS: Record<string, string[]> = {
   setupPython: [

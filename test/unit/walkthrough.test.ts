@@ -12,24 +12,12 @@ import {
   parseWalkthroughTarget,
   WALKTHROUGH_IDS,
 } from '../../src/walkthrough/targets';
+import type { Walkthrough, WalkthroughStep } from '../helpers/walkthroughManifest';
 
 const root = join(__dirname, '../..');
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(join(root, file), 'utf8')) as T;
 
-interface Step {
-  id: string;
-  title: string;
-  description: string;
-  media: { markdown?: string; svg?: string; image?: string; altText?: string };
-  completionEvents?: string[];
-  when?: string;
-}
-interface Walkthrough {
-  id: string;
-  title: string;
-  description: string;
-  steps: Step[];
-}
+type Step = WalkthroughStep;
 interface Manifest {
   contributes: {
     commands: { command: string; title: string; category?: string }[];
