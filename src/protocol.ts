@@ -18,10 +18,18 @@ export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu', 'onramp-cpu'] as cons
 export type BackendName = (typeof BACKENDS)[number];
 export type BackendChoice = 'auto' | BackendName;
 
+/**
+ * How the learning rate moves during a run: `cosine` decays it along a half cosine to 0 by the last batch
+ * (Keras's `CosineDecay`); `constant` keeps it, as `model.compile(optimizer="adam")` does.
+ */
+export const LR_SCHEDULES = ['cosine', 'constant'] as const;
+export type LearningRateSchedule = (typeof LR_SCHEDULES)[number];
+
 export interface Hyperparameters {
   epochs: number;
   batchSize: number;
   learningRate: number;
+  schedule: LearningRateSchedule;
   optimizer: OptimizerName;
   backend: BackendChoice;
 }
@@ -148,6 +156,8 @@ export function checkHyperparameters(v: unknown, partial = false): void {
       isFiniteNum(v.learningRate) && v.learningRate > 0 && v.learningRate <= 10,
       'learningRate must be in (0, 10]',
     );
+  if (has('schedule'))
+    need(LR_SCHEDULES.includes(v.schedule as LearningRateSchedule), 'schedule must be cosine or constant');
   if (has('optimizer'))
     need(OPTIMIZERS.includes(v.optimizer as OptimizerName), 'optimizer must be adam, sgd or rmsprop');
   if (has('backend'))

@@ -13,7 +13,7 @@ export function parseOpenArgs(value: unknown): OpenTrainingPanelArgs | undefined
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object' || Array.isArray(value)) throw new Error('arguments must be an object');
   const { trainSamples, testSamples, autoStart, ...hyper } = value as Record<string, unknown>;
-  const known = ['epochs', 'batchSize', 'learningRate', 'optimizer', 'backend'];
+  const known = ['epochs', 'batchSize', 'learningRate', 'schedule', 'optimizer', 'backend'];
   const unknown = Object.keys(hyper).filter((k) => !known.includes(k));
   if (unknown.length > 0) throw new Error(`unknown argument(s): ${unknown.join(', ')}`);
   checkHyperparameters(hyper, true);

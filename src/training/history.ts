@@ -47,6 +47,9 @@ export class RunHistory {
         const value: unknown = JSON.parse(
           Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'),
         );
+        // Runs saved before the schedule existed trained with a constant learning rate.
+        const hyper = (value as { hyperparameters?: Record<string, unknown> } | null)?.hyperparameters;
+        if (hyper && typeof hyper === 'object' && hyper.schedule === undefined) hyper.schedule = 'constant';
         checkRunRecord(value);
         runs.push(value as RunRecord);
       } catch (e) {
@@ -65,6 +68,7 @@ export function differentHyperparameters(a: RunRecord, b: RunRecord): boolean {
     x.epochs !== y.epochs ||
     x.batchSize !== y.batchSize ||
     x.learningRate !== y.learningRate ||
+    x.schedule !== y.schedule ||
     x.optimizer !== y.optimizer
   );
 }

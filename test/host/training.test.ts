@@ -62,7 +62,9 @@ describe('training panel', function () {
     assert.equal(first.trainSamples, 512);
     assert.equal(first.testSamples, 500);
     assert.equal(first.epochsCompleted, 1);
-    assert.equal(first.hyperparameters.learningRate, 0.001);
+    // The declared defaults: Adam from 0.003, decaying along a cosine.
+    assert.equal(first.hyperparameters.learningRate, 0.003);
+    assert.equal(first.hyperparameters.schedule, 'cosine');
     assert.ok(first.curves.trainLoss.length > 0 && first.curves.valAccuracy.length === 1);
     assert.ok(first.testAccuracy! > 0.3, `test accuracy ${first.testAccuracy}`);
     assert.ok(first.samplesPerSec > 0);

@@ -6,7 +6,7 @@ import {
   type OnrampCpuEngine,
   type ProgressReport,
 } from '../../src/webview/engine/engine';
-import { glorotWeights } from '../../src/webview/engine/layout';
+import { cosineDecayedRate, glorotWeights } from '../../src/webview/engine/layout';
 import {
   bundleEngineWorker,
   engineWasmBytes,
@@ -106,6 +106,41 @@ describe('onramp CPU engine (workers)', function () {
       }
       assert.ok(diff / scale < 1e-3, `${name}: 1 vs 2 workers differ by ${diff / scale}`);
     }
+  });
+
+  it('cosine decay: the learning rate follows lr · ½(1 + cos(π · step / steps)) and ends at 0', async () => {
+    assert.equal(cosineDecayedRate(0.003, 0, 100), 0.003);
+    assert.ok(Math.abs(cosineDecayedRate(0.003, 50, 100) - 0.0015) < 1e-15);
+    assert.ok(Math.abs(cosineDecayedRate(0.003, 25, 100) - 0.003 * (0.5 + Math.SQRT1_2 / 2)) < 1e-15);
+    assert.equal(cosineDecayedRate(0.003, 100, 100), 0);
+    assert.equal(cosineDecayedRate(0.003, 250, 100), 0, 'past the end it stays at 0');
+    // Adam's first update moves each weight with a non-zero gradient by the learning rate (m̂/√v̂ = ±1), so
+    // one batch from fresh weights shows the rate the workers used at that point of the run.
+    const engine = await make(2, 'wasm');
+    const t = train(32);
+    await engine.setData(t.images, t.labels);
+    const start = glorotWeights(4);
+    const largestMove = async (cosineDecay?: { steps: number; offset: number }) => {
+      await engine.setWeights(start);
+      await engine.trainEpoch({ batchSize: 32, learningRate: 0.003, shuffleSeed: 1, cosineDecay });
+      const w = await engine.getWeights();
+      let most = 0;
+      for (let i = 0; i < w.denseKernel.length; i++)
+        most = Math.max(most, Math.abs(w.denseKernel[i] - start.denseKernel[i]));
+      return most;
+    };
+    const constant = await largestMove();
+    assert.ok(Math.abs(constant - 0.003) < 1e-5, `constant rate moved ${constant}`);
+    const first = await largestMove({ steps: 4, offset: 0 });
+    assert.ok(Math.abs(first - 0.003) < 1e-5, `step 0 of 4 moved ${first}`);
+    const half = await largestMove({ steps: 4, offset: 2 });
+    assert.ok(Math.abs(half - 0.0015) < 1e-5, `step 2 of 4 moved ${half}`);
+    const end = await largestMove({ steps: 4, offset: 4 });
+    assert.equal(end, 0, 'at the end of the decay nothing moves');
+    await assert.rejects(
+      engine.trainEpoch({ shuffleSeed: 1, cosineDecay: { steps: 0, offset: 0 } }),
+      /cosineDecay needs whole numbers of steps/,
+    );
   });
 
   it('weights round-trip in the tfjs layout; stop ends an epoch that can be continued', async () => {

@@ -62,7 +62,16 @@ describe('training panel page (Chromium)', function () {
       'Flatten(None, 5408)0',
       'Dense(None, 10)54,090',
     ]);
-    assert.match((await page.textContent('#keras-code')) ?? '', /layers\.Conv2D\(32, \(3, 3\)/);
+    const code = (await page.textContent('#keras-code')) ?? '';
+    assert.match(code, /layers\.Conv2D\(32, \(3, 3\)/);
+    // The code follows the controls: the default recipe's decay over 5 epochs of 1,719 batches, then constant.
+    assert.match(code, /CosineDecay\(\s*0\.003, decay_steps=5 \* 1719\)/);
+    await page.evaluate(() => {
+      const select = document.querySelector('#schedule') as HTMLElement & { value: string };
+      select.value = 'constant';
+      select.dispatchEvent(new Event('change'));
+    });
+    assert.match((await page.textContent('#keras-code')) ?? '', /learning_rate = 0\.003\n/);
     const chosen = await page.getAttribute('#backend-name', 'data-backend');
     assert.ok(chosen && ['webgpu', 'webgl', 'wasm', 'onramp-cpu', 'cpu'].includes(chosen));
     const reasons = await page.$$eval('#backend-reasons li', (lis) => lis.map((li) => li.dataset.backend));
@@ -77,7 +86,14 @@ describe('training panel page (Chromium)', function () {
       const page = await openPanel(session);
       await sendHost(page, {
         type: 'start',
-        hyperparameters: { backend, epochs: 1, batchSize: 32, learningRate: 0.001, optimizer: 'adam' },
+        hyperparameters: {
+          backend,
+          epochs: 1,
+          batchSize: 32,
+          learningRate: 0.003,
+          schedule: 'cosine',
+          optimizer: 'adam',
+        },
         limits: { trainSamples: 3072, testSamples: 1000 },
       });
       const run = await waitForFinishedRun(page);

@@ -62,6 +62,11 @@ export interface TrainEpochOptions {
   batchSize?: number;
   /** Adam's learning rate; default 0.001 (beta1 0.9, beta2 0.999, epsilon 1e-7 as tfjs/Keras). */
   learningRate?: number;
+  /**
+   * Cosine decay of the learning rate to 0 over `steps` updates of the whole run; `offset` is the number of
+   * updates before this epoch's first batch. Absent: the learning rate stays constant.
+   */
+  cosineDecay?: { steps: number; offset: number };
   /** Seeds this epoch's shuffle; use a different one per epoch. */
   shuffleSeed: number;
   /** Called on the main thread every `progressEvery` batches (default 20) and after the last batch. */
@@ -274,6 +279,9 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
       if (!(batchSize >= 1 && batchSize <= 4096)) throw new Error('onramp-cpu: batchSize must be 1..4096');
       const learningRate = o.learningRate ?? ADAM_DEFAULTS.learningRate;
       if (!(learningRate > 0 && learningRate < 10)) throw new Error('onramp-cpu: learningRate must be > 0');
+      const decay = o.cosineDecay;
+      if (decay && !(Number.isInteger(decay.steps) && decay.steps > 0 && Number.isInteger(decay.offset)))
+        throw new Error('onramp-cpu: cosineDecay needs whole numbers of steps');
       training = true;
       const thisEpoch = ++epochId;
       const ids = workers.map(() => nextId++);
@@ -288,6 +296,8 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
               startBatch: Math.max(0, Math.floor(o.startBatch ?? 0)),
               batchSize,
               learningRate,
+              decaySteps: decay?.steps ?? 0,
+              stepOffset: decay?.offset ?? 0,
               beta1: ADAM_DEFAULTS.beta1,
               beta2: ADAM_DEFAULTS.beta2,
               epsilon: ADAM_DEFAULTS.epsilon,

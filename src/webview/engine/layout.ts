@@ -138,3 +138,14 @@ export interface AdamConfig {
 }
 
 export const ADAM_DEFAULTS: AdamConfig = { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+
+/**
+ * The learning rate of update number `step` (0-based, counted over the whole run) when it decays along a
+ * half cosine from `learningRate` to 0 over `decaySteps` updates: lr · ½(1 + cos(π · step / decaySteps)).
+ * The same as Keras's `CosineDecay(learningRate, decaySteps)` read at `optimizer.iterations`; steps past
+ * the end stay at 0. Both the engine's workers and the tfjs trainer use it, so every backend follows one curve.
+ */
+export function cosineDecayedRate(learningRate: number, step: number, decaySteps: number): number {
+  const progress = Math.min(Math.max(step, 0), decaySteps) / decaySteps;
+  return learningRate * 0.5 * (1 + Math.cos(Math.PI * progress));
+}

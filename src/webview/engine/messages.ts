@@ -8,6 +8,10 @@ export interface TrainRequest {
   startBatch: number;
   batchSize: number;
   learningRate: number;
+  /** When > 0, the learning rate decays along a half cosine to 0 over this many updates of the run. */
+  decaySteps: number;
+  /** The run's update count before this epoch's first batch (the decay's position at batch 0). */
+  stepOffset: number;
   beta1: number;
   beta2: number;
   epsilon: number;

@@ -6,7 +6,7 @@
  * takes pause/stop requests and tells the others where the epoch ends.
  */
 import { createWasmKernels, type Kernels, wasmSimdSupported } from './kernels';
-import { shuffledOrder } from './layout';
+import { cosineDecayedRate, shuffledOrder } from './layout';
 import type { DriverToWorker, PeerMessage, TrainRequest, WorkerToDriver } from './messages';
 import { createTsKernels } from './tsKernels';
 
@@ -141,6 +141,8 @@ export function runEngineWorker(scope: WorkerScope): void {
         for (let r = 0; r < size; r++) spare.push(received[r]);
         syncMs += performance.now() - t;
       }
+      if (req.decaySteps > 0)
+        adam.learningRate = cosineDecayedRate(req.learningRate, req.stepOffset + step, req.decaySteps);
       k.adamStep(adam);
       completed = step + 1;
       lossSum += stepLoss;

@@ -23,7 +23,7 @@ import {
 import { Curves } from './curves';
 import { DataError, loadMnist, TEST_COUNT, TRAIN_COUNT, VALIDATION_COUNT, type Mnist } from './data';
 import type { HostChannel } from './messaging';
-import { buildModel, KERAS_CODE, summarize } from './model';
+import { buildModel, summarize } from './model';
 import { makeTranslate, type Translate } from './strings';
 import { EngineTrainer } from './engineTrainer';
 import { TfjsTrainer, type RunControl, type Trainer, type TrainingSizes } from './trainer';
@@ -91,7 +91,8 @@ export class TrainingApp implements RunControl {
       hyperparameters?: Hyperparameters;
       charts?: unknown;
     };
-    this.view.setHyperparameters(saved.hyperparameters ?? config.hyperparameters);
+    // A state saved by an older version may lack newer fields; the host's settings fill them.
+    this.view.setHyperparameters({ ...config.hyperparameters, ...saved.hyperparameters });
     this.curves = new Curves(
       this.view.chartsHost,
       this.t,
@@ -122,7 +123,7 @@ export class TrainingApp implements RunControl {
     const model = buildModel();
     const { layers, totalParams } = summarize(model);
     model.dispose();
-    this.view.showSummary(layers, totalParams, KERAS_CODE);
+    this.view.showSummary(layers, totalParams);
     this.probes = probeBackends({ engineAvailable: this.engineAvailable });
     const probes = await this.probes;
     this.view.showBackend(chooseBackend(probes, this.config.hyperparameters.backend), probes);

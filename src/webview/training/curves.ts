@@ -40,7 +40,8 @@ export class Curves {
   static runLabel(run: RunRecord): string {
     const h = run.hyperparameters;
     const when = new Date(run.startedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-    return `${when} ${h.optimizer} lr=${h.learningRate} batch=${h.batchSize} (${backendLabel(run.backend)})`;
+    const lr = h.schedule === 'cosine' ? `${h.learningRate}→0 (cosine)` : String(h.learningRate);
+    return `${when} ${h.optimizer} lr=${lr} batch=${h.batchSize} (${backendLabel(run.backend)})`;
   }
 
   startLive(run: RunRecord): void {

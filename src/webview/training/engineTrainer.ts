@@ -79,6 +79,7 @@ export class EngineTrainer implements Trainer {
     const { epochs, batchSize, learningRate } = this.hyper;
     const n = this.sizes.trainSamples;
     const totalSamples = epochs * n;
+    const batchesPerEpoch = Math.ceil(n / batchSize);
     const unsubscribe = control.subscribe?.(() => {
       if (control.stopRequested) this.engine.stop();
       else if (control.paused) this.engine.pause();
@@ -93,6 +94,11 @@ export class EngineTrainer implements Trainer {
         const result = await this.engine.trainEpoch({
           batchSize,
           learningRate,
+          // A resumed run restarts its unfinished epoch, so each epoch's place on the curve follows from its number.
+          cosineDecay:
+            this.hyper.schedule === 'cosine'
+              ? { steps: epochs * batchesPerEpoch, offset: (epoch - 1) * batchesPerEpoch }
+              : undefined,
           shuffleSeed: Math.floor(Math.random() * 2 ** 31),
           progressEvery: PROGRESS_EVERY_BATCHES,
           onProgress: (p) => {

@@ -6,18 +6,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerName } from '../../protocol';
 
-export const KERAS_CODE = `model = keras.Sequential([
-    layers.Conv2D(32, (3, 3), activation="relu",
-                  input_shape=(28, 28, 1)),
-    layers.MaxPooling2D((2, 2)),
-    layers.Flatten(),
-    layers.Dense(10, activation="softmax"),
-])
-model.compile(optimizer="adam",
-              loss="sparse_categorical_crossentropy",
-              metrics=["accuracy"])
-model.fit(x_train / 255.0, y_train, epochs=5, batch_size=32)`;
-
 export function buildModel(): tf.Sequential {
   const model = tf.sequential();
   model.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: 'relu' }));
@@ -44,6 +32,16 @@ export function summarize(model: tf.LayersModel): { layers: LayerSummary[]; tota
     params: layer.countParams(),
   }));
   return { layers, totalParams: model.countParams() };
+}
+
+/**
+ * Sets an optimizer's learning rate between two updates (a schedule). tfjs's Adam and RMSprop read the field
+ * on every update; SGD caches it as a tensor, which its own setter replaces.
+ */
+export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
+  const o = optimizer as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
+  if (typeof o.setLearningRate === 'function') o.setLearningRate(learningRate);
+  else o.learningRate = learningRate;
 }
 
 export function makeOptimizer(name: OptimizerName, learningRate: number): tf.Optimizer {

@@ -10,7 +10,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, EpochMemory, Hyperparameters } from '../../protocol';
 import { CLASSES, IMAGE_SIZE, labelsInt32, normalizedImages, type Mnist } from './data';
-import { buildModel, countCorrect, makeOptimizer, sparseCategoricalCrossentropy } from './model';
+import { cosineDecayedRate } from '../engine/layout';
+import {
+  buildModel,
+  countCorrect,
+  makeOptimizer,
+  setLearningRate,
+  sparseCategoricalCrossentropy,
+} from './model';
 
 export interface TrainingSizes {
   /** Training images used (the first n of the 55,000 before the validation split). */
@@ -211,6 +218,7 @@ export class TfjsTrainer implements Trainer {
     const { epochs, batchSize } = this.hyper;
     const n = this.sizes.trainSamples;
     const batchesPerEpoch = Math.ceil(n / batchSize);
+    const totalBatches = epochs * batchesPerEpoch;
     const totalSamples = epochs * n;
     for (let epoch = this.epochsCompleted + 1; epoch <= epochs; epoch++) {
       const order = tf.tensor1d(shuffledIndices(n), 'int32');
@@ -262,6 +270,10 @@ export class TfjsTrainer implements Trainer {
             await control.waitWhilePaused();
             if (control.stopRequested) break;
             lastYield = segmentStart = performance.now();
+          }
+          if (this.hyper.schedule === 'cosine') {
+            const step = (epoch - 1) * batchesPerEpoch + b;
+            setLearningRate(this.optimizer, cosineDecayedRate(this.hyper.learningRate, step, totalBatches));
           }
           const start = b * batchSize;
           const size = Math.min(batchSize, n - start);

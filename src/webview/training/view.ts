@@ -8,8 +8,9 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-label/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
-import { BACKENDS, OPTIMIZERS, type Hyperparameters } from '../../protocol';
+import { BACKENDS, LR_SCHEDULES, OPTIMIZERS, type Hyperparameters } from '../../protocol';
 import type { BackendChoiceResult, BackendProbe } from './backends';
+import { kerasCode } from './kerasCode';
 import type { LayerSummary } from './model';
 import type { Translate } from './strings';
 
@@ -43,6 +44,7 @@ export class TrainingView {
     epochs: Field;
     batchSize: Field;
     learningRate: Field;
+    schedule: Field;
     optimizer: Field;
     backend: Field;
   };
@@ -59,6 +61,7 @@ export class TrainingView {
   private readonly backendReasons = el('ul', { id: 'backend-reasons' });
   private readonly summaryBody = el('tbody');
   private readonly totalParams = el('p', { id: 'total-params' });
+  private readonly kerasCode = el('pre', { id: 'keras-code' });
 
   constructor(
     root: HTMLElement,
@@ -76,6 +79,9 @@ export class TrainingView {
       epochs: numberField('epochs', '1'),
       batchSize: numberField('batch-size', '1'),
       learningRate: numberField('learning-rate', '0.0001'),
+      schedule: select('schedule', LR_SCHEDULES, (o) =>
+        o === 'cosine' ? t('scheduleCosine') : t('scheduleConstant'),
+      ),
       optimizer: select(
         'optimizer',
         OPTIMIZERS,
@@ -110,6 +116,7 @@ export class TrainingView {
       labelled(t('epochs'), this.fields.epochs),
       labelled(t('batchSize'), this.fields.batchSize),
       labelled(t('learningRate'), this.fields.learningRate),
+      labelled(t('schedule'), this.fields.schedule),
       labelled(t('optimizer'), this.fields.optimizer),
       labelled(t('backend'), this.fields.backend),
       el(
@@ -165,7 +172,7 @@ export class TrainingView {
         ),
         this.totalParams,
       ),
-      el('div', { class: 'code' }, el('h2', {}, t('kerasCode')), el('pre', { id: 'keras-code' })),
+      el('div', { class: 'code' }, el('h2', {}, t('kerasCode')), this.kerasCode),
     );
     root.replaceChildren(
       el('header', {}, el('h1', {}, t('title')), el('p', { class: 'subtitle' }, t('subtitle'))),
@@ -177,6 +184,7 @@ export class TrainingView {
       this.chartsHost,
       summary,
     );
+    for (const field of Object.values(this.fields)) field.addEventListener('change', () => this.showCode());
     this.setState('idle');
   }
 
@@ -184,8 +192,17 @@ export class TrainingView {
     this.fields.epochs.value = String(h.epochs);
     this.fields.batchSize.value = String(h.batchSize);
     this.fields.learningRate.value = String(h.learningRate);
+    this.fields.schedule.value = h.schedule;
     this.fields.optimizer.value = h.optimizer;
     this.fields.backend.value = h.backend;
+    this.showCode();
+  }
+
+  /** The Keras code for what the controls say now (left as it was while a field is invalid). */
+  private showCode(): void {
+    const h = this.readHyperparameters();
+    if ('error' in h) return;
+    this.kerasCode.textContent = kerasCode(h);
   }
 
   /** Reads and checks the controls; marks bad fields and returns an error message instead. */
@@ -220,6 +237,7 @@ export class TrainingView {
       epochs: epochs!,
       batchSize: batchSize!,
       learningRate: learningRate!,
+      schedule: this.fields.schedule.value as Hyperparameters['schedule'],
       optimizer: this.fields.optimizer.value as Hyperparameters['optimizer'],
       backend: this.fields.backend.value as Hyperparameters['backend'],
     };
@@ -280,7 +298,7 @@ export class TrainingView {
     this.backendReasons.replaceChildren(...items);
   }
 
-  showSummary(layers: LayerSummary[], totalParams: number, kerasCode: string): void {
+  showSummary(layers: LayerSummary[], totalParams: number): void {
     this.summaryBody.replaceChildren(
       ...layers.map((l) =>
         el(
@@ -294,8 +312,7 @@ export class TrainingView {
     );
     this.totalParams.textContent = this.t('totalParams', totalParams.toLocaleString('en-US'));
     this.totalParams.dataset.params = String(totalParams);
-    const code = document.getElementById('keras-code');
-    if (code) code.textContent = kerasCode;
+    this.showCode();
   }
 }
 

@@ -68,7 +68,14 @@ async function run(
     peakTensors = Math.max(peakTensors, m.numTensors);
     peakBytes = Math.max(peakBytes, m.numBytes);
   };
-  const hyper = { epochs: 1, batchSize: batch, learningRate: 0.001, optimizer: 'adam' as const, backend };
+  const hyper = {
+    epochs: 1,
+    batchSize: batch,
+    learningRate: 0.001,
+    schedule: 'constant' as const,
+    optimizer: 'adam' as const,
+    backend,
+  };
   const started = performance.now();
   let firstPointMs = NaN;
   let samplesPerSec: number;
