@@ -18,7 +18,15 @@ export interface ProbeInfo {
   /** Whether each module can be imported (found on the path, not actually imported). */
   readonly modules: { readonly venv: boolean; readonly ensurepip: boolean; readonly pip: boolean };
   readonly pipVersion: string | null;
+  /** The deep-learning frameworks this interpreter can import (looked up, not imported). */
+  readonly frameworks: readonly Framework[];
+  /** Where pip puts this interpreter's packages (`sysconfig`'s purelib); null where unknown. */
+  readonly sitePackages: string | null;
 }
+
+/** What the "Install a deep-learning framework" step looks for. */
+export const FRAMEWORKS = ['tensorflow', 'torch', 'keras'] as const;
+export type Framework = (typeof FRAMEWORKS)[number];
 
 export type ProbeFailure =
   | { readonly code: 'notFound'; readonly detail: string }
@@ -51,6 +59,12 @@ def found(name):
             return False
     except Exception:
         return False
+def site_packages():
+    try:
+        import sysconfig
+        return sysconfig.get_paths()["purelib"]
+    except Exception:
+        return None
 def pip_version():
     try:
         from importlib.metadata import version
@@ -68,6 +82,8 @@ info = {
     "bits": 64 if sys.maxsize > 2 ** 32 else 32,
     "modules": {"venv": found("venv"), "ensurepip": found("ensurepip"), "pip": found("pip")},
     "pipVersion": pip_version(),
+    "frameworks": [n for n in ${JSON.stringify(FRAMEWORKS)} if found(n)],
+    "sitePackages": site_packages(),
 }
 sys.stdout.write("${MARKER}" + json.dumps(info) + "\\n")
 `;
@@ -109,6 +125,10 @@ export function parseProbeOutput(stdout: string): ProbeInfo | undefined {
     bits: typeof r.bits === 'number' ? r.bits : 64,
     modules: { venv: m.venv === true, ensurepip: m.ensurepip === true, pip: m.pip === true },
     pipVersion: typeof r.pipVersion === 'string' ? r.pipVersion : null,
+    frameworks: Array.isArray(r.frameworks)
+      ? FRAMEWORKS.filter((f) => (r.frameworks as unknown[]).includes(f))
+      : [],
+    sitePackages: typeof r.sitePackages === 'string' ? r.sitePackages : null,
   };
 }
 

@@ -13,6 +13,7 @@ import {
 import type { UsableInterpreter } from './interpreters';
 import type { OsInfo } from './osInfo';
 import type { PipEvent } from './pip';
+import { FRAMEWORKS, probeInterpreter, type Framework } from './probe';
 import { setUpEnvironment, type EnvFailure, type ExistingVenvChoice, type ProgressStep } from './projectEnv';
 import { pythonExtensionInterpreter } from './pythonExtension';
 import { inspectVenv, VENV_DIR_NAME } from './venv';
@@ -36,13 +37,58 @@ export async function runCheck(services: Services): Promise<PythonCheck> {
       (chosen ? `Python ${chosen.info.version.join('.')} at ${chosen.info.executable}` : 'no Python 3') +
       (check.problems.length ? `; problems: ${check.problems.map((p) => p.code).join(', ')}` : ''),
   );
+  // A framework counts where the user will run it: in the chosen Python, or in this folder's venv.
+  const frameworks = new Set<Framework>(chosen?.info.frameworks ?? []);
+  if (venv?.kind === 'venv') {
+    const probe = await probeInterpreter(venv.python);
+    if (probe.ok) {
+      for (const f of probe.info.frameworks) frameworks.add(f);
+      watchSitePackages(services, probe.info.sitePackages);
+    }
+  }
+  services.log.info(
+    `python check: deep-learning frameworks ${frameworks.size ? [...frameworks].join(', ') : 'none'}` +
+      (venv?.kind === 'venv' ? ` (chosen Python and ${venv.python})` : ' (chosen Python)'),
+  );
   await Promise.all([
     services.contextKeys.set('aiOnramp.pythonFound', chosen !== undefined),
+    services.contextKeys.set('aiOnramp.packagesInstalled', frameworks.size > 0),
     // pip counts as found where the user will use it: in the chosen Python, or in this folder's venv.
     services.contextKeys.set('aiOnramp.pipFound', chosen?.info.modules.pip === true || venv?.kind === 'venv'),
     services.contextKeys.set('aiOnramp.venvReady', venv?.kind === 'venv'),
   ]);
   return check;
+}
+
+let sitePackagesWatch: { dir: string; watcher: vscode.Disposable } | undefined;
+
+/**
+ * Checks again when a framework's folder appears in the workspace venv's site-packages (pip install in the
+ * terminal), so the walkthrough's framework step ticks by itself. A non-recursive watcher on that one folder:
+ * the workspace's own watcher may exclude it, and a second of quiet gathers pip's thousands of files into one check.
+ */
+function watchSitePackages(services: Services, dir: string | null): void {
+  if (!dir || sitePackagesWatch?.dir === dir) return;
+  sitePackagesWatch?.watcher.dispose();
+  const pattern = new vscode.RelativePattern(vscode.Uri.file(dir), `{${FRAMEWORKS.join(',')}}`);
+  const watcher = vscode.workspace.createFileSystemWatcher(pattern, false, true, true);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const subscription = watcher.onDidCreate((uri) => {
+    services.log.info(`python: ${uri.fsPath} appeared; checking again`);
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      runCheck(services).catch((e: unknown) => services.log.error(`python check failed: ${String(e)}`));
+    }, 1000);
+  });
+  const disposable = vscode.Disposable.from(watcher, subscription, { dispose: () => clearTimeout(timer) });
+  sitePackagesWatch = { dir, watcher: disposable };
+  services.context.subscriptions.push(disposable);
+}
+
+/** The deep-learning frameworks `python` can import; none when it cannot be run. */
+async function frameworksIn(python: string): Promise<readonly Framework[]> {
+  const probe = await probeInterpreter(python);
+  return probe.ok ? probe.info.frameworks : [];
 }
 
 /** Read-only Markdown documents (the check report): previewed, never "unsaved". */
@@ -286,7 +332,11 @@ export async function setUpWithProgress(
           durationMs: install.durationMs,
           pid: install.pid,
         };
-        await services.contextKeys.set('aiOnramp.packagesInstalled', install.ok);
+        // The walkthrough's "Install a deep-learning framework" step: ticked by what the venv can now import.
+        if (install.ok && env.venv.python) {
+          const frameworks = await frameworksIn(env.venv.python);
+          if (frameworks.length > 0) await services.contextKeys.set('aiOnramp.packagesInstalled', true);
+        }
         if (install.ok) return { status: 'ready', ...base, install: installSummary };
         if (install.cancelled) {
           return {

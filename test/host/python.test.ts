@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckPythonResult, CreateVenvResult } from '../../src/python';
+import { venvPythonPath } from '../../src/python/venv';
 import {
   buildTinyWheel,
   debianPythonWithoutEnsurepip,
@@ -124,5 +125,43 @@ describe('python (host)', function () {
     assert.equal(result.fixCommand, `sudo apt install python${version}-venv`);
     assert.equal(existsSync(path.join(folder, '.venv')), false);
     await logContaining('has no ensurepip; nothing created');
+  });
+
+  it('ticks the venv and framework steps by itself when the terminal makes a .venv and pip adds a framework', async () => {
+    const api = await getApi();
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    assert.ok(folder, 'the host tests open a workspace folder');
+    const venv = path.join(folder, '.venv');
+    rmSync(venv, { recursive: true, force: true });
+    try {
+      // What a learner types: python3 -m venv .venv (no command of ours runs).
+      execFileSync(python, ['-m', 'venv', '--without-pip', venv]);
+      const venvPython = venvPythonPath(venv);
+      await logContaining(`${path.join(venv, 'pyvenv.cfg')} appeared; checking again`);
+      await logContaining(`(chosen Python and ${venvPython})`);
+      await waitFor(() => api.contextKeys.get('aiOnramp.venvReady') === true, { message: 'venvReady' });
+      // That check started a watcher on the venv's site-packages; give the file service a moment to arm it.
+      await new Promise((r) => setTimeout(r, 1000));
+      // Then: pip install keras (a package of that name built here; no PyPI on this machine).
+      const wheel = buildTinyWheel(path.join(tmp, 'framework wheels'), 'keras', '3.0.0');
+      const site = execFileSync(
+        venvPython,
+        ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'],
+        {
+          encoding: 'utf8',
+        },
+      ).trim();
+      execFileSync(python, ['-m', 'pip', 'install', '--no-index', '--no-deps', '--target', site, wheel], {
+        stdio: 'ignore',
+      });
+      await logContaining(`${path.join(site, 'keras')} appeared; checking again`);
+      await logContaining(`keras (chosen Python and ${venvPython})`);
+      await waitFor(() => api.contextKeys.get('aiOnramp.packagesInstalled') === true, {
+        message: 'packagesInstalled',
+      });
+    } finally {
+      rmSync(venv, { recursive: true, force: true });
+      await vscode.commands.executeCommand('aiOnramp.checkPython', { show: false });
+    }
   });
 });

@@ -7,7 +7,9 @@ import * as path from 'node:path';
 import { checkPython, describeProblem } from '../../src/python/check';
 import { probeCandidate, resolveOnPath } from '../../src/python/interpreters';
 import { probeInterpreter } from '../../src/python/probe';
-import { debianPythonWithoutEnsurepip, testPython } from './pythonFixtures';
+import { venvPythonPath } from '../../src/python/venv';
+import { execFileSync } from 'node:child_process';
+import { buildTinyWheel, debianPythonWithoutEnsurepip, testPython } from './pythonFixtures';
 
 /** Extra interpreters, where this machine has them (pyenv here); tests that need one are skipped elsewhere. */
 function pyenvPython(version: string): string | undefined {
@@ -43,6 +45,29 @@ describe('python: probing real interpreters', function () {
     assert.equal(r.info.modules.venv, true);
     assert.equal(r.info.modules.ensurepip, true);
     assert.ok(Date.now() - started < 5000, 'one probe is one short process');
+  });
+
+  it('reports the deep-learning frameworks a venv can import, once pip has put one there', async () => {
+    const venv = path.join(tmp, 'fw venv 框架');
+    execFileSync(testPython(), ['-m', 'venv', '--without-pip', venv]);
+    const python = venvPythonPath(venv);
+    const before = await probeInterpreter(python);
+    assert.ok(before.ok, JSON.stringify(before));
+    assert.deepEqual(before.info.frameworks, []);
+    // A package named keras (this machine has no PyPI), installed by the real pip into the venv's site-packages.
+    const wheel = buildTinyWheel(path.join(tmp, 'wheels'), 'keras', '3.0.0');
+    const site = execFileSync(python, ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'], {
+      encoding: 'utf8',
+    }).trim();
+    execFileSync(testPython(), ['-m', 'pip', 'install', '--no-index', '--no-deps', '--target', site, wheel], {
+      env: { ...process.env, PIP_FIND_LINKS: '', PIP_CONFIG_FILE: os.devNull },
+      stdio: 'ignore',
+    });
+    const after = await probeInterpreter(python);
+    assert.ok(after.ok);
+    assert.deepEqual(after.info.frameworks, ['keras']);
+    assert.equal(after.info.sitePackages, site);
+    assert.equal(after.info.inVirtualEnv, true);
   });
 
   it('finds python3 on PATH and resolves it to a file', async () => {

@@ -40,6 +40,8 @@ function info(version: [number, number, number], modules: Partial<ProbeInfo['mod
     bits: 64,
     modules: { venv: true, ensurepip: true, pip: true, ...modules },
     pipVersion: '24.0',
+    frameworks: [],
+    sitePackages: null,
   };
 }
 
@@ -152,12 +154,14 @@ describe('python: probe output', () => {
       bits: 64,
       modules: { venv: true, ensurepip: false, pip: true },
       pipVersion: '23.2.1',
+      frameworks: ['torch', 'sklearn', 7],
     });
     const parsed = parseProbeOutput(`sitecustomize says hi\nAI_ONRAMP_PROBE:${json}\n`);
     assert.ok(parsed);
     assert.deepEqual(parsed.version, [3, 11, 7]);
     assert.equal(parsed.inVirtualEnv, true);
     assert.deepEqual(parsed.modules, { venv: true, ensurepip: false, pip: true });
+    assert.deepEqual(parsed.frameworks, ['torch'], 'only the frameworks the walkthrough asks for');
     assert.equal(parseProbeOutput('AI_ONRAMP_PROBE:{"version":[3,"x",1]}'), undefined);
     assert.equal(parseProbeOutput('AI_ONRAMP_PROBE:not json'), undefined);
     assert.equal(
