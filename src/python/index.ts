@@ -5,12 +5,14 @@ import type { Services } from '../common/services';
 import { parseCreateVenvArgs } from '../scaffold/newProject';
 import type { PythonCheck } from './check';
 import { probeInterpreter } from './probe';
+import { watchPythonSteps } from './stepWatch';
 import { selectInPythonExtension } from './pythonExtension';
 import {
   announceOutcome,
   pickInterpreter,
   renderReport,
   ReportDocuments,
+  lastCheck,
   runCheck,
   setUpWithProgress,
   t,
@@ -52,29 +54,18 @@ export function registerPython(services: Services): void {
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => refreshInBackground(services)),
   );
-  watchVenvs(services);
+  watchPythonSteps(
+    services,
+    () => lastCheck,
+    (reason) => {
+      services.log.info(`python: ${reason}; checking again`);
+      return runCheck(services).catch((e: unknown) =>
+        services.log.error(`python check failed: ${String(e)}`),
+      );
+    },
+  );
   // A few short probes; activation does not wait for them.
   refreshInBackground(services);
-}
-
-/**
- * Checks again when a venv appears in a workspace folder (`python -m venv .venv` in the terminal), so the
- * walkthrough's venv step ticks by itself; the check then watches that venv's site-packages for frameworks.
- */
-function watchVenvs(services: Services): void {
-  const watcher = vscode.workspace.createFileSystemWatcher(
-    `**/${VENV_DIR_NAME}/pyvenv.cfg`,
-    false,
-    true,
-    true,
-  );
-  services.context.subscriptions.push(
-    watcher,
-    watcher.onDidCreate((uri) => {
-      services.log.info(`python: ${uri.fsPath} appeared; checking again`);
-      refreshInBackground(services);
-    }),
-  );
 }
 
 function refreshInBackground(services: Services): void {

@@ -13,7 +13,7 @@ import {
 import type { UsableInterpreter } from './interpreters';
 import type { OsInfo } from './osInfo';
 import type { PipEvent } from './pip';
-import { FRAMEWORKS, probeInterpreter, type Framework } from './probe';
+import { probeInterpreter, type Framework } from './probe';
 import { setUpEnvironment, type EnvFailure, type ExistingVenvChoice, type ProgressStep } from './projectEnv';
 import { pythonExtensionInterpreter } from './pythonExtension';
 import { inspectVenv, VENV_DIR_NAME } from './venv';
@@ -39,11 +39,13 @@ export async function runCheck(services: Services): Promise<PythonCheck> {
   );
   // A framework counts where the user will run it: in the chosen Python, or in this folder's venv.
   const frameworks = new Set<Framework>(chosen?.info.frameworks ?? []);
+  lastCheck.sitePackages = undefined;
   if (venv?.kind === 'venv') {
     const probe = await probeInterpreter(venv.python);
     if (probe.ok) {
       for (const f of probe.info.frameworks) frameworks.add(f);
-      watchSitePackages(services, probe.info.sitePackages);
+      lastCheck.sitePackages = probe.info.sitePackages;
+      lastCheck.frameworksFound = probe.info.frameworks.length > 0;
     }
   }
   services.log.info(
@@ -60,30 +62,8 @@ export async function runCheck(services: Services): Promise<PythonCheck> {
   return check;
 }
 
-let sitePackagesWatch: { dir: string; watcher: vscode.Disposable } | undefined;
-
-/**
- * Checks again when a framework's folder appears in the workspace venv's site-packages (pip install in the
- * terminal), so the walkthrough's framework step ticks by itself. A non-recursive watcher on that one folder:
- * the workspace's own watcher may exclude it, and a second of quiet gathers pip's thousands of files into one check.
- */
-function watchSitePackages(services: Services, dir: string | null): void {
-  if (!dir || sitePackagesWatch?.dir === dir) return;
-  sitePackagesWatch?.watcher.dispose();
-  const pattern = new vscode.RelativePattern(vscode.Uri.file(dir), `{${FRAMEWORKS.join(',')}}`);
-  const watcher = vscode.workspace.createFileSystemWatcher(pattern, false, true, true);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const subscription = watcher.onDidCreate((uri) => {
-    services.log.info(`python: ${uri.fsPath} appeared; checking again`);
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      runCheck(services).catch((e: unknown) => services.log.error(`python check failed: ${String(e)}`));
-    }, 1000);
-  });
-  const disposable = vscode.Disposable.from(watcher, subscription, { dispose: () => clearTimeout(timer) });
-  sitePackagesWatch = { dir, watcher: disposable };
-  services.context.subscriptions.push(disposable);
-}
+/** What the last check saw of the workspace venv (src/python/stepWatch.ts polls its site-packages). */
+export const lastCheck: { sitePackages?: string | null; frameworksFound?: boolean } = {};
 
 /** The deep-learning frameworks `python` can import; none when it cannot be run. */
 async function frameworksIn(python: string): Promise<readonly Framework[]> {

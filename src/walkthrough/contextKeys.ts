@@ -22,7 +22,15 @@ export class ContextKeys {
   private readonly values = new Map<ContextKey, boolean>();
 
   async set(key: ContextKey, value: boolean): Promise<void> {
+    const before = this.values.get(key);
     this.values.set(key, value);
+    if (value && before === true && !key.endsWith('Available')) {
+      // Re-announce a completion key that is already true: VS Code ticks `onContext:` steps on a change of the
+      // key, and a change made while it was still registering the walkthroughs at start-up can go unseen
+      // (seen in the UI tests: Python found at activation, "Check your Python" never ticked, even after the
+      // check ran again). Steps never un-tick, and no `when` clause reads these keys, so the dip shows nowhere.
+      await vscode.commands.executeCommand('setContext', key, false);
+    }
     await vscode.commands.executeCommand('setContext', key, value);
   }
 

@@ -137,11 +137,9 @@ describe('python (host)', function () {
       // What a learner types: python3 -m venv .venv (no command of ours runs).
       execFileSync(python, ['-m', 'venv', '--without-pip', venv]);
       const venvPython = venvPythonPath(venv);
-      await logContaining(`${path.join(venv, 'pyvenv.cfg')} appeared; checking again`);
+      await logContaining(`${path.join(venv, 'bin', 'activate')} appeared; checking again`);
       await logContaining(`(chosen Python and ${venvPython})`);
       await waitFor(() => api.contextKeys.get('aiOnramp.venvReady') === true, { message: 'venvReady' });
-      // That check started a watcher on the venv's site-packages; give the file service a moment to arm it.
-      await new Promise((r) => setTimeout(r, 1000));
       // Then: pip install keras (a package of that name built here; no PyPI on this machine).
       const wheel = buildTinyWheel(path.join(tmp, 'framework wheels'), 'keras', '3.0.0');
       const site = execFileSync(
