@@ -9,10 +9,10 @@
 // Environment: AI_ONRAMP_TEST_GREP (as --grep), AI_ONRAMP_HOST_TIMEOUT_MS, AI_ONRAMP_TEST_VERBOSE=1
 // (relay the workbench's own console too).
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { format, parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { launchChromium } from './chromium';
@@ -197,6 +197,12 @@ export async function runHostTests(opts: RunHostTestsOptions = {}): Promise<Host
     };
     if (exitCode === 0) exitCode = 1;
   }
+  if (results.failed > 0) {
+    // The scratch folder goes; what the extension logged stays in this output for whoever reads a red run.
+    for (const file of findFiles(join(scratch, 'user-data', 'logs'), 'AI Onramp.log')) {
+      write(`host tests: end of ${file}:\n${readFileSync(file, 'utf8').slice(-6000)}`);
+    }
+  }
   if (opts.keep || exitCode === 124) write(`host tests: kept ${scratch}`);
   else rmSync(scratch, { recursive: true, force: true });
   return { ...results, exitCode, totalMs };
@@ -229,4 +235,12 @@ if (require.main === module) {
       console.error(`host tests: ${error.message}`);
       process.exit(1);
     });
+}
+
+/** Files called `name` anywhere under `dir`. */
+function findFiles(dir: string, name: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((p) => basename(p) === name)
+    .map((p) => join(dir, p));
 }
