@@ -12,7 +12,7 @@ import {
   pickInterpreter,
   renderReport,
   ReportDocuments,
-  lastCheck,
+  lastCheckState,
   runCheck,
   setUpWithProgress,
   t,
@@ -54,22 +54,16 @@ export function registerPython(services: Services): void {
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => refreshInBackground(services)),
   );
-  watchPythonSteps(
-    services,
-    () => lastCheck,
-    (reason) => {
-      services.log.info(`python: ${reason}; checking again`);
-      return runCheck(services).catch((e: unknown) =>
-        services.log.error(`python check failed: ${String(e)}`),
-      );
-    },
-  );
+  watchPythonSteps(services, lastCheckState, (reason) => {
+    services.log.info(`python: ${reason}; checking again`);
+    return refreshInBackground(services);
+  });
   // A few short probes; activation does not wait for them.
   refreshInBackground(services);
 }
 
-function refreshInBackground(services: Services): void {
-  runCheck(services).catch((e: unknown) => services.log.error(`python check failed: ${String(e)}`));
+function refreshInBackground(services: Services): Promise<unknown> {
+  return runCheck(services).catch((e: unknown) => services.log.error(`python check failed: ${String(e)}`));
 }
 
 async function checkPythonCommand(services: Services, rawArgs: unknown): Promise<CheckPythonResult> {

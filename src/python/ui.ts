@@ -14,6 +14,7 @@ import type { UsableInterpreter } from './interpreters';
 import type { OsInfo } from './osInfo';
 import type { PipEvent } from './pip';
 import { probeInterpreter, type Framework } from './probe';
+import type { StepWatchState } from './stepWatch';
 import { setUpEnvironment, type EnvFailure, type ExistingVenvChoice, type ProgressStep } from './projectEnv';
 import { pythonExtensionInterpreter } from './pythonExtension';
 import { inspectVenv, VENV_DIR_NAME } from './venv';
@@ -39,15 +40,11 @@ export async function runCheck(services: Services): Promise<PythonCheck> {
   );
   // A framework counts where the user will run it: in the chosen Python, or in this folder's venv.
   const frameworks = new Set<Framework>(chosen?.info.frameworks ?? []);
-  lastCheck.sitePackages = undefined;
-  if (venv?.kind === 'venv') {
-    const probe = await probeInterpreter(venv.python);
-    if (probe.ok) {
-      for (const f of probe.info.frameworks) frameworks.add(f);
-      lastCheck.sitePackages = probe.info.sitePackages;
-      lastCheck.frameworksFound = probe.info.frameworks.length > 0;
-    }
-  }
+  const venvProbe = venv?.kind === 'venv' ? await probeInterpreter(venv.python) : undefined;
+  lastCheck = venvProbe?.ok
+    ? { sitePackages: venvProbe.info.sitePackages, frameworksFound: venvProbe.info.frameworks.length > 0 }
+    : {};
+  for (const f of venvProbe?.ok ? venvProbe.info.frameworks : []) frameworks.add(f);
   services.log.info(
     `python check: deep-learning frameworks ${frameworks.size ? [...frameworks].join(', ') : 'none'}` +
       (venv?.kind === 'venv' ? ` (chosen Python and ${venv.python})` : ' (chosen Python)'),
@@ -63,7 +60,8 @@ export async function runCheck(services: Services): Promise<PythonCheck> {
 }
 
 /** What the last check saw of the workspace venv (src/python/stepWatch.ts polls its site-packages). */
-export const lastCheck: { sitePackages?: string | null; frameworksFound?: boolean } = {};
+let lastCheck: StepWatchState = {};
+export const lastCheckState = (): StepWatchState => lastCheck;
 
 /** The deep-learning frameworks `python` can import; none when it cannot be run. */
 async function frameworksIn(python: string): Promise<readonly Framework[]> {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import type { Hyperparameters } from '../../src/protocol';
+import { DEFAULT_HYPERPARAMETERS } from '../../src/training/defaults';
 import { kerasCode } from '../../src/webview/training/kerasCode';
 import { makeOptimizer, setLearningRate } from '../../src/webview/training/model';
 
@@ -42,14 +43,7 @@ describe('learning-rate schedule (tfjs optimizers) and the Keras code', function
     opt.dispose();
   });
 
-  const base: Hyperparameters = {
-    epochs: 5,
-    batchSize: 32,
-    learningRate: 0.003,
-    schedule: 'cosine',
-    optimizer: 'adam',
-    backend: 'auto',
-  };
+  const base: Hyperparameters = DEFAULT_HYPERPARAMETERS;
   const cases: [string, Hyperparameters, RegExp[], RegExp[]][] = [
     [
       'default (cosine)',
