@@ -62,7 +62,10 @@ describe('python (host)', function () {
     const folder = path.join(tmp, 'x', 'my proj 项目');
     const wheels = path.join(tmp, 'wheels 轮子');
     buildTinyWheel(wheels);
-    writeRequirements(folder, ['onramp_hello']);
+    // The framework step ticks only when TensorFlow, PyTorch or Keras is importable; a stand-in named torch,
+    // built here, makes that state instead of relying on whatever the machine's python3 can import.
+    buildTinyWheel(wheels, 'torch', '2.0.0');
+    writeRequirements(folder, ['onramp_hello', 'torch']);
     const result = await vscode.commands.executeCommand<CreateVenvResult>('aiOnramp.createVenv', {
       folder,
       python,
@@ -72,7 +75,7 @@ describe('python (host)', function () {
     assert.equal(result.status, 'ready', JSON.stringify(result));
     assert.ok('venvPython' in result && result.venvPython);
     console.log(`      host: venv ${result.venvMs} ms, offline install ${result.install?.durationMs} ms`);
-    assert.deepEqual(result.install?.installed, ['onramp_hello-1.0.0']);
+    assert.deepEqual(result.install?.installed, ['onramp_hello-1.0.0', 'torch-2.0.0']);
     const greeting = execFileSync(
       result.venvPython,
       ['-c', 'import onramp_hello; print(onramp_hello.GREETING)'],
