@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { checkRunRecord, type RunRecord } from '../protocol';
+import { KeyedQueue } from '../common/keyedQueue';
 
 /**
  * Training runs, one JSON file each under the extension's global storage (`runs/<id>.json`), so runs can be
@@ -7,6 +8,7 @@ import { checkRunRecord, type RunRecord } from '../protocol';
  */
 export class RunHistory {
   private readonly dir: vscode.Uri;
+  private readonly writes = new KeyedQueue();
 
   constructor(
     storage: vscode.Uri,
@@ -20,9 +22,13 @@ export class RunHistory {
     return vscode.Uri.joinPath(this.dir, `${id}.json`);
   }
 
-  async save(run: RunRecord): Promise<void> {
-    await vscode.workspace.fs.createDirectory(this.dir);
-    await vscode.workspace.fs.writeFile(this.file(run.id), Buffer.from(JSON.stringify(run), 'utf8'));
+  /** Saves `run`; saves of one run land in the order they were asked for (an epoch's after the one before). */
+  save(run: RunRecord): Promise<void> {
+    const file = this.file(run.id);
+    return this.writes.run(run.id, async () => {
+      await vscode.workspace.fs.createDirectory(this.dir);
+      await vscode.workspace.fs.writeFile(file, Buffer.from(JSON.stringify(run), 'utf8'));
+    });
   }
 
   async get(id: string): Promise<RunRecord | undefined> {
