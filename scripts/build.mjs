@@ -6,7 +6,7 @@
 //   dist/engine/*.wasm      the CPU training engine (scripts/build-engine.mjs)
 //   dist/walkthrough/*.svg  formulas rendered at build time (scripts/build-formulas.mjs)
 //   dist/codicons/*         codicon font for webviews
-//   out/test/host/*.js      the host test suite, loaded by the extension host
+//   out/test/{host,vsix}/*.js  the host and VSIX smoke suites, loaded by the extension host
 // `--watch` rebuilds the bundles on change. Steps that produce data are skipped when up to date.
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, copyFileSync, rmSync } from 'node:fs';
@@ -31,15 +31,17 @@ function webviewEntries(demos) {
   return entries;
 }
 
-function hostTestEntries(dir = join(root, 'test/host'), out = []) {
-  if (!existsSync(dir)) return out;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
+// Suites the extension host loads: test/host/ (this folder as the development extension) and test/vsix/ (the
+// installed VSIX).
+function hostTestEntries(dir = join(root, 'test'), out = []) {
+  for (const e of existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : []) {
     const p = join(dir, e.name);
     if (e.isDirectory()) hostTestEntries(p, out);
     else if (e.name.endsWith('.ts')) out.push(p);
   }
   return out;
 }
+const extensionHostSuites = ['host', 'vsix'].flatMap((suite) => hostTestEntries(join(root, 'test', suite)));
 
 // Inline source maps in development builds: a separate .map file would slip into the VSIX past .vscodeignore's allow list.
 const common = {
@@ -54,6 +56,9 @@ const configs = [
     ...common,
     entryPoints: { extension: join(root, 'src/extension.ts') },
     outdir: join(root, 'dist'),
+    // The bundle's first and last lines time its loading, which activate() reports apart from its own time.
+    banner: { js: 'var __aiOnrampLoadStart = performance.now();' },
+    footer: { js: 'var __aiOnrampLoadEnd = performance.now();' },
     platform: 'node',
     format: 'cjs',
     target: 'node20',
@@ -76,9 +81,9 @@ const configs = [
   {
     ...common,
     minify: false,
-    entryPoints: hostTestEntries(),
-    outbase: join(root, 'test/host'),
-    outdir: join(root, 'out/test/host'),
+    entryPoints: extensionHostSuites,
+    outbase: join(root, 'test'),
+    outdir: join(root, 'out/test'),
     platform: 'node',
     format: 'cjs',
     target: 'node20',
@@ -108,7 +113,10 @@ await optionalStep('build-engine.mjs');
 await optionalStep('build-formulas.mjs');
 await optionalStep('build-templates.mjs');
 // Stale compiled host tests would keep running after their source is deleted.
-if (!watch) rmSync(join(root, 'out/test/host'), { recursive: true, force: true });
+if (!watch) {
+  for (const suite of ['host', 'vsix'])
+    rmSync(join(root, 'out/test', suite), { recursive: true, force: true });
+}
 if (watch) {
   for (const c of configs) await (await esbuild.context(c)).watch();
   console.log('watching src/ and test/host/ …');

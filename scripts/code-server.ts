@@ -571,6 +571,51 @@ export async function startCodeServer(opts: StartCodeServerOptions): Promise<Run
   return { url, port: opts.port, logFile, stop };
 }
 
+/**
+ * `code-server --install-extension <vsix>` into a throwaway profile: what a user's "Install from VSIX…" does.
+ * Resolves with the installed extension's folder; rejects with the server's own words when it refuses.
+ */
+export async function installExtensionFromVsix(opts: {
+  vsix: string;
+  extensionsDir: string;
+  userDataDir: string;
+}): Promise<string> {
+  const { entry } = await ensureCodeServer({ quiet: true });
+  const home = mkdtempSync(join(tmpdir(), 'code-server-home-'));
+  mkdirSync(opts.extensionsDir, { recursive: true });
+  try {
+    const args = [
+      entry,
+      '--user-data-dir',
+      opts.userDataDir,
+      '--extensions-dir',
+      opts.extensionsDir,
+      '--install-extension',
+      opts.vsix,
+    ];
+    const output = await new Promise<string>((ok, fail) => {
+      const child = spawn(process.execPath, args, {
+        env: { ...process.env, ...throwawayHomeEnv(home) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let text = '';
+      child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.on('error', fail);
+      child.on('exit', (code) =>
+        code === 0 ? ok(text) : fail(new Error(`--install-extension exited with ${code}:\n${text}`)),
+      );
+    });
+    const installed = readdirSync(opts.extensionsDir).filter((d) => d.startsWith('ai-onramp.ai-onramp-'));
+    if (installed.length !== 1) {
+      throw new Error(`--install-extension left ${installed.length} AI Onramp folders:\n${output}`);
+    }
+    return join(opts.extensionsDir, installed[0]);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
 /** The workbench URL for a folder, optionally with a `payload` (e.g. extensionDevelopmentPath). */
 export function workbenchUrl(server: { url: string }, folder: string, payload?: [string, string][]): string {
   let url = `${server.url}/?folder=${encodeURIComponent(folder)}`;

@@ -20,6 +20,7 @@ import {
   REPO_ROOT,
   ensureCodeServer,
   freePort,
+  installExtensionFromVsix,
   remoteUri,
   startCodeServer,
   type RunningCodeServer,
@@ -42,6 +43,12 @@ export interface RunHostTestsOptions {
   keep?: boolean;
   /** Where the suite's own output goes (default: stdout). */
   write?: (line: string) => void;
+  /**
+   * Tests the packed VSIX instead of this folder: it is installed with `--install-extension` into the throwaway
+   * profile, and the suite (default out/test/vsix/index.js) runs with test/vsix/runner, an empty extension, as
+   * the development extension that VS Code requires for running tests.
+   */
+  vsix?: string;
 }
 
 export interface HostRunResult extends HostTestResults {
@@ -55,7 +62,9 @@ export interface HostRunResult extends HostTestResults {
 const WORKBENCH_NOISE =
   /^(Resolving connection token|Resolved connection token|Creating a socket|Updating additional builtin extensions cache|\[Service Worker\]|ChatSessionStore:)|ENOTFOUND open-vsx\.org/;
 
-const SUITE = join(REPO_ROOT, 'out/test/host/index.js');
+const HOST_SUITE = join(REPO_ROOT, 'out/test/host/index.js');
+const VSIX_SUITE = join(REPO_ROOT, 'out/test/vsix/index.js');
+const VSIX_RUNNER = join(REPO_ROOT, 'test/vsix/runner');
 
 /**
  * A loopback endpoint through which host tests read the workbench's DOM (the extension API cannot tell,
@@ -92,8 +101,9 @@ async function startWorkbenchProbe(page: Promise<Page>): Promise<{ url: string; 
 
 export async function runHostTests(opts: RunHostTestsOptions = {}): Promise<HostRunResult> {
   const write = opts.write ?? ((line: string) => process.stdout.write(line + '\n'));
-  if (!existsSync(SUITE)) {
-    throw new Error(`${SUITE} is missing: run \`npm run build\` first (it bundles test/host/ into out/).`);
+  const suite = opts.vsix ? VSIX_SUITE : HOST_SUITE;
+  if (!existsSync(suite)) {
+    throw new Error(`${suite} is missing: run \`npm run build\` first (it bundles test/ into out/).`);
   }
   const timeoutMs = opts.timeoutMs ?? (Number(process.env.AI_ONRAMP_HOST_TIMEOUT_MS) || 15 * 60_000);
   await ensureCodeServer();
@@ -104,16 +114,26 @@ export async function runHostTests(opts: RunHostTestsOptions = {}): Promise<Host
   const started = Date.now();
   let pageReady!: (page: Page) => void;
   const probe = await startWorkbenchProbe(new Promise<Page>((resolve) => (pageReady = resolve)));
+  const extensionsDir = join(scratch, 'extensions');
   let server: RunningCodeServer;
   try {
+    if (opts.vsix) {
+      const installed = await installExtensionFromVsix({
+        vsix: opts.vsix,
+        extensionsDir,
+        userDataDir: join(scratch, 'user-data'),
+      });
+      write(`host tests: installed ${basename(opts.vsix)} into ${installed} in ${Date.now() - started} ms`);
+    }
     server = await startCodeServer({
       port: await freePort(),
       workspace,
       userDataDir: join(scratch, 'user-data'),
-      extensionsDir: join(scratch, 'extensions'),
+      extensionsDir,
       locale: opts.locale,
       env: {
         ...opts.env,
+        ...(opts.vsix ? { AI_ONRAMP_VSIX_EXTENSIONS_DIR: extensionsDir } : {}),
         AI_ONRAMP_TEST_RESULTS: resultsFile,
         AI_ONRAMP_WORKBENCH_PROBE: probe.url,
         ...(opts.grep ? { AI_ONRAMP_TEST_GREP: opts.grep } : {}),
@@ -147,8 +167,8 @@ export async function runHostTests(opts: RunHostTestsOptions = {}): Promise<Host
     page.on('pageerror', (error) => write(`[workbench error] ${error.message}`));
 
     const url = workbenchUrl(server, workspace, [
-      ['extensionDevelopmentPath', remoteUri(server, REPO_ROOT)],
-      ['extensionTestsPath', remoteUri(server, SUITE)],
+      ['extensionDevelopmentPath', remoteUri(server, opts.vsix ? VSIX_RUNNER : REPO_ROOT)],
+      ['extensionTestsPath', remoteUri(server, suite)],
     ]);
     await page.goto(url);
     let timer: NodeJS.Timeout | undefined;

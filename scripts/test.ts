@@ -1,7 +1,9 @@
 /**
  * `npm test` after lint, type check and build: runs every test layer and prints one summary line per layer and
  * a final `N passed, N failed` line. Layers: unit (plain Node), webview (Chromium), host (a real VS Code
- * extension host in code-server), ui (that workbench driven by Chromium: walkthroughs in en and zh-cn).
+ * extension host in code-server), ui (that workbench driven by Chromium: walkthroughs in en and zh-cn), vsix (the
+ * packed VSIX installed into a fresh profile with --install-extension, and a smoke suite against it). vsix runs
+ * last: packing replaces dist/ with the production build.
  * `tsx scripts/test.ts unit webview` runs some.
  * A layer that cannot run (e.g. no Chromium) counts as failed with its reason, never as passed.
  */
@@ -9,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { packageVsix } from './package';
 import { runHostTests } from './test-host';
 
 interface LayerResult {
@@ -17,10 +20,12 @@ interface LayerResult {
   pending: number;
   durationMs: number;
   error?: string;
+  /** Shown after the counts, e.g. the VSIX size. */
+  note?: string;
 }
 
 const root = path.resolve(__dirname, '..');
-const allLayers = ['unit', 'webview', 'host', 'ui'] as const;
+const allLayers = ['unit', 'webview', 'host', 'ui', 'vsix'] as const;
 type Layer = (typeof allLayers)[number];
 
 function runNode(args: string[]): Promise<number> {
@@ -30,7 +35,7 @@ function runNode(args: string[]): Promise<number> {
   });
 }
 
-async function runMochaLayer(layer: Exclude<Layer, 'host'>): Promise<LayerResult> {
+async function runMochaLayer(layer: Exclude<Layer, 'host' | 'vsix'>): Promise<LayerResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `ai-onramp-${layer}-`));
   const resultsFile = path.join(dir, 'results.json');
   const started = Date.now();
@@ -57,13 +62,32 @@ async function runMochaLayer(layer: Exclude<Layer, 'host'>): Promise<LayerResult
   }
 }
 
-async function runHostLayer(): Promise<LayerResult> {
+async function runHostLayer(layer: 'host' | 'vsix'): Promise<LayerResult> {
   const started = Date.now();
   try {
-    const r = await runHostTests({ grep: process.env.TEST_GREP });
+    let vsix: string | undefined;
+    let note: string | undefined;
+    if (layer === 'vsix') {
+      const packed = await packageVsix({ quiet: true });
+      vsix = packed.path;
+      note = `${path.basename(packed.path)} ${(packed.bytes / 2 ** 20).toFixed(1)} MB`;
+      console.log(`vsix: packed ${packed.path} (${note}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
+    const r = await runHostTests({
+      grep: process.env.TEST_GREP,
+      vsix,
+      screenshot: path.join(root, `test-results/${layer}/workbench.png`),
+    });
     const error = r.exitCode !== 0 && r.failed === 0 ? `exited with code ${r.exitCode}` : undefined;
     for (const failure of r.failures) console.log(`  x ${failure.title}\n    ${failure.error}`);
-    return { passed: r.passed, failed: r.failed, pending: r.pending, durationMs: r.totalMs, error };
+    return {
+      passed: r.passed,
+      failed: r.failed,
+      pending: r.pending,
+      durationMs: Date.now() - started,
+      error,
+      note,
+    };
   } catch (e) {
     return {
       passed: 0,
@@ -76,7 +100,7 @@ async function runHostLayer(): Promise<LayerResult> {
 }
 
 function runLayer(layer: Layer): Promise<LayerResult> {
-  return layer === 'host' ? runHostLayer() : runMochaLayer(layer);
+  return layer === 'host' || layer === 'vsix' ? runHostLayer(layer) : runMochaLayer(layer);
 }
 
 async function main(): Promise<void> {
@@ -99,7 +123,9 @@ async function main(): Promise<void> {
     failed += r.failed;
     pending += r.pending;
     if (r.error) broken = true;
-    const extra = [r.pending ? `${r.pending} pending` : '', r.error ?? ''].filter(Boolean).join('; ');
+    const extra = [r.note ?? '', r.pending ? `${r.pending} pending` : '', r.error ?? '']
+      .filter(Boolean)
+      .join('; ');
     console.log(
       `${layer}: ${r.passed} passed, ${r.failed} failed in ${(r.durationMs / 1000).toFixed(1)} s${extra ? ` (${extra})` : ''}`,
     );
