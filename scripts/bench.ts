@@ -3,7 +3,8 @@
  * browser offers here, our loop and a `model.fit` loop with per-batch callbacks on the same data in the same run;
  * then the suites other parts add when their files exist (scripts/bench-engine.ts, bench-charts.ts,
  * bench-tfevents.ts), each printed as its own table. Writes everything to bench-results.json.
- * Environment: BENCH_SAMPLES (training samples per row, default 1024), BENCH_BACKENDS (e.g. "wasm,cpu").
+ * Environment: BENCH_SAMPLES (training samples per row, default 1024), BENCH_BACKENDS (e.g. "wasm,cpu"),
+ * BENCH_SUITES (only these suites, e.g. "training,activation"; default all).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -155,17 +156,24 @@ async function main(): Promise<void> {
     `Machine: ${info.nproc} CPUs (${info.cpu}), ${info.memoryGiB} GiB, ${info.chromium}, Node ${info.node}`,
   );
   const all: Row[] = [];
-  console.log(
-    `\nTraining: the article's CNN, batch 32, ${SAMPLES} samples, test accuracy on ${TEST_SAMPLES} test images`,
-  );
-  const training = await benchTraining();
-  all.push(...training);
-  console.table(trainingTable(training));
+  const suites = process.env.BENCH_SUITES?.split(',');
+  const wanted = (suite: string) => !suites || suites.includes(suite);
+  if (wanted('training')) {
+    console.log(
+      `\nTraining: the article's CNN, batch 32, ${SAMPLES} samples, test accuracy on ${TEST_SAMPLES} test images`,
+    );
+    const training = await benchTraining();
+    all.push(...training);
+    console.table(trainingTable(training));
+  }
   for (const [file, fn, title] of [
     ['bench-engine.ts', 'benchEngine', 'CPU engine'],
     ['bench-charts.ts', 'benchCharts', 'Charts'],
     ['bench-tfevents.ts', 'benchTfevents', 'TensorBoard event files'],
+    // Last: it packs the VSIX, which replaces dist/ with the production build.
+    ['bench-activation.ts', 'benchActivation', 'Activation (the installed VSIX in code-server)'],
   ] as const) {
+    if (!wanted(fn.replace(/^bench/, '').toLowerCase())) continue;
     const rows = await optionalSuite(file, fn);
     if (!rows) continue;
     console.log(`\n${title}`);

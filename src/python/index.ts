@@ -9,6 +9,7 @@ import { watchPythonSteps } from './stepWatch';
 import { selectInPythonExtension } from './pythonExtension';
 import {
   announceOutcome,
+  CHECK_STARTED,
   pickInterpreter,
   renderReport,
   ReportDocuments,
@@ -54,12 +55,16 @@ export function registerPython(services: Services): void {
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => refreshInBackground(services)),
   );
-  watchPythonSteps(services, lastCheckState, (reason) => {
-    services.log.info(`python: ${reason}; checking again`);
-    return refreshInBackground(services);
+  // Nothing is probed or polled at start-up: detection begins when a walkthrough or a command first needs it.
+  services.pythonDemand.whenRaised((reason) => {
+    services.log.info(`python: detection starts (${reason})`);
+    watchPythonSteps(services, lastCheckState, (change) => {
+      services.log.info(`python: ${change}; checking again`);
+      return refreshInBackground(services);
+    });
+    // A check that raised the demand is running already; anything else (a walkthrough on screen) needs one.
+    if (reason !== CHECK_STARTED) refreshInBackground(services);
   });
-  // A few short probes; activation does not wait for them.
-  refreshInBackground(services);
 }
 
 function refreshInBackground(services: Services): Promise<unknown> {

@@ -22,8 +22,12 @@ import * as path from 'node:path';
 
 export const t: Translate = (message, ...args) => vscode.l10n.t(message, ...args);
 
+/** The reason `runCheck` gives when it is the first to need Python detection. */
+export const CHECK_STARTED = 'a Python check started';
+
 /** Runs the check and updates the context keys the walkthrough completes on. */
 export async function runCheck(services: Services): Promise<PythonCheck> {
+  services.pythonDemand.raise(CHECK_STARTED);
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   const settingPath = vscode.workspace.getConfiguration('aiOnramp').get<string>('pythonPath', '');
   const check = await checkPython({

@@ -43,11 +43,25 @@ export async function showWelcome(ref: unknown, displayName: string): Promise<vo
 }
 
 export function registerWalkthrough(services: Services): void {
-  const { context, log } = services;
+  const { context, log, pythonDemand } = services;
   const displayName = (context.extension.packageJSON as { displayName?: string }).displayName ?? 'AI Onramp';
+  // The steps tick on what Python detection finds, so detection starts once one of our walkthroughs is on screen.
+  const raiseIfShown = () => {
+    if (walkthroughTabShown(displayName)) pythonDemand.raise('a walkthrough is shown');
+  };
+  const tabs = vscode.window.tabGroups.onDidChangeTabs(() => {
+    raiseIfShown();
+    if (pythonDemand.raised) tabs.dispose();
+  });
+  raiseIfShown();
   context.subscriptions.push(
-    vscode.commands.registerCommand('aiOnramp.showWelcome', (ref?: unknown) => showWelcome(ref, displayName)),
+    tabs,
+    vscode.commands.registerCommand('aiOnramp.showWelcome', (ref?: unknown) => {
+      pythonDemand.raise('Show Welcome');
+      return showWelcome(ref, displayName);
+    }),
     vscode.commands.registerCommand('aiOnramp.runFirstScript', async () => {
+      pythonDemand.raise('Run First Script');
       const run = await runFirstScript(services);
       // Returned for callers such as tests; the walkthrough button ignores it.
       return (
