@@ -36,8 +36,8 @@ function trainingPanelStrings(): Record<string, string> {
 }
 
 /**
- * Names that stay in English in the Chinese UI: products, libraries, formats, hardware, Keras's layer and
- * optimiser names and its `None` batch dimension, units.
+ * Names that stay in English in the Chinese UI: products, libraries (tfjs is TensorFlow.js's package), formats,
+ * hardware, Keras's layer and optimizer names and its `None` batch dimension.
  */
 const NAMES = new Set([
   'AI',
@@ -53,6 +53,7 @@ const NAMES = new Set([
   'TensorBoard',
   'NumPy',
   'Python',
+  'tfjs',
   'WebGL',
   'WebGPU',
   'WebAssembly',
@@ -70,6 +71,8 @@ const NAMES = new Set([
   'None',
   'ReLU',
   'softmax',
+  // A key as its keycap reads.
+  'Delete',
 ]);
 
 /** Every Latin word a user can see or hear on the page, with where it is. */
@@ -98,7 +101,12 @@ async function visibleEnglish(page: Page): Promise<string[]> {
   });
   const found: string[] = [];
   for (const text of texts) {
-    const words = text.slice(text.indexOf(': ') + 2).match(/[A-Za-z][A-Za-z0-9]*/g) ?? [];
+    // File names (model.json, load_weights.py) are names too.
+    const words =
+      text
+        .slice(text.indexOf(': ') + 2)
+        .replace(/[\w-]+(\.[\w-]+)*\.(json|bin|npz|py|js)\b/g, '')
+        .match(/[A-Za-z][A-Za-z0-9]*/g) ?? [];
     const english = words.filter((w) => w.length > 1 && !NAMES.has(w));
     if (english.length > 0) found.push(`${text}  ← ${english.join(', ')}`);
   }
@@ -138,6 +146,23 @@ function tensorBoardPage(): string {
 </html>`;
 }
 
+/**
+ * Opens a page with Chromium's locale set to zh-CN before any of its scripts run: a zh-cn VS Code starts its
+ * webviews in that locale, so times and numbers read the Chinese way.
+ */
+async function openInChinese(session: BrowserSession, urlPath: string): Promise<Page & { errors: string[] }> {
+  const page = (await session.context.newPage()) as Page & { errors: string[] };
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') page.errors.push(m.text());
+  });
+  const cdp = await session.context.newCDPSession(page);
+  await cdp.send('Emulation.setLocaleOverride', { locale: 'zh-CN' });
+  await page.goto(`${session.server.origin}${urlPath}`);
+  return page;
+}
+
 const TRAINING = '/test/webview/pages/training.zh-cn.html';
 const TENSORBOARD = '/test/webview/pages/tensorboard.zh-cn.html';
 
@@ -157,7 +182,7 @@ describe('every page in Chinese (zh-cn)', function () {
   });
 
   it('the training panel, its charts, "Try it" and "Evaluate" show no English outside names', async () => {
-    const page = await session.open(TRAINING);
+    const page = await openInChinese(session, TRAINING);
     await page.waitForFunction(() => window.aiOnrampOutbox?.some((m) => m.type === 'ready'), null, {
       timeout: 120_000,
     });
@@ -186,7 +211,7 @@ describe('every page in Chinese (zh-cn)', function () {
   });
 
   it('the TensorBoard-logs page and its charts show no English outside names', async () => {
-    const page = await session.open(TENSORBOARD);
+    const page = await openInChinese(session, TENSORBOARD);
     await page.waitForFunction(() =>
       (window as { tensorBoardOutbox?: { type: string }[] }).tensorBoardOutbox?.some(
         (m) => m.type === 'ready',
@@ -210,7 +235,24 @@ describe('every page in Chinese (zh-cn)', function () {
     for (const m of messages) await page.evaluate((message) => window.postMessage(message, '*'), m);
     await page.waitForSelector('canvas');
     await page.waitForTimeout(500);
-    const english = await visibleEnglish(page);
+    const seen: string[] = [];
+    const look = async (where: string) =>
+      seen.push(...(await visibleEnglish(page)).map((s) => `${where} ${s}`));
+    await look('charts:');
+    // The tooltip of a point, the download menu, and the message for a run filter that is not a regex.
+    const card = page.locator('.onramp-chart-card').first();
+    const box = (await card.locator('.u-over').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    await card.locator('.onramp-chart-tooltip').waitFor({ state: 'visible' });
+    await look('tooltip:');
+    await card.locator('.onramp-chart-download').click();
+    await card.locator('.onramp-chart-menu').waitFor({ state: 'visible' });
+    await look('download menu:');
+    await page.keyboard.press('Escape');
+    await page.fill('.onramp-charts-filter', '(');
+    await page.locator('.onramp-charts-error').waitFor({ state: 'visible' });
+    await look('bad filter:');
+    const english = [...new Set(seen)];
     assert.equal(
       english.length,
       0,
