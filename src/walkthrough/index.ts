@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Services } from '../common/services';
+import { copyCodeBlock } from './copyCode';
 import { runFirstScript } from './firstScript';
 import { openWalkthroughArgument, parseWalkthroughTarget } from './targets';
 
@@ -47,6 +48,9 @@ export function registerWalkthrough(services: Services): void {
   const displayName = (context.extension.packageJSON as { displayName?: string }).displayName ?? 'AI Onramp';
   context.subscriptions.push(
     vscode.commands.registerCommand('aiOnramp.showWelcome', (ref?: unknown) => showWelcome(ref, displayName)),
+    vscode.commands.registerCommand('aiOnramp.copyCodeBlock', (...args: unknown[]) =>
+      copyCodeBlock(services, args),
+    ),
     vscode.commands.registerCommand('aiOnramp.runFirstScript', async () => {
       const run = await runFirstScript(services);
       // Returned for callers such as tests; the walkthrough button ignores it.

@@ -38,13 +38,13 @@ import {
 const SHOTS = join(REPO_ROOT, 'test-results/walkthroughs');
 
 /**
- * The window sizes the media must fit, both in the workbench's two-column walkthrough layout (steps left, media
- * right, an editor wider than 950 px; the media column is 8/15 of 80 % of it): a large laptop screen, and a
- * narrower editor (a 1280 px screen with the side bar open).
+ * The window sizes the media must fit, with the side bar open: 1400 × 900 (a 1052 px editor, a 449 px media
+ * column), and a narrower editor still in VS Code's two-column walkthrough layout (1320 × 800: 972 px, 415 px),
+ * where the column is narrowest. Below a 950 px editor VS Code stacks steps and media with a 500 px column.
  */
 const LAYOUTS = [
   { name: 'default', width: 1400, height: 900 },
-  { name: 'narrow', width: 1280, height: 800 },
+  { name: 'narrow', width: 1320, height: 800 },
 ] as const;
 
 async function waitUntilComplete(
@@ -143,6 +143,7 @@ for (const lang of ['en', 'zh-cn'] as const) {
       const folder = layout.name === 'default' ? join(SHOTS, lang) : join(SHOTS, lang, layout.name);
       mkdirSync(folder, { recursive: true });
       const problems: string[] = [];
+      const columns = new Set<number>();
       for (const [index, step] of steps.entries()) {
         const frame = await openStep(page, walkthrough.id, step);
         await page.waitForTimeout(400);
@@ -150,11 +151,12 @@ for (const lang of ['en', 'zh-cn'] as const) {
         await page.screenshot({ path: file });
         if (!frame || !step.media.markdown) continue;
         const fit = await measureMedia(frame);
+        columns.add(fit.columnWidth);
         for (const overflow of fit.overflows) {
           problems.push(`${step.media.markdown} (column ${fit.columnWidth}px): ${overflow}`);
         }
       }
-      console.log(`      screenshots: ${folder}`);
+      console.log(`      media column ${[...columns].join(', ')} px; screenshots: ${folder}`);
       assert.deepEqual(problems, [], `cut off or too wide at ${layout.width}×${layout.height}`);
     }
 

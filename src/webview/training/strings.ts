@@ -5,6 +5,8 @@
  */
 export const STRINGS = {
   title: 'Train the article’s model on MNIST',
+  /** `{0}`: what went wrong. */
+  startFailed: 'AI Onramp: the training panel could not start: {0}',
   subtitle: 'Handwritten digits, 60,000 for training and 10,000 for testing, trained here on your machine.',
   epochs: 'Epochs',
   batchSize: 'Batch size',
