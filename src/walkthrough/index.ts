@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Services } from '../common/services';
+import { copyCodeBlock } from './copyCode';
 import { runFirstScript } from './firstScript';
 import { openWalkthroughArgument, parseWalkthroughTarget } from './targets';
 
@@ -60,6 +61,9 @@ export function registerWalkthrough(services: Services): void {
       pythonDemand.raise('Show Welcome');
       return showWelcome(ref, displayName);
     }),
+    vscode.commands.registerCommand('aiOnramp.copyCodeBlock', (...args: unknown[]) =>
+      copyCodeBlock(services, args),
+    ),
     vscode.commands.registerCommand('aiOnramp.runFirstScript', async () => {
       pythonDemand.raise('Run First Script');
       const run = await runFirstScript(services);

@@ -115,6 +115,22 @@ describe('walkthroughs (extension host)', () => {
     );
   });
 
+  it('copies a walkthrough code block from its Copy link, a broken shell line as one line', async () => {
+    const copied = await vscode.commands.executeCommand<string>('aiOnramp.copyCodeBlock', 'en/venv.md', 1);
+    assert.equal(copied, 'python3 -m venv .venv\nsource .venv/bin/activate');
+    assert.equal(await vscode.env.clipboard.readText(), copied);
+    const joined = await vscode.commands.executeCommand<string>(
+      'aiOnramp.copyCodeBlock',
+      'zh-cn/installPythonLinux.md',
+      0,
+    );
+    assert.equal(joined, 'sudo apt update\nsudo apt install python3 python3-venv python3-pip');
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('aiOnramp.copyCodeBlock', '../package.json', 0)),
+      /not a walkthrough file/,
+    );
+  });
+
   it('sets aiOnramp.pythonFound when Check Python finds the python3 of this machine', async function () {
     this.timeout(60_000);
     const api = await getApi();

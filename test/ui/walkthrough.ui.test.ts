@@ -8,10 +8,10 @@
 // Needs `npm run build` first (dist/extension.js and dist/walkthrough/*.svg) and code-server (installed into
 // .cache/ on first use by scripts/code-server.ts).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   REPO_ROOT,
   ensureCodeServer,
@@ -22,151 +22,31 @@ import {
   workbenchUrl,
   type RunningCodeServer,
 } from '../../scripts/code-server';
+import {
+  EXTENSION_ID,
+  localised,
+  measureMedia,
+  nlsValue,
+  openStep,
+  runFromPalette,
+  shownSteps,
+  stepSelector,
+  visibleOnLinux,
+  type Walkthrough,
+} from './workbench';
 
-type Lang = 'en' | 'zh-cn';
-interface Step {
-  id: string;
-  title: string;
-  media: { markdown?: string; svg?: string };
-  when?: string;
-}
-interface Walkthrough {
-  id: string;
-  title: string;
-  steps: Step[];
-}
-
-const EXTENSION_ID = 'ai-onramp.ai-onramp';
 const SHOTS = join(REPO_ROOT, 'test-results/walkthroughs');
-const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
-  contributes: { walkthroughs: Walkthrough[] };
-};
-
-function strings(lang: Lang): Record<string, string> {
-  const en = JSON.parse(readFileSync(join(REPO_ROOT, 'package.nls.json'), 'utf8')) as Record<string, string>;
-  if (lang === 'en') return en;
-  return {
-    ...en,
-    ...(JSON.parse(readFileSync(join(REPO_ROOT, `package.nls.${lang}.json`), 'utf8')) as object),
-  };
-}
-
-function nlsValue(lang: Lang, key: string): string {
-  return strings(lang)[key];
-}
-
-function localised(lang: Lang): Walkthrough[] {
-  const s = strings(lang);
-  const l = (v: string) => v.replace(/^%(.+)%$/, (_, k: string) => s[k] ?? v);
-  return manifest.contributes.walkthroughs.map((w) => ({
-    id: w.id,
-    title: l(w.title),
-    steps: w.steps.map((st) => ({
-      id: st.id,
-      title: l(st.title),
-      when: st.when,
-      media: { markdown: st.media.markdown && l(st.media.markdown), svg: st.media.svg && l(st.media.svg) },
-    })),
-  }));
-}
-
-/** Steps this Linux workbench shows: the Linux install step, and none hidden behind a feature key. */
-function visibleOnLinux(step: Step, keys: ReadonlySet<string>): boolean {
-  if (!step.when) return true;
-  if (step.when === 'isLinux') return true;
-  if (step.when === 'isWindows' || step.when === 'isMac') return false;
-  return keys.has(step.when);
-}
-
-async function runFromPalette(page: Page, command: string, pick?: string): Promise<void> {
-  // Right after start-up VS Code may still be registering walkthroughs (it waits up to 5 s for an experiment
-  // lookup): the first walkthrough picker can show our row without letting it be chosen. One retry, from a closed
-  // palette, covers that (seen on 2 of 6 fresh workbenches, always passing on the retry); a second failure is real.
-  try {
-    await paletteOnce(page, command, pick);
-  } catch (error) {
-    console.log(
-      `      palette: retrying "${command}"${pick ? ` → "${pick}"` : ''} (${(error as Error).message.split('\n')[0]})`,
-    );
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Escape');
-    await paletteOnce(page, command, pick);
-  }
-}
-
-async function paletteOnce(page: Page, command: string, pick?: string): Promise<void> {
-  // A palette that is still closing from the last command would take the keystrokes meant for this one.
-  await page
-    .waitForSelector('.quick-input-widget', { state: 'hidden', timeout: 15_000 })
-    .catch(() => undefined);
-  for (let attempt = 0; ; attempt++) {
-    await page.keyboard.press('F1');
-    try {
-      await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', {
-        timeout: 5000,
-      });
-      break;
-    } catch (error) {
-      if (attempt >= 3) throw error;
-      await page.keyboard.press('Escape');
-      await page.click('.statusbar');
-    }
-  }
-  await page.keyboard.type(command);
-  await chooseRow(page, command);
-  if (pick) {
-    // Type only into the second picker: until it opens, keystrokes would land in the closing palette.
-    await page.waitForFunction(
-      () => {
-        const input = document.querySelector<HTMLInputElement>('.quick-input-widget input');
-        return !!input && input.offsetParent !== null && input.value === '';
-      },
-      null,
-      { timeout: 15_000 },
-    );
-    await page.keyboard.type(pick);
-    await chooseRow(page, pick);
-  }
-}
 
 /**
- * Chooses the row showing `text` once filtering has focused it, with Enter: a click needs the row to be still
- * and unobstructed, which a fresh workbench (animating, toasts) does not always grant within the timeout.
+ * The window sizes the media must fit, with the side bar open: 1400 × 900 (a 1052 px editor, a 449 px media
+ * column), and a narrower editor still in VS Code's two-column walkthrough layout (1320 × 800: 972 px, 415 px),
+ * near its narrowest (a 951 px editor, about 406 px). Below a 950 px editor VS Code stacks steps and media, with
+ * a 500 px column.
  */
-async function chooseRow(page: Page, text: string): Promise<void> {
-  const focused = page
-    .locator(`.quick-input-list .monaco-list-row.focused:has-text("${text}")`)
-    .filter({ visible: true })
-    .first();
-  try {
-    await focused.waitFor({ timeout: 15_000 });
-    await page.keyboard.press('Enter');
-  } catch {
-    const row = page
-      .locator(`.quick-input-list .monaco-list-row:has-text("${text}")`)
-      .filter({ visible: true })
-      .first();
-    await row.click({ timeout: 15_000 });
-  }
-}
-
-/** The frame of the step's media: the walkthrough page's one webview (outer host frame, inner content). */
-async function mediaFrame(page: Page, expect: (f: Frame) => Promise<boolean>): Promise<Frame> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    for (const frame of page.frames()) {
-      // The webview's content document is the inner `fake.html` frame inside its host iframe.
-      if (!frame.url().includes('fake.html')) continue;
-      if (await expect(frame).catch(() => false)) return frame;
-    }
-    if (Date.now() > deadline) throw new Error('the step media did not render');
-    await page.waitForTimeout(250);
-  }
-}
-
-function stepSelector(walkthrough: string, step: string): string {
-  return `.getting-started-step[data-step-id="${EXTENSION_ID}#${walkthrough}#${step}"]`;
-}
+const LAYOUTS = [
+  { name: 'default', width: 1400, height: 900 },
+  { name: 'narrow', width: 1320, height: 800 },
+] as const;
 
 async function waitUntilComplete(
   page: Page,
@@ -208,7 +88,7 @@ for (const lang of ['en', 'zh-cn'] as const) {
         // VS Code opens a new extension's first walkthrough by itself; the test opens each one instead.
         settings: { 'workbench.welcomePage.walkthroughs.openOnInstall': false },
       });
-      browser = await launchChromium({ viewport: { width: 1400, height: 900 } });
+      browser = await launchChromium({ viewport: { width: LAYOUTS[0].width, height: LAYOUTS[0].height } });
       page = browser.context.pages()[0] ?? (await browser.context.newPage());
       await page.goto(
         workbenchUrl(server, workspace, [['extensionDevelopmentPath', remoteUri(server, REPO_ROOT)]]),
@@ -231,57 +111,68 @@ for (const lang of ['en', 'zh-cn'] as const) {
       if (scratch) rmSync(scratch, { recursive: true, force: true });
     });
 
+    /** Opens a walkthrough and returns the steps it shows, checked against the manifest's steps for Linux. */
+    async function openWalkthrough(walkthrough: Walkthrough): Promise<Walkthrough['steps']> {
+      await page.keyboard.press('Escape');
+      await runFromPalette(page, 'Welcome: Open Walkthrough', walkthrough.title);
+      await page.waitForSelector('.gettingStartedContainer .getting-started-step', { timeout: 30_000 });
+      const header = await page.locator('.gettingStartedSlideDetails .category-title').first().innerText();
+      assert.equal(header.trim(), walkthrough.title);
+      const shown = await shownSteps(page);
+      const featureKeys = new Set(
+        walkthrough.steps
+          .filter((s) => s.when?.startsWith('aiOnramp.') && shown.some((x) => x.id.endsWith(`#${s.id}`)))
+          .map((s) => s.when!),
+      );
+      const expected = walkthrough.steps.filter((s) => visibleOnLinux(s, featureKeys));
+      assert.deepEqual(
+        shown.map((s) => s.title),
+        expected.map((s) => s.title),
+        'the walkthrough shows other steps than the manifest says for Linux',
+      );
+      return expected;
+    }
+
+    /**
+     * Opens every step in the window size `layout` gives, keeps a screenshot of each, and fails naming every
+     * code block, piece of inline code or table of a markdown step that is cut off or wider than the media
+     * column.
+     */
+    async function everyStepFits(walkthrough: Walkthrough, layout: (typeof LAYOUTS)[number]): Promise<void> {
+      await page.setViewportSize({ width: layout.width, height: layout.height });
+      const steps = await openWalkthrough(walkthrough);
+      const folder = layout.name === 'default' ? join(SHOTS, lang) : join(SHOTS, lang, layout.name);
+      mkdirSync(folder, { recursive: true });
+      const problems: string[] = [];
+      const columns = new Set<number>();
+      for (const [index, step] of steps.entries()) {
+        const frame = await openStep(page, walkthrough.id, step);
+        await page.waitForTimeout(400);
+        const file = join(folder, `${walkthrough.id}-${String(index + 1).padStart(2, '0')}-${step.id}.png`);
+        await page.screenshot({ path: file });
+        if (!frame || !step.media.markdown) continue;
+        const fit = await measureMedia(frame);
+        columns.add(fit.columnWidth);
+        for (const overflow of fit.overflows) {
+          problems.push(`${step.media.markdown} (column ${fit.columnWidth}px): ${overflow}`);
+        }
+      }
+      console.log(`      media column ${[...columns].join(', ')} px; screenshots: ${folder}`);
+      assert.deepEqual(problems, [], `cut off or too wide at ${layout.width}×${layout.height}`);
+    }
+
     for (const walkthrough of walkthroughs) {
-      it(`opens "${walkthrough.id}" and clicks through every step`, async () => {
-        await page.keyboard.press('Escape');
-        await runFromPalette(page, 'Welcome: Open Walkthrough', walkthrough.title);
-        await page.waitForSelector('.gettingStartedContainer .getting-started-step', { timeout: 30_000 });
-        const header = await page.locator('.gettingStartedSlideDetails .category-title').first().innerText();
-        assert.equal(header.trim(), walkthrough.title);
+      it(`opens "${walkthrough.id}" and clicks through every step; every code block and table fits the media column`, async () => {
+        await everyStepFits(walkthrough, LAYOUTS[0]);
+      });
+    }
 
-        const shown = await page.$$eval('.getting-started-step', (els) =>
-          els
-            .filter((e) => (e as HTMLElement).offsetParent !== null)
-            .map((e) => ({
-              id: e.getAttribute('data-step-id') ?? '',
-              title: (e.querySelector('.step-title') as HTMLElement | null)?.innerText.trim() ?? '',
-            })),
-        );
-        const featureKeys = new Set(
-          walkthrough.steps
-            .filter((s) => s.when?.startsWith('aiOnramp.') && shown.some((x) => x.id.endsWith(`#${s.id}`)))
-            .map((s) => s.when!),
-        );
-        const expected = walkthrough.steps.filter((s) => visibleOnLinux(s, featureKeys));
-        assert.deepEqual(
-          shown.map((s) => s.title),
-          expected.map((s) => s.title),
-          'the walkthrough shows other steps than the manifest says for Linux',
-        );
-
-        for (const [index, step] of expected.entries()) {
-          await page.click(`${stepSelector(walkthrough.id, step.id)} .step-title`);
-          await page.waitForSelector(`${stepSelector(walkthrough.id, step.id)}.expanded`, {
-            timeout: 10_000,
-          });
-          if (step.media.svg) {
-            await mediaFrame(page, async (f) => (await f.locator('body > svg').count()) === 1);
-          } else if (step.media.markdown) {
-            const heading =
-              /^# (.+)$/m.exec(readFileSync(join(REPO_ROOT, step.media.markdown), 'utf8'))?.[1] ?? '';
-            await mediaFrame(
-              page,
-              async (f) =>
-                (await f.locator('h1').first().innerText({ timeout: 500 })).trim() === heading.trim(),
-            );
-          }
-          await page.waitForTimeout(400);
-          const file = join(
-            SHOTS,
-            lang,
-            `${walkthrough.id}-${String(index + 1).padStart(2, '0')}-${step.id}.png`,
-          );
-          await page.screenshot({ path: file });
+    for (const walkthrough of walkthroughs) {
+      it(`every code block and table of "${walkthrough.id}" fits a narrower editor (${LAYOUTS[1].width}×${LAYOUTS[1].height} window)`, async () => {
+        try {
+          await everyStepFits(walkthrough, LAYOUTS[1]);
+        } finally {
+          await page.setViewportSize({ width: LAYOUTS[0].width, height: LAYOUTS[0].height });
         }
       });
     }
@@ -307,6 +198,23 @@ for (const lang of ['en', 'zh-cn'] as const) {
         assert.ok(steps.length > 0 && steps.every((s) => /[\u4e00-\u9fff]/.test(s)), steps.join(' | '));
       });
     }
+
+    it('copies a command whole from the Copy link under its code block', async () => {
+      await browser!.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server!.url });
+      await page.evaluate(() => navigator.clipboard.writeText(''));
+      const steps = await openWalkthrough(walkthroughs[0]);
+      const linux = steps.find((s) => s.id === 'installPythonLinux')!;
+      const frame = await openStep(page, walkthroughs[0].id, linux);
+      // The second line of the Debian block is broken with a trailing backslash to fit; the copy is one line.
+      await frame!.locator('a[href^="command:aiOnramp.copyCodeBlock"]').first().click();
+      const deadline = Date.now() + 15_000;
+      let copied = '';
+      while (!copied && Date.now() < deadline) {
+        await page.waitForTimeout(250);
+        copied = await page.evaluate(() => navigator.clipboard.readText());
+      }
+      assert.equal(copied, 'sudo apt update\nsudo apt install python3 python3-venv python3-pip');
+    });
 
     if (lang === 'en') {
       it('ticks "Check your Python" once the check finds Python', async () => {

@@ -7,7 +7,7 @@ import type { CardSpec, TooltipRow } from './index';
 import type { ChartPanelImpl, RunState } from './panel';
 import { nearestIndex, type SeriesData } from './series';
 import { outlierRange } from './smoothing';
-import { formatString } from './strings';
+import { formatString, type ChartStrings } from './strings';
 import { withAlpha } from './theme';
 import {
   formatDuration,
@@ -92,7 +92,7 @@ export class Card {
     h.id = `${id}-title`;
     h.className = 'onramp-chart-title';
     h.textContent = this.title;
-    h.title = spec.tag;
+    h.title = this.title;
     const actions = document.createElement('div');
     actions.className = 'onramp-chart-actions';
     const button = (iconName: string, label: string, onClick: () => void) => {
@@ -558,7 +558,7 @@ export class Card {
       sw.append(dot);
       tr.append(sw);
       for (const text of [
-        r.series ? `${r.run} (${r.series})` : r.run,
+        r.series ? `${r.run} (${seriesName(s, r.series)})` : r.run,
         formatValue(r.smoothed),
         formatValue(r.value),
         String(r.step),
@@ -606,7 +606,11 @@ export class Card {
         b.dataset.run = d.runId;
         b.dataset.series = d.series;
         b.dataset.format = format;
-        b.textContent = formatString(format === 'csv' ? s.downloadCsv : s.downloadJson, run, d.series);
+        b.textContent = formatString(
+          format === 'csv' ? s.downloadCsv : s.downloadJson,
+          run,
+          seriesName(s, d.series),
+        );
         b.addEventListener('click', () => {
           this.panel.exportSeries(this.spec.tag, d.runId, d.series, format);
           this.closeMenu(true);
@@ -656,4 +660,9 @@ function padRange([lo, hi]: [number, number], log: boolean): [number, number] {
   }
   const pad = (hi - lo) * 0.05;
   return [lo - pad, hi + pad];
+}
+
+/** A series as the user reads it: the two every host draws, train and validation, in the page's language. */
+function seriesName(s: ChartStrings, series: string): string {
+  return series === 'train' ? s.seriesTrain : series === 'validation' ? s.seriesValidation : series;
 }

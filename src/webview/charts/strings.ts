@@ -32,6 +32,9 @@ export interface ChartStrings {
   tooltipStep: string;
   tooltipTime: string;
   tooltipRelative: string;
+  /** The names of the `train` and `validation` series. */
+  seriesTrain: string;
+  seriesValidation: string;
   /** Accessible name of a chart canvas; `{0}`: card title. */
   chartLabel: string;
   /** `{0}`: run label. */
@@ -68,6 +71,8 @@ export const defaultChartStrings: ChartStrings = {
   tooltipStep: 'Step',
   tooltipTime: 'Time',
   tooltipRelative: 'Relative',
+  seriesTrain: 'train',
+  seriesValidation: 'validation',
   chartLabel: 'Chart of {0}',
   toggleRun: 'Show run {0}',
   showAllRuns: 'Show all runs',

@@ -300,7 +300,7 @@ export class TrainingApp implements RunControl {
     this.trainer?.dispose();
     this.trainer = undefined;
     for (;;) {
-      this.view.setStatus(t('preparing', backendLabel(backend)));
+      this.view.setStatus(t('preparing', backendLabel(backend, t)));
       await activateBackend(backend);
       run.backend = backend;
       const events = this.trainerEvents(run, hyper, sizes);
@@ -310,14 +310,14 @@ export class TrainingApp implements RunControl {
           : new TfjsTrainer(backend, data, hyper, sizes, events, resume);
       this.trainer = trainer;
       this.setState(this.pausedFlag ? 'paused' : 'training');
-      this.view.setStatus(t('training', backendLabel(backend)));
+      this.view.setStatus(t('training', backendLabel(backend, t)));
       const outcome = await trainer.train(this);
       run.epochsCompleted = trainer.epochsCompleted;
       run.samplesPerSec = trainer.samplesPerSec;
       if (outcome === 'contextLost') {
         const lost = backend;
         backend = nextBackend(probes, lost);
-        this.view.setMessage(t('contextLost', backendLabel(backend)), 'info');
+        this.view.setMessage(t('contextLost', backendLabel(backend, t)), 'info');
         this.host.post({
           type: 'log',
           level: 'warn',
@@ -373,7 +373,7 @@ export class TrainingApp implements RunControl {
         this.view.setProgress(m.step / totalBatches);
         if (this.state === 'training') {
           this.view.setStatus(
-            `${t('training', backendLabel(run.backend))} · ${t('epochOf', m.epoch, hyper.epochs)}, ${t('batchOf', m.batch, m.batchesPerEpoch)}`,
+            `${t('training', backendLabel(run.backend, t))} · ${t('epochOf', m.epoch, hyper.epochs)}, ${t('batchOf', m.batch, m.batchesPerEpoch)}`,
           );
         }
         this.maybeUpdate(run);

@@ -5,7 +5,7 @@
 import { createChartPanel, type ChartPanel, type ExportFile, type ScalarPoint } from '../charts';
 import type { CurvePoint, RunRecord } from '../../protocol';
 import type { Translate } from './strings';
-import { backendLabel } from './view';
+import { backendLabel, optimizerLabel } from './view';
 
 export class Curves {
   private readonly panel: ChartPanel;
@@ -37,16 +37,20 @@ export class Curves {
     });
   }
 
-  static runLabel(run: RunRecord): string {
+  static runLabel(run: RunRecord, t: Translate): string {
     const h = run.hyperparameters;
     const when = new Date(run.startedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-    const lr = h.schedule === 'cosine' ? `${h.learningRate}→0 (cosine)` : String(h.learningRate);
-    return `${when} ${h.optimizer} lr=${lr} batch=${h.batchSize} (${backendLabel(run.backend)})`;
+    const lr = h.schedule === 'cosine' ? t('runLabelCosine', h.learningRate) : String(h.learningRate);
+    return t('runLabel', when, optimizerLabel(h.optimizer), lr, h.batchSize, backendLabel(run.backend, t));
   }
 
   startLive(run: RunRecord): void {
     this.liveId = run.id;
-    this.panel.addRun({ id: run.id, label: `${this.t('liveRun')}: ${Curves.runLabel(run)}`, live: true });
+    this.panel.addRun({
+      id: run.id,
+      label: `${this.t('liveRun')}: ${Curves.runLabel(run, this.t)}`,
+      live: true,
+    });
   }
 
   appendTrain(step: number, wallTime: number, loss: number, accuracy: number): void {
@@ -68,7 +72,7 @@ export class Curves {
       if (run.id === this.liveId) continue;
       const known = this.historyIds.has(run.id);
       this.historyIds.add(run.id);
-      if (!known) this.panel.addRun({ id: run.id, label: Curves.runLabel(run), visible: false });
+      if (!known) this.panel.addRun({ id: run.id, label: Curves.runLabel(run, this.t), visible: false });
       this.panel.setSeries(run.id, 'loss', 'train', points(run.curves.trainLoss));
       this.panel.setSeries(run.id, 'accuracy', 'train', points(run.curves.trainAccuracy));
       this.panel.setSeries(run.id, 'loss', 'validation', points(run.curves.valLoss));

@@ -5,6 +5,7 @@
 import type { TrainingPageConfig } from '../../protocol';
 import { TrainingApp } from './app';
 import { connectHost } from './messaging';
+import { makeTranslate } from './strings';
 
 declare global {
   interface Window {
@@ -19,6 +20,16 @@ function readConfig(): TrainingPageConfig {
   return JSON.parse(element.textContent) as TrainingPageConfig;
 }
 
+/** The host's translated strings, or none when the configuration itself is what failed. */
+function configStrings(): Record<string, string> {
+  try {
+    const strings = readConfig().strings;
+    return typeof strings === 'object' && strings !== null ? (strings as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
 async function main(): Promise<void> {
   const host = connectHost();
   const root = document.getElementById('app') ?? document.body;
@@ -27,7 +38,7 @@ async function main(): Promise<void> {
     window.aiOnrampTraining = app;
     await app.init();
   } catch (e) {
-    root.textContent = `AI Onramp: the training panel could not start: ${(e as Error).message}`;
+    root.textContent = makeTranslate(configStrings())('startFailed', (e as Error).message);
     host.post({ type: 'log', level: 'error', message: `panel start failed: ${(e as Error).stack ?? e}` });
   }
 }

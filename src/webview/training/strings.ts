@@ -5,6 +5,8 @@
  */
 export const STRINGS = {
   title: 'Train the article’s model on MNIST',
+  /** `{0}`: what went wrong. */
+  startFailed: 'AI Onramp: the training panel could not start: {0}',
   subtitle: 'Handwritten digits, 60,000 for training and 10,000 for testing, trained here on your machine.',
   epochs: 'Epochs',
   batchSize: 'Batch size',
@@ -15,6 +17,9 @@ export const STRINGS = {
   optimizer: 'Optimizer',
   backend: 'Backend',
   backendAuto: 'Automatic',
+  backendWasm: 'WebAssembly (tfjs)',
+  backendCpu: 'CPU (tfjs)',
+  backendOnrampCpu: 'AI Onramp CPU engine',
   train: 'Train',
   pause: 'Pause',
   resume: 'Resume',
@@ -71,6 +76,10 @@ export const STRINGS = {
   seriesValidation: 'validation',
   liveRun: 'this run',
   historyRun: 'run {0}',
+  /** A run in the charts' run list: `{0}` start time, `{1}` optimizer, `{2}` learning rate, `{3}` batch, `{4}` backend. */
+  runLabel: '{0} {1} lr={2} batch={3} ({4})',
+  /** `{0}`: the learning rate a cosine decay starts from. */
+  runLabelCosine: '{0}→0 (cosine)',
 } as const;
 
 export type StringId = keyof typeof STRINGS;

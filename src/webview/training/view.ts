@@ -82,13 +82,9 @@ export class TrainingView {
       schedule: select('schedule', LR_SCHEDULES, (o) =>
         o === 'cosine' ? t('scheduleCosine') : t('scheduleConstant'),
       ),
-      optimizer: select(
-        'optimizer',
-        OPTIMIZERS,
-        (o) => ({ adam: 'Adam', sgd: 'SGD', rmsprop: 'RMSprop' })[o] ?? o,
-      ),
+      optimizer: select('optimizer', OPTIMIZERS, optimizerLabel),
       backend: select('backend', ['auto', ...BACKENDS], (o) =>
-        o === 'auto' ? t('backendAuto') : backendLabel(o),
+        o === 'auto' ? t('backendAuto') : backendLabel(o, t),
       ),
     };
     const button = (id: string, label: string, icon: string, secondary: boolean, onClick: () => void) => {
@@ -283,15 +279,20 @@ export class TrainingView {
     const probe = probes.find((p) => p.name === choice.backend);
     const detail = probe?.renderer ? ` (${t(probe.hardware ? 'hardware' : 'software', probe.renderer)})` : '';
     this.backendName.dataset.backend = choice.backend;
-    this.backendName.textContent = t('backendChosen', backendLabel(choice.backend) + detail);
+    this.backendName.textContent = t('backendChosen', backendLabel(choice.backend, t) + detail);
     const items = choice.skipped.map(({ name, reason }) =>
-      el('li', { 'data-backend': name }, `${backendLabel(name)}: ${t(reason.id, ...(reason.args ?? []))}`),
+      el('li', { 'data-backend': name }, `${backendLabel(name, t)}: ${t(reason.id, ...(reason.args ?? []))}`),
     );
     if (choice.fallback) {
       const r = choice.fallback.reason;
       const why = t(r.id, ...(r.args ?? []));
       this.setMessage(
-        t('reasonUnavailableChosen', backendLabel(choice.fallback.chosen), why, backendLabel(choice.backend)),
+        t(
+          'reasonUnavailableChosen',
+          backendLabel(choice.fallback.chosen, t),
+          why,
+          backendLabel(choice.backend, t),
+        ),
         'info',
       );
     }
@@ -316,14 +317,20 @@ export class TrainingView {
   }
 }
 
-export function backendLabel(name: string): string {
+/** A backend's name as the panel shows it, in the panel's language. */
+export function backendLabel(name: string, t: Translate): string {
   return (
     {
       webgpu: 'WebGPU',
       webgl: 'WebGL',
-      wasm: 'WebAssembly (tfjs)',
-      cpu: 'CPU (tfjs)',
-      'onramp-cpu': 'AI Onramp CPU engine',
+      wasm: t('backendWasm'),
+      cpu: t('backendCpu'),
+      'onramp-cpu': t('backendOnrampCpu'),
     }[name] ?? name
   );
+}
+
+/** An optimizer's name as Keras writes it. */
+export function optimizerLabel(name: string): string {
+  return ({ adam: 'Adam', sgd: 'SGD', rmsprop: 'RMSprop' } as Record<string, string>)[name] ?? name;
 }
