@@ -337,6 +337,7 @@ export class TrainingApp implements RunControl {
     }
     this.setState('measuring');
     this.view.showMeasuring(plan.candidates);
+    const measuringStarted = performance.now();
     const results = await measureBackends(plan.candidates, {
       data,
       batchSize: hyper.batchSize,
@@ -351,7 +352,7 @@ export class TrainingApp implements RunControl {
     this.host.post({
       type: 'log',
       level: 'info',
-      message: `backend measurement (${plan.key}): ${results
+      message: `backend measurement in ${Math.round(performance.now() - measuringStarted)} ms (${plan.key}): ${results
         .map(
           (r) =>
             `${r.backend} ${r.samplesPerSec === null ? `failed: ${r.error}` : `${Math.round(r.samplesPerSec)} samples/s`}`,
