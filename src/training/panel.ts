@@ -169,6 +169,9 @@ export class TrainingPanel {
         return;
       case 'backendMeasurement':
         await this.services.context.globalState.update(MEASUREMENT_KEY, message.measurement);
+        log.info(
+          `Training panel: kept the backend measurement for later panels (${message.measurement.key})`,
+        );
         return;
       case 'runUpdate':
         this.latestRun = message.run;

@@ -333,7 +333,13 @@ export class TrainingApp implements RunControl {
     }
     if (plan.stored) {
       this.lastChoiceBasis = 'stored';
-      return chooseBackend(probes, 'auto', plan.stored);
+      const choice = chooseBackend(probes, 'auto', plan.stored);
+      this.host.post({
+        type: 'log',
+        level: 'info',
+        message: `backend ${choice.backend} from the measurement of ${new Date(plan.stored.measuredAt).toISOString()}`,
+      });
+      return choice;
     }
     this.setState('measuring');
     this.view.showMeasuring(plan.candidates);
