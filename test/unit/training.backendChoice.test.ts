@@ -2,7 +2,7 @@
 // what it measures, when a stored measurement still holds, and that the fastest measured candidate wins,
 // a GPU included; the user's explicit choice always wins.
 import assert from 'node:assert/strict';
-import type { BackendMeasurement } from '../../src/protocol';
+import { isBackendMeasurement, parseWebviewMessage, type BackendMeasurement } from '../../src/protocol';
 import {
   chooseBackend,
   measurementCandidates,
@@ -142,5 +142,42 @@ describe('Automatic backend choice (pure logic)', () => {
     }
     const partial = measured(key, { 'onramp-cpu': 25_000 });
     assert.equal(usableMeasurement([partial], key, candidates), undefined, 'WebGL was not measured');
+  });
+});
+
+describe('backendMeasurement message (validated on the host)', () => {
+  const good: BackendMeasurement = {
+    key: 'version=0.1.0; webgl=SwiftShader; batch=32',
+    measuredAt: 1_764_581_000_000,
+    results: [
+      { backend: 'webgl', samplesPerSec: 44.2 },
+      { backend: 'onramp-cpu', samplesPerSec: 25_590 },
+      { backend: 'webgpu', samplesPerSec: null, error: 'device lost' },
+    ],
+  };
+
+  it('accepts a measurement and refuses malformed ones with a reason', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'backendMeasurement', measurement: good }), {
+      ok: true,
+      value: { type: 'backendMeasurement', measurement: good },
+    });
+    const bad: [unknown, RegExp][] = [
+      [undefined, /measurement must be an object/],
+      [{ ...good, key: 7 }, /key/],
+      [{ ...good, key: 'k'.repeat(2001) }, /key/],
+      [{ ...good, measuredAt: 'today' }, /measuredAt/],
+      [{ ...good, results: [{ backend: 'cuda', samplesPerSec: 1 }] }, /unknown backend/],
+      [{ ...good, results: [{ backend: 'webgl', samplesPerSec: -1 }] }, /samplesPerSec/],
+      [{ ...good, results: [{ backend: 'webgl', samplesPerSec: Infinity }] }, /samplesPerSec/],
+      [{ ...good, results: [{ backend: 'webgl', samplesPerSec: null, error: 'x'.repeat(10_001) }] }, /error/],
+      [{ ...good, results: Array(6).fill({ backend: 'webgl', samplesPerSec: 1 }) }, /results/],
+    ];
+    for (const [measurement, reason] of bad) {
+      const parsed = parseWebviewMessage({ type: 'backendMeasurement', measurement });
+      assert.equal(parsed.ok, false, JSON.stringify(measurement)?.slice(0, 80));
+      assert.match((parsed as { error: string }).error, reason);
+      assert.equal(isBackendMeasurement(measurement), false);
+    }
+    assert.equal(isBackendMeasurement(good), true);
   });
 });
