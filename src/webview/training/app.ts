@@ -136,7 +136,8 @@ export class TrainingApp implements RunControl {
     this.view.showSummary(layers, totalParams);
     this.probes = probeBackends({ engineAvailable: this.engineAvailable });
     const probes = await this.probes;
-    const hyper = this.config.hyperparameters;
+    const shown = this.view.readHyperparameters();
+    const hyper = 'error' in shown ? this.config.hyperparameters : shown;
     const plan = this.automaticPlan(probes, hyper.batchSize);
     if (hyper.backend === 'auto' && plan && !plan.stored) {
       this.view.showBackend(chooseBackend(probes, 'auto'), probes, plan.candidates);
