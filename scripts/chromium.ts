@@ -42,6 +42,8 @@ export interface LaunchChromiumOptions {
   extraArgs?: string[];
   /** Extra environment for the browser process (e.g. a throwaway HOME). */
   env?: NodeJS.ProcessEnv;
+  /** Leave the GPU on (no `--disable-gpu`), for `npm run bench:gpu` on a machine with one. */
+  gpu?: boolean;
 }
 
 export interface LaunchedChromium {
@@ -69,7 +71,11 @@ export async function launchChromium(opts: LaunchChromiumOptions = {}): Promise<
       executablePath,
       headless,
       viewport: opts.viewport ?? { width: 1400, height: 900 },
-      args: [...(headless ? ['--headless'] : []), ...CHROMIUM_ARGS, ...(opts.extraArgs ?? [])],
+      args: [
+        ...(headless ? ['--headless'] : []),
+        ...CHROMIUM_ARGS.filter((a) => !(opts.gpu && a === '--disable-gpu')),
+        ...(opts.extraArgs ?? []),
+      ],
       env: env as Record<string, string>,
     });
   } catch (error) {

@@ -5,7 +5,8 @@
  *
  * Webview → host: ready, runUpdate (the run so far, a few times an epoch), runFinished, log, saveFile (a chart
  * export the host saves through its save dialog), saveModelFiles / loadModelFiles (the playground's export and
- * reload of the trained model, through a folder or file picker).
+ * reload of the trained model, through a folder or file picker), backendMeasurement (what Automatic measured, for the
+ * host to keep in its globalState).
  * Host → webview: start (optional overrides, used by the command's args and tests), stop, settings, history,
  * modelFilesSaved / modelFilesLoaded (the answers to those two).
  */
@@ -81,8 +82,26 @@ export interface RunRecord {
   memory: EpochMemory[];
 }
 
+/** One backend's figure from Automatic's measurement: samples/s, or why it could not be measured. */
+export interface MeasuredBackend {
+  backend: BackendName;
+  samplesPerSec: number | null;
+  error?: string;
+}
+
+/**
+ * What Automatic measured on this machine (src/webview/training/measure.ts). `key` names what the figures hold
+ * for (adapter and renderer strings, extension version, batch size): another key means measure again.
+ */
+export interface BackendMeasurement {
+  key: string;
+  measuredAt: number;
+  results: MeasuredBackend[];
+}
+
 export type WebviewMessage =
   | { type: 'ready' }
+  | { type: 'backendMeasurement'; measurement: BackendMeasurement }
   | { type: 'runUpdate'; run: RunRecord }
   | { type: 'runFinished'; run: RunRecord }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
@@ -228,6 +247,35 @@ export function checkRunRecord(v: unknown): void {
   for (const m of v.memory) need(isObj(m) && isFiniteNum(m.epoch) && isFiniteNum(m.numTensors), 'run.memory');
 }
 
+export function checkBackendMeasurement(v: unknown): void {
+  need(isObj(v), 'measurement must be an object');
+  need(typeof v.key === 'string' && v.key.length <= 2000, 'measurement.key must be a string');
+  need(isFiniteNum(v.measuredAt), 'measurement.measuredAt must be a number');
+  need(
+    Array.isArray(v.results) && v.results.length <= BACKENDS.length,
+    'measurement.results must be an array',
+  );
+  for (const r of v.results) {
+    need(isObj(r) && BACKENDS.includes(r.backend as BackendName), 'measurement has an unknown backend');
+    need(
+      r.samplesPerSec === null || (isFiniteNum(r.samplesPerSec) && r.samplesPerSec >= 0),
+      'measurement.samplesPerSec must be a number or null',
+    );
+    need(isOptionalText(r.error), 'measurement.error must be short text');
+  }
+}
+
+/** The same check as a boolean, for a measurement read back from storage. */
+export function isBackendMeasurement(v: unknown): v is BackendMeasurement {
+  try {
+    checkBackendMeasurement(v);
+    return true;
+  } catch (e) {
+    if (e instanceof Invalid) return false;
+    throw e;
+  }
+}
+
 function parse<T>(v: unknown, check: (v: Obj) => void): Parsed<T> {
   try {
     need(isObj(v), 'message must be an object');
@@ -245,6 +293,8 @@ export function parseWebviewMessage(v: unknown): Parsed<WebviewMessage> {
     switch (m.type) {
       case 'ready':
         return;
+      case 'backendMeasurement':
+        return checkBackendMeasurement(m.measurement);
       case 'runUpdate':
       case 'runFinished':
         return checkRunRecord(m.run);
@@ -319,4 +369,8 @@ export interface TrainingPageConfig {
   strings: Record<string, string>;
   /** A saved panel state (from `vscode.setState`), restored after a reload. */
   state?: unknown;
+  /** The extension's version: part of a backend measurement's key, so a new build measures again. */
+  extensionVersion?: string;
+  /** The last backend measurement the host kept (globalState), if any. */
+  backendMeasurement?: BackendMeasurement;
 }

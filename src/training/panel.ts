@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import type { Services } from '../common/services';
 import { webviewPageHtml, webviewPanelOptions } from '../common/webviewPage';
 import {
+  isBackendMeasurement,
   parseWebviewMessage,
+  type BackendMeasurement,
   type HostMessage,
   type RunRecord,
   type TrainingPageConfig,
@@ -16,12 +18,19 @@ import { translatedStrings } from './strings';
 import type { OpenTrainingPanelArgs } from './args';
 
 export const VIEW_TYPE = 'aiOnramp.training';
+/** globalState key of Automatic's last backend measurement (the page decides whether it still holds). */
+const MEASUREMENT_KEY = 'aiOnramp.training.backendMeasurement';
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
   return webviewPanelOptions(extensionUri, { retainContextWhenHidden: true });
 }
 
-export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri, state: unknown): string {
+export function renderHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  state: unknown,
+  stored: { extensionVersion?: string; backendMeasurement?: BackendMeasurement } = {},
+): string {
   const asset = (...path: string[]) =>
     webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
   const config: TrainingPageConfig = {
@@ -41,6 +50,7 @@ export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri, st
     hyperparameters: readHyperparameters(),
     strings: translatedStrings(),
     state,
+    ...stored,
   };
   return webviewPageHtml(webview, extensionUri, {
     title: vscode.l10n.t('Train a neural network'),
@@ -102,7 +112,11 @@ export class TrainingPanel {
   ) {
     TrainingPanel.current = this;
     const { context, log } = services;
-    panel.webview.html = renderHtml(panel.webview, context.extensionUri, state);
+    const measurement = context.globalState.get<unknown>(MEASUREMENT_KEY);
+    panel.webview.html = renderHtml(panel.webview, context.extensionUri, state, {
+      extensionVersion: String(context.extension.packageJSON.version ?? 'unknown'),
+      backendMeasurement: isBackendMeasurement(measurement) ? measurement : undefined,
+    });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => {
         const parsed = parseWebviewMessage(raw);
@@ -152,6 +166,12 @@ export class TrainingPanel {
       }
       case 'log':
         log[message.level](`Training panel: ${message.message}`);
+        return;
+      case 'backendMeasurement':
+        await this.services.context.globalState.update(MEASUREMENT_KEY, message.measurement);
+        log.info(
+          `Training panel: kept the backend measurement for later panels (${message.measurement.key})`,
+        );
         return;
       case 'runUpdate':
         this.latestRun = message.run;

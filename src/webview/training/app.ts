@@ -3,13 +3,15 @@
  * into the run record (posted to the host as the run goes) and into what the view shows.
  */
 import * as tf from '@tensorflow/tfjs';
-import type {
-  BackendName,
-  Hyperparameters,
-  HostMessage,
-  RunLimits,
-  RunRecord,
-  TrainingPageConfig,
+import {
+  isBackendMeasurement,
+  type BackendMeasurement,
+  type BackendName,
+  type Hyperparameters,
+  type HostMessage,
+  type RunLimits,
+  type RunRecord,
+  type TrainingPageConfig,
 } from '../../protocol';
 import {
   activateBackend,
@@ -20,6 +22,8 @@ import {
   type BackendChoiceResult,
   type BackendProbe,
 } from './backends';
+import { measurementCandidates, measurementKey, usableMeasurement } from './backendChoice';
+import { measureBackends } from './measure';
 import { Curves } from './curves';
 import { DataError, loadMnist, TEST_COUNT, TRAIN_COUNT, VALIDATION_COUNT, type Mnist } from './data';
 import type { HostChannel } from './messaging';
@@ -74,6 +78,10 @@ export class TrainingApp implements RunControl {
   trainer?: Trainer;
   run?: RunRecord;
   private lastUpdate = 0;
+  /** Automatic's measurements: the latest one made here, then the page's saved one, then the host's. */
+  private measurements: (BackendMeasurement | undefined)[] = [];
+  /** How the last Automatic choice was made (tests read it): measured now, taken from a stored one, or neither. */
+  lastChoiceBasis?: 'measured' | 'stored' | 'order';
 
   constructor(
     root: HTMLElement,
@@ -90,7 +98,9 @@ export class TrainingApp implements RunControl {
     const saved = (host.getState() ?? config.state ?? {}) as {
       hyperparameters?: Hyperparameters;
       charts?: unknown;
+      backendMeasurement?: unknown;
     };
+    this.measurements = [saved.backendMeasurement, config.backendMeasurement].filter(isBackendMeasurement);
     // A state saved by an older version may lack newer fields; the host's settings fill them.
     this.view.setHyperparameters({ ...config.hyperparameters, ...saved.hyperparameters });
     this.curves = new Curves(
@@ -126,7 +136,14 @@ export class TrainingApp implements RunControl {
     this.view.showSummary(layers, totalParams);
     this.probes = probeBackends({ engineAvailable: this.engineAvailable });
     const probes = await this.probes;
-    this.view.showBackend(chooseBackend(probes, this.config.hyperparameters.backend), probes);
+    const shown = this.view.readHyperparameters();
+    const hyper = 'error' in shown ? this.config.hyperparameters : shown;
+    const plan = this.automaticPlan(probes, hyper.batchSize);
+    if (hyper.backend === 'auto' && plan && !plan.stored) {
+      this.view.showBackend(chooseBackend(probes, 'auto'), probes, plan.candidates);
+    } else {
+      this.view.showBackend(chooseBackend(probes, hyper.backend, plan?.stored), probes);
+    }
     this.host.post({ type: 'ready' });
   }
 
@@ -152,7 +169,12 @@ export class TrainingApp implements RunControl {
   }
 
   get isRunning(): boolean {
-    return this.state === 'loading' || this.state === 'training' || this.state === 'paused';
+    return (
+      this.state === 'loading' ||
+      this.state === 'measuring' ||
+      this.state === 'training' ||
+      this.state === 'paused'
+    );
   }
 
   // ---- RunControl ----------------------------------------------------------------------------------------
@@ -251,7 +273,7 @@ export class TrainingApp implements RunControl {
           : p,
       );
     }
-    const choice = chooseBackend(probes, hyper.backend);
+    const choice = await this.chooseForRun(probes, hyper, data);
     this.view.showBackend(choice, probes);
     const run: RunRecord = {
       id: `run-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`,
@@ -284,6 +306,69 @@ export class TrainingApp implements RunControl {
     this.setState(run.status === 'completed' ? 'finished' : run.status === 'stopped' ? 'stopped' : 'failed');
     this.host.post({ type: 'runFinished', run: structuredClone(run) });
     void this.playground.onRunFinished();
+  }
+
+  /** What Automatic compares here (two candidates at least) and a stored measurement that still holds. */
+  private automaticPlan(probes: readonly BackendProbe[], batchSize: number) {
+    const candidates = measurementCandidates(probes);
+    if (candidates.length < 2) return undefined;
+    const threads = typeof navigator === 'object' ? (navigator.hardwareConcurrency ?? 0) : 0;
+    const key = measurementKey(probes, this.config.extensionVersion ?? 'unknown', batchSize, threads);
+    return { candidates, key, stored: usableMeasurement(this.measurements, key, candidates) };
+  }
+
+  /**
+   * The backend for this run: the user's choice, or Automatic's fastest by measurement. A missing or outdated
+   * measurement is made now (about a second, shown as "measuring…"), kept in the page's state and sent to the
+   * host, which keeps it across panels and reloads.
+   */
+  private async chooseForRun(
+    probes: readonly BackendProbe[],
+    hyper: Hyperparameters,
+    data: Mnist,
+  ): Promise<BackendChoiceResult> {
+    const plan = hyper.backend === 'auto' ? this.automaticPlan(probes, hyper.batchSize) : undefined;
+    if (!plan) {
+      this.lastChoiceBasis = hyper.backend === 'auto' ? 'order' : undefined;
+      return chooseBackend(probes, hyper.backend);
+    }
+    if (plan.stored) {
+      this.lastChoiceBasis = 'stored';
+      const choice = chooseBackend(probes, 'auto', plan.stored);
+      this.host.post({
+        type: 'log',
+        level: 'info',
+        message: `backend ${choice.backend} from the measurement of ${new Date(plan.stored.measuredAt).toISOString()}`,
+      });
+      return choice;
+    }
+    this.setState('measuring');
+    this.view.showMeasuring(plan.candidates);
+    const measuringStarted = performance.now();
+    const results = await measureBackends(plan.candidates, {
+      data,
+      batchSize: hyper.batchSize,
+      optimizer: hyper.optimizer,
+      engine: this.config.engine,
+      onMeasuring: (backend) => this.view.showMeasuring(plan.candidates, backend),
+    });
+    const measurement: BackendMeasurement = { key: plan.key, measuredAt: Date.now(), results };
+    this.measurements = [measurement, ...this.measurements];
+    this.saveState({ backendMeasurement: measurement });
+    this.host.post({ type: 'backendMeasurement', measurement });
+    this.host.post({
+      type: 'log',
+      level: 'info',
+      message: `backend measurement in ${Math.round(performance.now() - measuringStarted)} ms (${plan.key}): ${results
+        .map(
+          (r) =>
+            `${r.backend} ${r.samplesPerSec === null ? `failed: ${r.error}` : `${Math.round(r.samplesPerSec)} samples/s`}`,
+        )
+        .join(', ')}`,
+    });
+    this.setState('loading');
+    this.lastChoiceBasis = 'measured';
+    return chooseBackend(probes, 'auto', measurement);
   }
 
   private async train(

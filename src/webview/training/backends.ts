@@ -1,44 +1,25 @@
 /**
- * Backend detection and choice. Order of preference: a hardware WebGPU or WebGL adapter, then our CPU engine
- * (`onramp-cpu`), then tfjs WASM, then software WebGL/WebGPU, then tfjs CPU. A software adapter (SwiftShader,
- * llvmpipe, …, as the unmasked renderer or adapter info names it) counts as no GPU: on a 2-core machine it
- * trains tens of times slower than the CPU engine. Every backend not chosen gets a reason the panel shows.
+ * Backend detection and activation. A software adapter (SwiftShader, llvmpipe, …, as the unmasked renderer or
+ * adapter info names it) counts as no GPU: on a 2-core machine it trains tens of times slower than the CPU
+ * engine. The choice itself (fixed order, or by measurement) is pure logic in backendChoice.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { BACKENDS, type BackendChoice, type BackendName } from '../../protocol';
-import type { StringId } from './strings';
+import type { BackendName } from '../../protocol';
+import { isSoftwareRenderer, type BackendProbe } from './backendChoice';
 import { registerWasmConv2DBackpropFilter } from './wasmKernels';
 
-export interface Reason {
-  id: StringId;
-  args?: (string | number)[];
-}
-
-export interface BackendProbe {
-  name: BackendName;
-  available: boolean;
-  /** True for a real GPU; false for software renderers and CPU backends. */
-  hardware: boolean;
-  /** Renderer / adapter description, when there is one. */
-  renderer?: string;
-  /** Why it is unavailable (or, for a software adapter, why it is not preferred). */
-  reason?: Reason;
-}
-
-export interface BackendChoiceResult {
-  backend: BackendName;
-  skipped: { name: BackendName; reason: Reason }[];
-  /** Set when the user's choice is not available and another backend runs instead. */
-  fallback?: { chosen: BackendName; reason: Reason };
-}
-
-const SOFTWARE_RENDERER = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render|microsoft basic/i;
-
-export function isSoftwareRenderer(description: string): boolean {
-  return SOFTWARE_RENDERER.test(description);
-}
+export {
+  automaticOrder,
+  chooseBackend,
+  isSoftwareRenderer,
+  measurementCandidates,
+  nextBackend,
+  type BackendChoiceResult,
+  type BackendProbe,
+  type Reason,
+} from './backendChoice';
 
 interface GpuAdapterLike {
   isFallbackAdapter?: boolean;
@@ -106,48 +87,6 @@ export async function probeBackends(options: ProbeOptions): Promise<BackendProbe
     ? { name: 'onramp-cpu', available: true, hardware: false }
     : { name: 'onramp-cpu', available: false, hardware: false, reason: { id: 'reasonNoEngine' } };
   return [webgpu, probeWebGl(), wasm, { name: 'cpu', available: true, hardware: false }, engine];
-}
-
-/** Automatic order: hardware GPUs, our engine, WASM, software GPUs, then tfjs CPU. */
-export function automaticOrder(probes: readonly BackendProbe[]): BackendName[] {
-  const find = (n: BackendName) => probes.find((p) => p.name === n);
-  const order: BackendName[] = [];
-  for (const n of ['webgpu', 'webgl'] as const) if (find(n)?.available && find(n)?.hardware) order.push(n);
-  for (const n of ['onramp-cpu', 'wasm'] as const) if (find(n)?.available) order.push(n);
-  for (const n of ['webgl', 'webgpu'] as const) if (find(n)?.available && !find(n)?.hardware) order.push(n);
-  order.push('cpu');
-  return order;
-}
-
-export function chooseBackend(probes: readonly BackendProbe[], choice: BackendChoice): BackendChoiceResult {
-  const byName = new Map(probes.map((p) => [p.name, p]));
-  let backend: BackendName;
-  let fallback: BackendChoiceResult['fallback'];
-  const wanted = choice === 'auto' ? undefined : byName.get(choice);
-  if (choice !== 'auto' && wanted?.available) {
-    backend = choice;
-  } else {
-    backend = automaticOrder(probes)[0];
-    if (choice !== 'auto') {
-      fallback = { chosen: choice, reason: wanted?.reason ?? { id: 'reasonInitFailed', args: ['?'] } };
-    }
-  }
-  const skipped = BACKENDS.filter((n) => n !== backend).map((name) => {
-    const p = byName.get(name);
-    let reason: Reason;
-    if (!p || !p.available) reason = p?.reason ?? { id: 'reasonInitFailed', args: ['?'] };
-    else if (choice !== 'auto' && !fallback) reason = { id: 'reasonNotChosen' };
-    else if (p.reason) reason = p.reason;
-    else reason = { id: 'reasonLowerPriority' };
-    return { name, reason };
-  });
-  return { backend, skipped, fallback };
-}
-
-/** The next backend to try after `failed` stopped working (e.g. a lost WebGL context). */
-export function nextBackend(probes: readonly BackendProbe[], failed: BackendName): BackendName {
-  const order = automaticOrder(probes).filter((n) => n !== failed && n !== 'webgpu' && n !== 'webgl');
-  return order[0] ?? 'cpu';
 }
 
 let wasmPathsSet = false;

@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-label/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import { BACKENDS, LR_SCHEDULES, OPTIMIZERS, type Hyperparameters } from '../../protocol';
-import type { BackendChoiceResult, BackendProbe } from './backends';
+import type { BackendChoiceResult, BackendProbe } from './backendChoice';
 import { kerasCode } from './kerasCode';
 import type { LayerSummary } from './model';
 import type { Translate } from './strings';
@@ -23,7 +23,8 @@ function el(tag: string, attrs: Record<string, string> = {}, ...children: (Node 
   return e;
 }
 
-export type PanelState = 'idle' | 'loading' | 'training' | 'paused' | 'finished' | 'stopped' | 'failed';
+export type PanelState =
+  'idle' | 'loading' | 'measuring' | 'training' | 'paused' | 'finished' | 'stopped' | 'failed';
 
 export interface ViewHandlers {
   onTrain(): void;
@@ -241,7 +242,8 @@ export class TrainingView {
 
   setState(state: PanelState): void {
     document.body.dataset.state = state;
-    const running = state === 'training' || state === 'paused' || state === 'loading';
+    const running =
+      state === 'training' || state === 'paused' || state === 'loading' || state === 'measuring';
     this.buttons.train.disabled = running;
     this.buttons.pause.disabled = state !== 'training';
     this.buttons.pause.hidden = state === 'paused';
@@ -249,7 +251,7 @@ export class TrainingView {
     this.buttons.stop.disabled = !running;
     for (const f of Object.values(this.fields)) f.disabled = running;
     this.progress.hidden = !running;
-    if (state === 'loading') this.progress.indeterminate = true;
+    if (state === 'loading' || state === 'measuring') this.progress.indeterminate = true;
   }
 
   setStatus(text: string): void {
@@ -274,12 +276,31 @@ export class TrainingView {
     if (m) m.textContent = text;
   }
 
-  showBackend(choice: BackendChoiceResult, probes: readonly BackendProbe[]): void {
+  /**
+   * The backend that runs (or, with `toMeasure`, the candidates Automatic will measure when training starts)
+   * and every other backend's reason.
+   */
+  showBackend(
+    choice: BackendChoiceResult,
+    probes: readonly BackendProbe[],
+    toMeasure?: readonly string[],
+  ): void {
     const t = this.t;
     const probe = probes.find((p) => p.name === choice.backend);
     const detail = probe?.renderer ? ` (${t(probe.hardware ? 'hardware' : 'software', probe.renderer)})` : '';
     this.backendName.dataset.backend = choice.backend;
-    this.backendName.textContent = t('backendChosen', backendLabel(choice.backend, t) + detail);
+    delete this.backendName.dataset.measuring;
+    if (toMeasure) this.backendName.dataset.toMeasure = toMeasure.join(',');
+    else delete this.backendName.dataset.toMeasure;
+    this.backendName.textContent = toMeasure
+      ? t('backendToMeasure', toMeasure.map((name) => backendLabel(name, t)).join(', '))
+      : choice.measuredSamplesPerSec !== undefined
+        ? t(
+            'backendMeasured',
+            backendLabel(choice.backend, t) + detail,
+            Math.round(choice.measuredSamplesPerSec).toLocaleString('en-US'),
+          )
+        : t('backendChosen', backendLabel(choice.backend, t) + detail);
     const items = choice.skipped.map(({ name, reason }) =>
       el('li', { 'data-backend': name }, `${backendLabel(name, t)}: ${t(reason.id, ...(reason.args ?? []))}`),
     );
@@ -297,6 +318,15 @@ export class TrainingView {
       );
     }
     this.backendReasons.replaceChildren(...items);
+  }
+
+  /** The visible "measuring…" state while Automatic times each candidate. */
+  showMeasuring(candidates: readonly string[], current?: string): void {
+    this.backendName.dataset.measuring = candidates.join(',');
+    this.backendName.textContent = current
+      ? this.t('measuringBackend', backendLabel(current, this.t))
+      : this.t('measuring');
+    this.setStatus(this.backendName.textContent);
   }
 
   showSummary(layers: LayerSummary[], totalParams: number): void {

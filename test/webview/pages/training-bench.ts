@@ -42,13 +42,15 @@ const mnist = () =>
     testLabels: '/dist/data/test-labels.idx.gz',
   }));
 
-async function available(): Promise<{ name: BackendName; renderer?: string }[]> {
+async function available(): Promise<{ name: BackendName; renderer?: string; hardware: boolean }[]> {
   const engine = await fetch(ENGINE.workerUrl, { method: 'HEAD' }).then(
     (r) => r.ok,
     () => false,
   );
   const probes = await probeBackends({ engineAvailable: engine });
-  return probes.filter((p) => p.available).map((p) => ({ name: p.name, renderer: p.renderer }));
+  return probes
+    .filter((p) => p.available)
+    .map((p) => ({ name: p.name, renderer: p.renderer, hardware: p.hardware }));
 }
 
 async function run(
@@ -157,5 +159,16 @@ async function run(
   return result;
 }
 
-(window as unknown as { trainingBench: unknown }).trainingBench = { available, run };
+/** What each backend's probe says, available or not (bench:gpu prints why a GPU is missing). */
+async function probes() {
+  const list = await probeBackends({ engineAvailable: true });
+  return list.map((p) => ({
+    name: p.name,
+    available: p.available,
+    hardware: p.hardware,
+    renderer: p.renderer,
+  }));
+}
+
+(window as unknown as { trainingBench: unknown }).trainingBench = { available, run, probes };
 document.documentElement.dataset.ready = 'true';
