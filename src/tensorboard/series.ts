@@ -3,7 +3,9 @@ import type { ScalarPoint } from './protocol';
 /**
  * One tag's points in columns. A point as an object costs four heap allocations (the object and a
  * boxed number per field); columns cost none per point, which is most of the reader's speed on large
- * logs. Objects are made only for what is sent or exported.
+ * logs. Objects are made only for what is sent or exported. Room grows by doubling from a few points,
+ * so a log of many tags with a point or two each costs what its points do (issue 20: 64 points of room
+ * a series made 200,000 tags cost a gigabyte).
  */
 export class ScalarSeries {
   length = 0;
@@ -11,14 +13,19 @@ export class ScalarSeries {
   wallTimes: Float64Array;
   values: Float64Array;
 
-  constructor(capacity = 64) {
+  constructor(capacity = 0) {
     this.steps = new Float64Array(capacity);
     this.wallTimes = new Float64Array(capacity);
     this.values = new Float64Array(capacity);
   }
 
+  /** Points there is room for before the columns grow. */
+  get capacity(): number {
+    return this.steps.length;
+  }
+
   push(step: number, wallTime: number, value: number): void {
-    if (this.length === this.steps.length) this.grow(this.length * 2);
+    if (this.length === this.steps.length) this.grow(Math.max(4, this.length * 2));
     const i = this.length++;
     this.steps[i] = step;
     this.wallTimes[i] = wallTime;
@@ -43,6 +50,15 @@ export class ScalarSeries {
     return points;
   }
 
+  /** Removes the point at `index`, keeping the order of the others. */
+  protected removeAt(index: number): void {
+    const end = this.length;
+    this.steps.copyWithin(index, index + 1, end);
+    this.wallTimes.copyWithin(index, index + 1, end);
+    this.values.copyWithin(index, index + 1, end);
+    this.length--;
+  }
+
   private grow(capacity: number): void {
     const resize = (column: Float64Array) => {
       const grown = new Float64Array(capacity);
@@ -52,5 +68,68 @@ export class ScalarSeries {
     this.steps = resize(this.steps);
     this.wallTimes = resize(this.wallTimes);
     this.values = resize(this.values);
+  }
+}
+
+/**
+ * A series as TensorBoard's data server keeps one (rustboard's `StageReservoir`):
+ * - **Preemption.** A point whose step is not after the last one kept means the job restarted from
+ *   a checkpoint: every kept point with a step at least as large is dropped before it is added, so
+ *   recomputed steps replace the old ones instead of drawing a jump back.
+ * - **Reservoir sampling.** Past `maxPoints`, each new point replaces a uniformly chosen one with
+ *   probability `maxPoints / seen` and otherwise replaces the latest, so the latest point is always
+ *   kept and memory stays bounded however long the log is. Deterministic (a fixed seed), as there.
+ */
+export class SampledSeries extends ScalarSeries {
+  /** Points offered and not preempted (an estimate after a preemption, as in rustboard). */
+  seen = 0;
+  /**
+   * Counts changes other than appending: a preemption or a sampled-out point. Whoever mirrors the
+   * series (the viewer's page) sends it again whole when this moved, and only what was appended when not.
+   */
+  revision = 0;
+  private random = 0x9e3779b9;
+
+  constructor(readonly maxPoints: number) {
+    super(0);
+  }
+
+  offer(step: number, wallTime: number, value: number): void {
+    if (this.length > 0 && this.steps[this.length - 1] >= step) this.preempt(step);
+    this.seen++;
+    if (this.seen > this.maxPoints) {
+      const destination = this.nextIndex(this.seen);
+      if (destination >= this.maxPoints) {
+        // Not sampled: it replaces the latest point, which is always kept.
+        this.length--;
+        this.revision++;
+      } else if (this.length >= this.maxPoints) {
+        this.removeAt(destination);
+        this.revision++;
+      }
+    }
+    this.push(step, wallTime, value);
+  }
+
+  /** Drops every kept point whose step is `step` or later. */
+  preempt(step: number): void {
+    const before = this.length;
+    let keep = before;
+    while (keep > 0 && this.steps[keep - 1] >= step) keep--;
+    if (keep === before) return;
+    this.length = keep;
+    // The share of points seen that the preemption removed is taken to be the share kept that it removed.
+    this.seen = Math.floor((this.seen * keep) / before);
+    this.revision++;
+  }
+
+  /** A uniform integer in `[0, n)` from a fixed-seed xorshift32. */
+  private nextIndex(n: number): number {
+    let x = this.random;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.random = x >>> 0;
+    return Math.floor((this.random / 4294967296) * n);
   }
 }
