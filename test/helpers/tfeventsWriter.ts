@@ -217,3 +217,63 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/** A `SessionLog` event; status 1 is START (a restarted job), 2 STOP, 3 CHECKPOINT. */
+export function encodeSessionLogEvent(step: number, wallTime: number, status = 1): Uint8Array {
+  const sessionLog = new ProtoWriter().key(1, 0).varint(status).finish();
+  const event = new ProtoWriter().double(1, wallTime);
+  if (step !== 0) event.key(2, 0).varint(step);
+  return event.bytes(7, sessionLog).finish();
+}
+
+/** A `graph_def` event, as Keras' callback writes with `write_graph=True` (the bytes are not parsed). */
+export function encodeGraphEvent(wallTime: number, graphBytes: number): Uint8Array {
+  return new ProtoWriter()
+    .double(1, wallTime)
+    .bytes(
+      4,
+      new Uint8Array(graphBytes).map((_, i) => (i * 7) & 0x7f),
+    )
+    .finish();
+}
+
+export interface TensorToWrite {
+  readonly tag: string;
+  /** The plugin in the value's metadata (`histograms`, `images`, `graph_keras_model`, `text`…). */
+  readonly plugin: string;
+  /** DataType: 1 float, 2 double, 7 string. */
+  readonly dtype: number;
+  readonly shape: readonly number[];
+  /** Raw little-endian content (numeric tensors). */
+  readonly content?: Uint8Array;
+  /** `string_val` entries (string tensors: an image's width, height and PNG bytes; a model's JSON). */
+  readonly strings?: readonly Uint8Array[];
+}
+
+/** An event with one non-scalar tensor value, the way TF2 summaries write histograms, images and text. */
+export function encodeTensorEvent(step: number, wallTime: number, value: TensorToWrite): Uint8Array {
+  const tensor = new ProtoWriter().key(1, 0).varint(value.dtype);
+  const shape = new ProtoWriter();
+  for (const size of value.shape) shape.bytes(2, new ProtoWriter().key(1, 0).varint(size).finish());
+  tensor.bytes(2, shape.finish());
+  if (value.content) tensor.bytes(4, value.content);
+  for (const s of value.strings ?? []) tensor.bytes(8, s);
+  const pluginData = new ProtoWriter().string(1, value.plugin).finish();
+  const summaryValue = new ProtoWriter()
+    .string(1, value.tag)
+    .bytes(9, new ProtoWriter().bytes(1, pluginData).finish())
+    .bytes(8, tensor.finish())
+    .finish();
+  const event = new ProtoWriter().double(1, wallTime);
+  if (step !== 0) event.key(2, 0).varint(step);
+  return event.bytes(5, new ProtoWriter().bytes(1, summaryValue).finish()).finish();
+}
+
+/** A TF1 `Summary.Value.histo` (HistogramProto: min 1, max 2, num 3, sum 4), as tensorboardX writes. */
+export function encodeLegacyHistogramEvent(step: number, wallTime: number, tag: string): Uint8Array {
+  const histo = new ProtoWriter().double(1, -1).double(2, 1).double(3, 10).double(4, 0).finish();
+  const summaryValue = new ProtoWriter().string(1, tag).bytes(5, histo).finish();
+  const event = new ProtoWriter().double(1, wallTime);
+  if (step !== 0) event.key(2, 0).varint(step);
+  return event.bytes(5, new ProtoWriter().bytes(1, summaryValue).finish()).finish();
+}
