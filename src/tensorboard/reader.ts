@@ -297,8 +297,8 @@ export class LogDirectory {
   /** Points read since the poll began; the sinks count them. */
   private pointsRead = 0;
   private runsChanged = false;
+  /** Tags of values that are not scalars, by plugin (distinct, counted up to MAX_COUNTED_TAGS). */
   private readonly otherTags = new Map<string, Set<string>>();
-  private readonly otherTagCounts = new Map<string, number>();
   private readonly otherRecords = new Map<RecordKind, number>();
   private lastScan = { folders: 0, eventFiles: 0, skippedLinks: 0 };
 
@@ -343,8 +343,8 @@ export class LogDirectory {
       .sort(([a], [b]) => compareNames(a, b))
       .map(([plugin, tags]) => ({
         plugin,
-        count: this.otherTagCounts.get(plugin) ?? tags.size,
-        examples: [...tags].sort(compareNames),
+        count: tags.size,
+        examples: [...tags].sort(compareNames).slice(0, MAX_LISTED_TAGS),
       }));
     return {
       folders: this.lastScan.folders,
@@ -389,9 +389,7 @@ export class LogDirectory {
         otherValue: (tag, plugin) => {
           let tags = this.otherTags.get(plugin);
           if (!tags) this.otherTags.set(plugin, (tags = new Set()));
-          if (tags.has(tag)) return;
-          if (tags.size < MAX_LISTED_TAGS) tags.add(tag);
-          else this.otherTagCounts.set(plugin, (this.otherTagCounts.get(plugin) ?? tags.size) + 1);
+          if (tags.size < MAX_COUNTED_TAGS) tags.add(tag);
         },
         otherRecord: (kind) => this.otherRecords.set(kind, (this.otherRecords.get(kind) ?? 0) + 1),
       },

@@ -160,11 +160,11 @@ describe('log folders as Keras and PyTorch write them', () => {
     assert.equal(status.eventFiles, 3);
     assert.equal(status.bytesRead, status.bytes);
     assert.deepEqual(
-      status.otherTags.map((t) => [t.plugin, t.examples]),
+      status.otherTags.map((t) => [t.plugin, t.count, t.examples]),
       [
-        ['graph_keras_model', ['keras']],
-        ['histograms', ['dense/kernel/histogram']],
-        ['images', ['dense/kernel/image']],
+        ['graph_keras_model', 1, ['keras']],
+        ['histograms', 1, ['dense/kernel/histogram']],
+        ['images', 1, ['dense/kernel/image']],
       ],
     );
     assert.deepEqual(status.otherRecords, { file_version: 3, graph: 1 });
