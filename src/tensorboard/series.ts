@@ -50,15 +50,6 @@ export class ScalarSeries {
     return points;
   }
 
-  /** Removes the point at `index`, keeping the order of the others. */
-  protected removeAt(index: number): void {
-    const end = this.length;
-    this.steps.copyWithin(index, index + 1, end);
-    this.wallTimes.copyWithin(index, index + 1, end);
-    this.values.copyWithin(index, index + 1, end);
-    this.length--;
-  }
-
   private grow(capacity: number): void {
     const resize = (column: Float64Array) => {
       const grown = new Float64Array(capacity);
@@ -79,6 +70,9 @@ export class ScalarSeries {
  * - **Reservoir sampling.** Past `maxPoints`, each new point replaces a uniformly chosen one with
  *   probability `maxPoints / seen` and otherwise replaces the latest, so the latest point is always
  *   kept and memory stays bounded however long the log is. Deterministic (a fixed seed), as there.
+ * rustboard removes the chosen point from a sorted vector (a shift of the whole sample each time);
+ * here the new point takes the chosen one's slot, and the columns are put back in step order only
+ * when someone reads them, so that offering a point costs the same however large the sample.
  */
 export class SampledSeries extends ScalarSeries {
   /** Points offered and not preempted (an estimate after a preemption, as in rustboard). */
@@ -88,6 +82,11 @@ export class SampledSeries extends ScalarSeries {
    * series (the viewer's page) sends it again whole when this moved, and only what was appended when not.
    */
   revision = 0;
+  /** The step of the latest point offered and kept, and its slot. */
+  private lastStep = -Infinity;
+  private latest = -1;
+  /** Whether the columns are in step order (false once a point took the slot of an older one). */
+  private sorted = true;
   private random = 0x9e3779b9;
 
   constructor(readonly maxPoints: number) {
@@ -95,32 +94,61 @@ export class SampledSeries extends ScalarSeries {
   }
 
   offer(step: number, wallTime: number, value: number): void {
-    if (this.length > 0 && this.steps[this.length - 1] >= step) this.preempt(step);
+    if (this.length > 0 && this.lastStep >= step) this.preempt(step);
     this.seen++;
+    let slot = -1;
     if (this.seen > this.maxPoints) {
       const destination = this.nextIndex(this.seen);
-      if (destination >= this.maxPoints) {
-        // Not sampled: it replaces the latest point, which is always kept.
-        this.length--;
-        this.revision++;
-      } else if (this.length >= this.maxPoints) {
-        this.removeAt(destination);
-        this.revision++;
+      if (destination >= this.maxPoints) slot = this.latest;
+      else if (this.length >= this.maxPoints) {
+        slot = destination;
+        if (slot !== this.latest) this.sorted = false;
       }
     }
-    this.push(step, wallTime, value);
+    if (slot < 0) {
+      this.push(step, wallTime, value);
+      this.latest = this.length - 1;
+    } else {
+      this.steps[slot] = step;
+      this.wallTimes[slot] = wallTime;
+      this.values[slot] = value;
+      this.latest = slot;
+      this.revision++;
+    }
+    this.lastStep = step;
   }
 
   /** Drops every kept point whose step is `step` or later. */
   preempt(step: number): void {
+    this.inStepOrder();
     const before = this.length;
     let keep = before;
     while (keep > 0 && this.steps[keep - 1] >= step) keep--;
     if (keep === before) return;
     this.length = keep;
+    this.latest = keep - 1;
+    this.lastStep = keep > 0 ? this.steps[keep - 1] : -Infinity;
     // The share of points seen that the preemption removed is taken to be the share kept that it removed.
     this.seen = Math.floor((this.seen * keep) / before);
     this.revision++;
+  }
+
+  override toPoints(from = 0, to = this.length): ScalarPoint[] {
+    this.inStepOrder();
+    return super.toPoints(from, to);
+  }
+
+  /** Puts the columns back in step order (after sampling put new points in older points' slots). */
+  inStepOrder(): void {
+    if (this.sorted) return;
+    const n = this.length;
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => this.steps[a] - this.steps[b]);
+    for (const column of [this.steps, this.wallTimes, this.values]) {
+      const copy = column.slice(0, n);
+      for (let i = 0; i < n; i++) column[i] = copy[order[i]];
+    }
+    this.latest = n - 1;
+    this.sorted = true;
   }
 
   /** A uniform integer in `[0, n)` from a fixed-seed xorshift32. */
