@@ -95,6 +95,7 @@ export class ScalarDecoder {
   private readonly summaryReader = new ProtoReader(EMPTY);
   private readonly valueReader = new ProtoReader(EMPTY);
   private readonly innerReader = new ProtoReader(EMPTY);
+  private readonly shapeReader = new ProtoReader(EMPTY);
 
   /**
    * Passes what one serialized `Event` in `bytes[start, end)` holds to `sink`; `view` is a DataView
@@ -109,7 +110,7 @@ export class ScalarDecoder {
     let sessionStart = -1;
     let sessionEnd = -1;
     let kind: RecordKind | undefined;
-    while (!event.done) {
+    while (event.pos < event.end) {
       const key = event.key();
       if (key === KEY_WALL_TIME) wallTime = event.double();
       else if (key === KEY_STEP) step = event.int64();
@@ -131,7 +132,7 @@ export class ScalarDecoder {
     }
     if (sessionStart >= 0) {
       const session = this.summaryReader.reset(bytes, sessionStart, sessionEnd, view);
-      while (!session.done) {
+      while (session.pos < session.end) {
         const key = session.key();
         if (key === KEY_SESSION_STATUS) {
           if (session.uint32() === SESSION_START) sink.sessionStart(step);
@@ -143,7 +144,7 @@ export class ScalarDecoder {
       return;
     }
     const summary = this.summaryReader.reset(bytes, summaryStart, summaryEnd, view);
-    while (!summary.done) {
+    while (summary.pos < summary.end) {
       const key = summary.key();
       if (key === KEY_SUMMARY_VALUE) {
         const valueStart = summary.skipLengthDelimited();
@@ -162,7 +163,7 @@ export class ScalarDecoder {
     let metadataEnd = -1;
     // TF1's typed values: an image, histogram or audio clip outside any plugin.
     let legacyPlugin: string | undefined;
-    while (!value.done) {
+    while (value.pos < value.end) {
       const key = value.key();
       if (key === KEY_TAG) {
         tagStart = value.skipLengthDelimited();
@@ -202,7 +203,10 @@ export class ScalarDecoder {
       sink.otherValue(tag, plugin);
       return;
     }
-    const scalar = scalarOfTensor(this.innerReader.reset(value.bytes, tensorStart, tensorEnd, value.view));
+    const scalar = scalarOfTensor(
+      this.innerReader.reset(value.bytes, tensorStart, tensorEnd, value.view),
+      this.shapeReader,
+    );
     if (scalar !== undefined) sink.scalar(tag, step, wallTime, scalar);
     else sink.otherValue(tag, plugin ?? 'tensors');
   }
@@ -238,8 +242,8 @@ function pluginName(metadata: ProtoReader): string | undefined {
   return name;
 }
 
-/** The value of a one-element numeric tensor, or undefined for anything else. */
-function scalarOfTensor(tensor: ProtoReader): number | undefined {
+/** The value of a one-element numeric tensor, or undefined for anything else; `scratch` reads the shape. */
+function scalarOfTensor(tensor: ProtoReader, scratch: ProtoReader): number | undefined {
   let dtype = 0;
   let elements = 1;
   let contentStart = -1;
@@ -248,13 +252,19 @@ function scalarOfTensor(tensor: ProtoReader): number | undefined {
   let valueField = 0;
   let valueCount = 0;
   let firstValue = 0;
-  while (!tensor.done) {
+  while (tensor.pos < tensor.end) {
     const key = tensor.key();
     const field = key >>> 3;
     const wire = key & 7;
     if (field === 1 && wire === WireType.Varint) dtype = tensor.uint32();
-    else if (field === 2 && wire === WireType.LengthDelimited) elements = elementCount(tensor.message());
-    else if (field === 4 && wire === WireType.LengthDelimited) {
+    else if (field === 2 && wire === WireType.LengthDelimited) {
+      // A rank-0 shape is an empty message: nothing to read (every scalar, so the common case).
+      const shapeStart = tensor.skipLengthDelimited();
+      elements =
+        tensor.pos === shapeStart
+          ? 1
+          : elementCount(scratch.reset(tensor.bytes, shapeStart, tensor.pos, tensor.view));
+    } else if (field === 4 && wire === WireType.LengthDelimited) {
       contentStart = tensor.skipLengthDelimited();
       contentLength = tensor.pos - contentStart;
     } else if (field === 5 || field === 6 || field === 7 || field === 10 || field === 13) {

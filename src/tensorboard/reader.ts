@@ -267,7 +267,7 @@ export interface LogDirectoryOptions {
 export const DEFAULT_MAX_TAGS = 1000;
 /** TensorBoard's data server keeps 1,000 scalars a series; a chart shows 10,000 just as quickly. */
 export const DEFAULT_MAX_POINTS_PER_SERIES = 10_000;
-export const DEFAULT_MAX_BYTES_PER_FILE = 32 * 1024 * 1024;
+export const DEFAULT_MAX_BYTES_PER_FILE = 8 * 1024 * 1024;
 /** Names of left-out tags remembered to count them; past this the count says "more than". */
 const MAX_COUNTED_TAGS = 100_000;
 /** Tags named per plugin in the folder's status. */
