@@ -157,11 +157,14 @@ interface FolderFigures {
   polls: number;
   peakRssMb: number;
   peakHeapMb: number;
+  rssBeforeMb: number;
+  heapBeforeMb: number;
   keptPoints: number;
 }
 
 /** The log folder read as the viewer reads it, with what the first flush would post. */
 async function readFolder(root: string): Promise<FolderFigures> {
+  const baseline = process.memoryUsage();
   let peakRss = 0;
   let peakHeap = 0;
   const sample = () => {
@@ -207,6 +210,8 @@ async function readFolder(root: string): Promise<FolderFigures> {
     polls,
     peakRssMb: peakRss / MB,
     peakHeapMb: peakHeap / MB,
+    rssBeforeMb: baseline.rss / MB,
+    heapBeforeMb: (baseline.heapUsed + baseline.arrayBuffers) / MB,
     keptPoints,
   };
 }
@@ -259,7 +264,9 @@ async function benchFolder(): Promise<Row[]> {
         points: f.points,
         keptPoints: f.keptPoints,
         peakRssMb: round(f.peakRssMb),
+        rssBeforeMb: round(f.rssBeforeMb),
         peakHeapMb: round(f.peakHeapMb),
+        heapBeforeMb: round(f.heapBeforeMb),
       },
     ];
   } finally {
@@ -268,6 +275,8 @@ async function benchFolder(): Promise<Row[]> {
 }
 
 export async function benchTfevents(): Promise<Row[]> {
+  // The folder first, so that its memory figures start from a process that has read nothing yet.
+  const folderRows = await benchFolder();
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-tfevents-'));
   try {
     const file = path.join(dir, 'events.out.tfevents.1700000000.bench');
@@ -305,7 +314,7 @@ export async function benchTfevents(): Promise<Row[]> {
         pointsPerSec: Math.round(points / (ms / 1000)),
       },
       { suite: 'tfevents', name: 'crc32c 64 MB', mbPerSec: round(64 / (crcMs / 1000)), ms: round(crcMs) },
-      ...(await benchFolder()),
+      ...folderRows,
     ];
   } finally {
     await fs.rm(dir, { recursive: true, force: true });

@@ -1,0 +1,183 @@
+/**
+ * The TensorBoard-logs page (src/webview/tensorboard/main.ts, built to dist/webview/tensorboard.js) in
+ * real Chromium, fed host messages as the viewer sends them: an empty folder explained, a Keras
+ * train/validation pair drawn as one run, and a series replaced after a restart.
+ */
+import { strict as assert } from 'node:assert';
+import type { Page } from 'playwright-core';
+import { startBrowserSession, type BrowserSession } from './harness';
+import type { FolderStatus, HostMessage, WebviewMessage } from '../../src/tensorboard/protocol';
+
+const EMPTY_STATUS: FolderStatus = {
+  folders: 3,
+  eventFiles: 0,
+  skippedLinks: 0,
+  bytes: 0,
+  bytesRead: 0,
+  points: 0,
+  otherTags: [],
+  otherRecords: {},
+};
+
+async function send(page: Page, ...messages: HostMessage[]): Promise<void> {
+  await page.evaluate((list) => list.forEach((m) => window.postMessage(m, '*')), messages);
+}
+
+async function outbox(page: Page): Promise<WebviewMessage[]> {
+  return page.evaluate(
+    () => (window as unknown as { tensorBoardOutbox?: WebviewMessage[] }).tensorBoardOutbox ?? [],
+  );
+}
+
+const points = (n: number, value: (step: number) => number) =>
+  Array.from({ length: n }, (_, step) => ({ step, wallTime: 1700000000 + step, value: value(step) }));
+
+describe('TensorBoard logs page in Chromium', function () {
+  this.timeout(60_000);
+  let session: BrowserSession;
+  let page: Page & { errors: string[] };
+
+  before(async () => {
+    session = await startBrowserSession();
+  });
+
+  after(async () => {
+    await session?.close();
+  });
+
+  beforeEach(async () => {
+    page = await session.open('test/webview/pages/tensorboard.html');
+    await page.waitForFunction(() =>
+      ((window as unknown as { tensorBoardOutbox?: { type: string }[] }).tensorBoardOutbox ?? []).some(
+        (m) => m.type === 'ready',
+      ),
+    );
+  });
+
+  afterEach(async () => {
+    const errors = page.errors.filter((e) => !/favicon|404 \(Not Found\)/.test(e));
+    await page.close();
+    assert.deepEqual(errors, [], 'console errors on the page');
+  });
+
+  it('explains a folder with no event files, and one whose files hold no scalars', async () => {
+    await send(page, { type: 'runs', folder: 'logs', runs: [] }, { type: 'status', status: EMPTY_STATUS });
+    const explanation = page.locator('.tb-explanation');
+    await explanation.waitFor({ state: 'visible' });
+    const text = await explanation.innerText();
+    assert.match(text, /Why nothing is drawn/);
+    assert.match(
+      text,
+      /No event files here: 3 folders searched \(8 levels deep\) for files whose name contains “tfevents”/,
+    );
+    assert.match(text, /keras\.callbacks\.TensorBoard\(log_dir=…\)/);
+    assert.equal(await page.locator('.tb-waiting').isVisible(), false);
+
+    await send(page, {
+      type: 'status',
+      status: {
+        ...EMPTY_STATUS,
+        eventFiles: 2,
+        bytes: 5000,
+        bytesRead: 5000,
+        otherTags: [{ plugin: 'histograms', count: 30, examples: ['dense/kernel_0', 'dense/bias_0'] }],
+        otherRecords: { file_version: 2, graph: 1 },
+      },
+    });
+    await page.waitForFunction(() =>
+      /hold no scalars/.test(document.querySelector('.tb-explanation')?.textContent ?? ''),
+    );
+    const second = await explanation.innerText();
+    assert.match(second, /2 event files \(4\.9 KB\) hold no scalars yet/);
+    assert.match(second, /histograms: 30 tags \(dense\/kernel_0, dense\/bias_0\)/);
+    assert.match(second, /Other records: file_version 2, graph 1/);
+    assert.doesNotMatch(second, /only their first record/, 'not said when histograms were written');
+  });
+
+  it('draws Keras train/ and validation/ as one run with two lines in one card', async () => {
+    await send(
+      page,
+      {
+        type: 'runs',
+        folder: 'logs/fit',
+        runs: [
+          { name: '20240101-120000/train', tags: ['epoch_loss'] },
+          { name: '20240101-120000/validation', tags: ['epoch_loss', 'evaluation_loss_vs_iterations'] },
+        ],
+      },
+      {
+        type: 'points',
+        run: '20240101-120000/train',
+        tag: 'epoch_loss',
+        points: points(5, (s) => 1 / (s + 1)),
+      },
+      {
+        type: 'points',
+        run: '20240101-120000/validation',
+        tag: 'epoch_loss',
+        points: points(5, (s) => 1.2 / (s + 1)),
+      },
+    );
+    await page.waitForFunction(
+      () =>
+        document
+          .querySelector('.onramp-chart-card[data-tag="epoch_loss"] .onramp-chart-plot')
+          ?.getAttribute('data-lines') === '2',
+    );
+    assert.deepEqual(
+      await page
+        .locator('.onramp-chart-card')
+        .evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.tag)),
+      ['epoch_loss', 'evaluation_loss_vs_iterations'],
+    );
+    assert.deepEqual(await page.locator('.onramp-charts-run .onramp-charts-runname').allInnerTexts(), [
+      '20240101-120000',
+    ]);
+    assert.equal(await page.locator('.tb-explanation').isVisible(), false);
+    await page.waitForFunction(
+      () =>
+        ((window as unknown as { tensorBoardOutbox?: { type: string }[] }).tensorBoardOutbox ?? []).filter(
+          (m) => m.type === 'shown',
+        ).length >= 2,
+    );
+    const shown = (await outbox(page)).filter((m) => m.type === 'shown');
+    assert.deepEqual(
+      shown.map((m) => m.type === 'shown' && [m.run, m.count, m.chartRun, m.card, m.series]),
+      [
+        ['20240101-120000/train', 5, '20240101-120000', 'epoch_loss', 'train'],
+        ['20240101-120000/validation', 5, '20240101-120000', 'epoch_loss', 'validation'],
+      ],
+    );
+  });
+
+  it('replaces a series when the host sends it again after a restart', async () => {
+    await send(
+      page,
+      { type: 'runs', folder: 'runs', runs: [{ name: 'exp', tags: ['loss'] }] },
+      { type: 'points', run: 'exp', tag: 'loss', points: points(10, (s) => s) },
+    );
+    await page.waitForFunction(() =>
+      (
+        (window as unknown as { tensorBoardOutbox?: { type: string; count?: number }[] }).tensorBoardOutbox ??
+        []
+      ).some((m) => m.type === 'shown' && m.count === 10),
+    );
+    await send(page, {
+      type: 'points',
+      run: 'exp',
+      tag: 'loss',
+      points: points(4, (s) => -s),
+      replace: true,
+    });
+    await page.waitForFunction(() =>
+      (
+        (window as unknown as { tensorBoardOutbox?: { type: string; count?: number }[] }).tensorBoardOutbox ??
+        []
+      ).some((m) => m.type === 'shown' && m.count === 4),
+    );
+    const xMax = await page
+      .locator('.onramp-chart-card[data-tag="loss"] .onramp-chart-plot')
+      .getAttribute('data-x-max');
+    assert.ok(Number(xMax) < 9, `the x axis ends at ${xMax}, not at the dropped step 9`);
+  });
+});
