@@ -8,10 +8,14 @@ export interface ScalarPoint {
   readonly value: number;
 }
 
+export type HParamValue = string | number | boolean;
+
 export interface RunSummary {
   /** The run's folder relative to the log folder, with `/` separators; `.` for the log folder itself. */
   readonly name: string;
   readonly tags: readonly string[];
+  /** The run's hyperparameters, when the hparams plugin recorded them in its folder. */
+  readonly hparams?: Readonly<Record<string, HParamValue>>;
 }
 
 // Host → webview.
@@ -22,6 +26,8 @@ export interface RunsMessage {
   /** The log folder as the user would recognise it (workspace-relative where possible). */
   readonly folder: string;
   readonly runs: readonly RunSummary[];
+  /** The metric tags the hparams experiment compares runs by, when it names them. */
+  readonly metrics?: readonly string[];
 }
 
 /**
@@ -219,11 +225,14 @@ export function parseHostMessage(data: unknown): ReceivedHostMessage | undefined
       const runs: RunSummary[] = [];
       for (const run of message.runs as unknown[]) {
         if (typeof run !== 'object' || run === null) return undefined;
-        const { name, tags } = run as Record<string, unknown>;
+        const { name, tags, hparams } = run as Record<string, unknown>;
         if (!isName(name) || !Array.isArray(tags) || !tags.every(isName)) return undefined;
-        runs.push({ name, tags: tags as string[] });
+        if (hparams !== undefined && !isHParams(hparams)) return undefined;
+        runs.push({ name, tags: tags as string[], ...(hparams !== undefined && { hparams }) });
       }
-      return { type: 'runs', folder: message.folder, runs };
+      const { metrics } = message;
+      if (metrics !== undefined && (!Array.isArray(metrics) || !metrics.every(isName))) return undefined;
+      return { type: 'runs', folder: message.folder, runs, ...(metrics !== undefined && { metrics }) };
     }
     case 'points': {
       if (!isName(message.run) || !isName(message.tag) || !Array.isArray(message.points)) return undefined;
@@ -245,6 +254,15 @@ export function parseHostMessage(data: unknown): ReceivedHostMessage | undefined
     default:
       return undefined;
   }
+}
+
+function isHParams(value: unknown): value is Record<string, HParamValue> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return Object.entries(value).every(
+    ([key, v]) =>
+      isName(key) &&
+      (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))),
+  );
 }
 
 function isCount(value: unknown): value is number {

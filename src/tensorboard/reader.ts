@@ -4,7 +4,13 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ScalarDecoder, collectScalars, type EventSink, type RecordKind } from './events';
-import { compareNames, type FolderStatus, type RunSummary, type ScalarPoint } from './protocol';
+import {
+  compareNames,
+  type FolderStatus,
+  type HParamValue,
+  type RunSummary,
+  type ScalarPoint,
+} from './protocol';
 import { SampledSeries, type ScalarSeries } from './series';
 import { scanRecords, type ScanEnd } from './tfrecord';
 
@@ -242,6 +248,8 @@ interface Run {
   readonly files: Map<string, EventFileTailer>;
   readonly tags: Map<string, SampledSeries>;
   readonly sink: EventSink;
+  /** From the hparams plugin's `session_start_info` in the run's folder. */
+  hparams?: Readonly<Record<string, HParamValue>>;
 }
 
 export interface PollResult {
@@ -301,6 +309,8 @@ export class LogDirectory {
   private readonly otherTags = new Map<string, Set<string>>();
   private readonly otherRecords = new Map<RecordKind, number>();
   private lastScan = { folders: 0, eventFiles: 0, skippedLinks: 0 };
+  /** The hparams experiment's metric tags, once a run holds its `experiment` record. */
+  private experimentMetrics: readonly string[] | undefined;
 
   constructor(
     readonly root: string,
@@ -311,11 +321,21 @@ export class LogDirectory {
     this.maxBytesPerFile = options.maxBytesPerFile ?? DEFAULT_MAX_BYTES_PER_FILE;
   }
 
+  /** Runs with scalars or hyperparameters, and their tags. */
   runs(): RunSummary[] {
     return [...this.runsByName.values()]
-      .filter((run) => run.tags.size > 0)
+      .filter((run) => run.tags.size > 0 || run.hparams)
       .sort((a, b) => compareNames(a.name, b.name))
-      .map((run) => ({ name: run.name, tags: [...run.tags.keys()].sort(compareNames) }));
+      .map((run) => ({
+        name: run.name,
+        tags: [...run.tags.keys()].sort(compareNames),
+        ...(run.hparams && { hparams: run.hparams }),
+      }));
+  }
+
+  /** The metrics the hparams experiment names, if a run holds its `experiment` record. */
+  hparamsMetrics(): readonly string[] | undefined {
+    return this.experimentMetrics;
   }
 
   /** Every point of a run's tag kept so far. */
@@ -392,6 +412,11 @@ export class LogDirectory {
           if (tags.size < MAX_COUNTED_TAGS) tags.add(tag);
         },
         otherRecord: (kind) => this.otherRecords.set(kind, (this.otherRecords.get(kind) ?? 0) + 1),
+        hparams: (data) => {
+          if (data.kind === 'session') run.hparams = data.hparams;
+          else this.experimentMetrics = data.metrics;
+          this.runsChanged = true;
+        },
       },
     };
     return run;

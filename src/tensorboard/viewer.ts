@@ -176,10 +176,11 @@ export class TensorBoardViewer implements TensorBoardLogsView, vscode.Disposable
   private flush(reading = false): void {
     if (!this.pageReady) return;
     const runs = this.logs.runs();
-    const signature = JSON.stringify(runs);
+    const metrics = this.logs.hparamsMetrics();
+    const signature = JSON.stringify([runs, metrics]);
     if (signature !== this.sentRuns) {
       this.sentRuns = signature;
-      this.post({ type: 'runs', folder: displayPath(this.folder), runs });
+      this.post({ type: 'runs', folder: displayPath(this.folder), runs, ...(metrics && { metrics }) });
     }
     const status = this.logs.status();
     const statusSignature = JSON.stringify(status);

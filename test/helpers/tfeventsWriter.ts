@@ -277,3 +277,59 @@ export function encodeLegacyHistogramEvent(step: number, wallTime: number, tag: 
   if (step !== 0) event.key(2, 0).varint(step);
   return event.bytes(5, new ProtoWriter().bytes(1, summaryValue).finish()).finish();
 }
+
+/** `google.protobuf.Value`: number 2 (double), string 3, bool 4. */
+function encodeProtobufValue(value: string | number | boolean): Uint8Array {
+  const v = new ProtoWriter();
+  if (typeof value === 'number') v.double(2, value);
+  else if (typeof value === 'string') v.string(3, value);
+  else v.key(4, 0).varint(value ? 1 : 0);
+  return v.finish();
+}
+
+/** A value of the hparams plugin: tag `_hparams_/…`, the data in `plugin_data.content`, a rank-0 float tensor. */
+function encodeHparamsEvent(tag: string, dataField: number, data: Uint8Array): Uint8Array {
+  const content = new ProtoWriter().key(1, 0).varint(0).bytes(dataField, data).finish();
+  const pluginData = new ProtoWriter().string(1, 'hparams').bytes(2, content).finish();
+  const tensor = new ProtoWriter()
+    .key(1, 0)
+    .varint(1)
+    .bytes(2, new Uint8Array(0))
+    .bytes(4, new Uint8Array(4))
+    .finish();
+  const summaryValue = new ProtoWriter()
+    .string(1, tag)
+    .bytes(9, new ProtoWriter().bytes(1, pluginData).finish())
+    .bytes(8, tensor)
+    .finish();
+  return new ProtoWriter()
+    .double(1, 1700000000)
+    .bytes(5, new ProtoWriter().bytes(1, summaryValue).finish())
+    .finish();
+}
+
+/** `hp.hparams(…)`: `HParamsPluginData.session_start_info` (3) with the hparams map (1). */
+export function encodeHparamsSessionEvent(
+  hparams: Readonly<Record<string, string | number | boolean>>,
+): Uint8Array {
+  const info = new ProtoWriter();
+  for (const [name, value] of Object.entries(hparams)) {
+    info.bytes(1, new ProtoWriter().string(1, name).bytes(2, encodeProtobufValue(value)).finish());
+  }
+  info.double(5, 1700000000);
+  return encodeHparamsEvent('_hparams_/session_start_info', 3, info.finish());
+}
+
+/** `hp.hparams_config(…)`: `HParamsPluginData.experiment` (2) with hparam infos (4) and metric infos (5). */
+export function encodeHparamsExperimentEvent(
+  hparams: readonly string[],
+  metrics: readonly string[],
+): Uint8Array {
+  const experiment = new ProtoWriter();
+  for (const name of hparams) experiment.bytes(4, new ProtoWriter().string(1, name).finish());
+  for (const tag of metrics) {
+    const metricName = new ProtoWriter().string(1, '').string(2, tag).finish();
+    experiment.bytes(5, new ProtoWriter().bytes(1, metricName).string(3, tag).finish());
+  }
+  return encodeHparamsEvent('_hparams_/experiment', 2, experiment.finish());
+}

@@ -10,6 +10,8 @@ import {
   concatBytes,
   encodeFileVersionEvent,
   encodeGraphEvent,
+  encodeHparamsExperimentEvent,
+  encodeHparamsSessionEvent,
   encodeLegacyHistogramEvent,
   encodeScalarEvent,
   encodeSessionLogEvent,
@@ -206,6 +208,49 @@ describe('log folders as Keras and PyTorch write them', () => {
       ],
     );
     assert.deepEqual(logs.status().otherTags, [{ plugin: 'histograms', count: 1, examples: ['fc1.weight'] }]);
+  });
+});
+
+describe('hyperparameters', () => {
+  it('reads each run’s hparams and the experiment’s metrics, as hp.hparams_config and hp.hparams write them', async () => {
+    // The shape of the TensorFlow hparams tutorial (and of the public logs in
+    // TheCodeheadMT/TensorBoard-Tutorial archive/hparam_tuning): the experiment at the root, a folder a session.
+    await write(path.join(tempDir, 'events.out.tfevents.1.host.v2'), [
+      encodeFileVersionEvent(1),
+      encodeHparamsExperimentEvent(['units', 'dropout', 'optimizer'], ['accuracy']),
+    ]);
+    const sessions = [
+      { units: 200, dropout: 0.2, optimizer: 'adam', accuracy: 0.97 },
+      { units: 300, dropout: 0.5, optimizer: 'sgd', accuracy: 0.91 },
+    ];
+    for (const [i, { accuracy, ...hparams }] of sessions.entries()) {
+      await write(path.join(tempDir, `Experiment ${i}`, 'events.out.tfevents.2.host.v2'), [
+        encodeFileVersionEvent(2),
+        encodeHparamsSessionEvent({ ...hparams, augment: i === 0 }),
+        encodeScalarEvent(1, 3, [tensor('accuracy', accuracy)]),
+      ]);
+    }
+    const logs = new LogDirectory(tempDir);
+    const result = await logs.poll();
+    assert.deepEqual(result.warnings, []);
+    assert.deepEqual(logs.hparamsMetrics(), ['accuracy']);
+    assert.deepEqual(logs.runs(), [
+      {
+        name: 'Experiment 0',
+        tags: ['accuracy'],
+        hparams: { units: 200, dropout: 0.2, optimizer: 'adam', augment: true },
+      },
+      {
+        name: 'Experiment 1',
+        tags: ['accuracy'],
+        hparams: { units: 300, dropout: 0.5, optimizer: 'sgd', augment: false },
+      },
+    ]);
+    assert.deepEqual(
+      logs.status().otherTags.map((t) => [t.plugin, t.examples]),
+      [['hparams', ['_hparams_/experiment', '_hparams_/session_start_info']]],
+      'the plugin’s rank-0 tensors are not taken for scalars',
+    );
   });
 });
 
