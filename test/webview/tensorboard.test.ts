@@ -180,4 +180,61 @@ describe('TensorBoard logs page in Chromium', function () {
       .getAttribute('data-x-max');
     assert.ok(Number(xMax) < 9, `the x axis ends at ${xMax}, not at the dropped step 9`);
   });
+
+  it('lists runs with hyperparameters and final metrics, hides equal ones on request, marks the best', async () => {
+    const sessions = [
+      { name: 'Exp 0', hparams: { units: 200, dropout: 0.2, optimizer: 'adam' }, loss: 0.31, accuracy: 0.95 },
+      { name: 'Exp 1', hparams: { units: 300, dropout: 0.2, optimizer: 'sgd' }, loss: 0.12, accuracy: 0.97 },
+      { name: 'Exp 2', hparams: { units: 512, dropout: 0.2, optimizer: 'adam' }, loss: 0.2, accuracy: 0.98 },
+    ];
+    await send(
+      page,
+      {
+        type: 'runs',
+        folder: 'hparam_tuning',
+        runs: sessions.flatMap((e) => [
+          { name: e.name, tags: ['accuracy'], hparams: e.hparams },
+          { name: `${e.name}/validation`, tags: ['epoch_loss'] },
+        ]),
+      },
+      ...sessions.flatMap((e): HostMessage[] => [
+        {
+          type: 'points',
+          run: e.name,
+          tag: 'accuracy',
+          points: points(3, (st) => e.accuracy - (2 - st) / 100),
+        },
+        {
+          type: 'points',
+          run: `${e.name}/validation`,
+          tag: 'epoch_loss',
+          points: points(3, (st) => e.loss + (2 - st) / 10),
+        },
+      ]),
+    );
+    const table = page.locator('.tb-hparams table');
+    await page.waitForFunction(() => document.querySelectorAll('.tb-hparams tbody tr').length === 3);
+    const rows = async () =>
+      table
+        .locator('tr')
+        .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent ?? '')));
+    await page.waitForFunction(
+      () => (document.querySelector('.tb-hparams tbody tr')?.children.length ?? 0) === 6,
+    );
+    assert.deepEqual(await rows(), [
+      ['Run', 'dropout', 'optimizer', 'units', 'accuracy', 'epoch_loss (validation)'],
+      ['Exp 0', '0.2', 'adam', '200', '0.95', '0.31'],
+      ['Exp 1 ★ best', '0.2', 'sgd', '300', '0.97', '0.12'],
+      ['Exp 2', '0.2', 'adam', '512', '0.98', '0.2'],
+    ]);
+    await page.getByLabel('Only hyperparameters that differ').check();
+    assert.deepEqual((await rows())[0], ['Run', 'optimizer', 'units', 'accuracy', 'epoch_loss (validation)']);
+    await page.getByLabel('Best run by').selectOption('accuracy');
+    assert.deepEqual(
+      await page
+        .locator('.tb-hparams tr.tb-best')
+        .evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.run)),
+      ['Exp 2'],
+    );
+  });
 });

@@ -12,6 +12,7 @@ import {
   type ChartPlacement,
   type ExportMime,
   type FolderStatus,
+  type HParamValue,
   type ReceivedHostMessage,
   type RunSummary,
   type WebviewMessage,
@@ -60,6 +61,14 @@ function formatBytes(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
 }
 
+function formatHParam(value: HParamValue | undefined): string {
+  return value === undefined ? '' : String(value);
+}
+
+function formatMetric(value: number): string {
+  return Number.isFinite(value) ? String(Number(value.toPrecision(4))) : String(value);
+}
+
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string) {
   const e = document.createElement(tag);
   if (className) e.className = className;
@@ -78,6 +87,14 @@ class TensorBoardPage {
   private status: FolderStatus | undefined;
   private runCount = 0;
   private folderName = '.';
+  private runList: readonly RunSummary[] = [];
+  private experimentMetrics: readonly string[] | undefined;
+  /** The latest value of each run's tag (key `run\0tag`), for the hyperparameters table. */
+  private readonly lastValues = new Map<string, number>();
+  private readonly hparamsSection = element('section', 'tb-hparams');
+  private readonly onlyDiffering = element('input');
+  private readonly bestBy = element('select');
+  private tableScheduled = false;
   private readonly warnings = element('div', 'tb-warnings');
   private readonly warningList = element('ul');
   private readonly groupNav = element('nav', 'tb-groups');
@@ -111,7 +128,20 @@ class TensorBoardPage {
     this.groupNav.setAttribute('aria-label', this.strings.tagGroups);
     this.groupNav.hidden = true;
     const chartsRoot = element('div', 'tb-charts');
-    root.replaceChildren(header, this.warnings, this.waiting, this.explanation, this.groupNav, chartsRoot);
+    this.hparamsSection.hidden = true;
+    this.onlyDiffering.type = 'checkbox';
+    this.onlyDiffering.addEventListener('change', () => this.renderTable());
+    this.bestBy.setAttribute('aria-label', this.strings.bestBy);
+    this.bestBy.addEventListener('change', () => this.renderTable());
+    root.replaceChildren(
+      header,
+      this.warnings,
+      this.waiting,
+      this.explanation,
+      this.hparamsSection,
+      this.groupNav,
+      chartsRoot,
+    );
     this.charts = createChartPanel(chartsRoot, {
       autoCards: true,
       strings: embedded.charts,
@@ -122,6 +152,7 @@ class TensorBoardPage {
   handle(message: ReceivedHostMessage): void {
     switch (message.type) {
       case 'runs':
+        this.experimentMetrics = message.metrics;
         this.showRuns(message.folder, message.runs);
         return;
       case 'points': {
@@ -134,6 +165,10 @@ class TensorBoardPage {
           this.charts.append(place.chartRun, place.card, place.series, message.points);
           this.counts.set(key, (this.counts.get(key) ?? 0) + message.points.length);
         }
+        const last = message.points[message.points.length - 1];
+        if (last) this.lastValues.set(key, last.value);
+        else if (message.replace) this.lastValues.delete(key);
+        this.scheduleTable();
         this.unreported.add(key);
         this.scheduleReport();
         return;
@@ -156,6 +191,8 @@ class TensorBoardPage {
     const tags = new Set(runs.flatMap((r) => r.tags));
     this.summaryLine.textContent = format(this.strings.summary, runs.length, tags.size);
     this.runCount = runs.length;
+    this.runList = runs;
+    this.scheduleTable();
     const cards = new Set<string>();
     for (const run of [...runs].sort((a, b) => compareNames(a.name, b.name))) {
       for (const tag of run.tags) cards.add(this.place(run.name, tag, false).card);
@@ -242,6 +279,97 @@ class TensorBoardPage {
     const list = element('ul');
     for (const line of lines) list.append(element('li', undefined, line));
     this.explanation.replaceChildren(element('strong', undefined, s.whyEmpty), list);
+  }
+
+  private scheduleTable(): void {
+    if (this.tableScheduled) return;
+    this.tableScheduled = true;
+    setTimeout(() => {
+      this.tableScheduled = false;
+      this.renderTable();
+    }, 100);
+  }
+
+  /**
+   * The runs that have hyperparameters, one row each: their values, then the latest value of each
+   * metric (the experiment's, else every scalar of the run and of its `train/` and `validation/`).
+   * "Only hyperparameters that differ" hides columns equal in every row; the best row for the chosen
+   * metric (lowest for a loss or error, highest otherwise) is marked.
+   */
+  private renderTable(): void {
+    const s = this.strings;
+    const sessions = this.runList.filter((run) => run.hparams);
+    this.hparamsSection.hidden = sessions.length === 0;
+    if (sessions.length === 0) return;
+    const names = [...new Set(sessions.flatMap((run) => Object.keys(run.hparams ?? {})))].sort(compareNames);
+    const same = (name: string) => sessions.every((r) => r.hparams?.[name] === sessions[0].hparams?.[name]);
+    const shown = this.onlyDiffering.checked && sessions.length > 1 ? names.filter((n) => !same(n)) : names;
+    // Metric columns: label → value per session row.
+    const columns = new Map<string, Map<string, number>>();
+    for (const session of sessions) {
+      for (const run of this.runList) {
+        for (const tag of run.tags) {
+          const place = this.place(run.name, tag, false);
+          if (run.name !== session.name && place.chartRun !== session.name) continue;
+          if (this.experimentMetrics && !this.experimentMetrics.includes(tag)) continue;
+          const value = this.lastValues.get(`${run.name}\0${tag}`);
+          if (value === undefined) continue;
+          const label = place.series === 'train' ? place.card : `${place.card} (${place.series})`;
+          let column = columns.get(label);
+          if (!column) columns.set(label, (column = new Map()));
+          column.set(session.name, value);
+        }
+      }
+    }
+    const metricLabels = [...columns.keys()].sort(compareNames);
+    const chosen = this.bestBy.value;
+    this.bestBy.replaceChildren(
+      element('option', undefined, s.noMetric),
+      ...metricLabels.map((label) => element('option', undefined, label)),
+    );
+    (this.bestBy.options[0] as HTMLOptionElement).value = '';
+    this.bestBy.value = metricLabels.includes(chosen)
+      ? chosen
+      : (metricLabels.find((l) => /loss/i.test(l)) ?? '');
+    let best: string | undefined;
+    const column = columns.get(this.bestBy.value);
+    if (column) {
+      const lower = /loss|error|mse|mae|perplexity/i.test(this.bestBy.value);
+      for (const [run, value] of column) {
+        if (!Number.isFinite(value)) continue;
+        const current = best === undefined ? undefined : column.get(best);
+        if (current === undefined || (lower ? value < current : value > current)) best = run;
+      }
+    }
+    const table = element('table');
+    const head = element('tr');
+    for (const label of [s.hparamsRun, ...shown, ...metricLabels])
+      head.append(element('th', undefined, label));
+    table.append(element('thead'), element('tbody'));
+    table.tHead?.append(head);
+    for (const session of sessions) {
+      const row = element('tr');
+      row.dataset.run = session.name;
+      const name = element('td', undefined, session.name === '.' ? this.folderName : session.name);
+      if (session.name === best) {
+        row.classList.add('tb-best');
+        name.append(' ', element('span', 'tb-best-marker', `★ ${s.bestMarker}`));
+      }
+      row.append(name);
+      for (const n of shown) row.append(element('td', undefined, formatHParam(session.hparams?.[n])));
+      for (const label of metricLabels) {
+        const value = columns.get(label)?.get(session.name);
+        row.append(element('td', 'tb-number', value === undefined ? '' : formatMetric(value)));
+      }
+      table.tBodies[0].append(row);
+    }
+    const differing = element('label', 'tb-meta');
+    differing.append(this.onlyDiffering, ` ${s.onlyDiffering}`);
+    const bestLabel = element('label', 'tb-meta');
+    bestLabel.append(`${s.bestBy} `, this.bestBy);
+    const controls = element('div', 'tb-hparams-controls');
+    controls.append(differing, bestLabel);
+    this.hparamsSection.replaceChildren(element('h2', undefined, s.hparams), controls, table);
   }
 
   /** Tells the host what arrived, batched (a timer, not a frame: frames stop while the tab is hidden). */

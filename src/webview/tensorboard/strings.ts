@@ -11,7 +11,7 @@ export const TENSORBOARD_STRINGS = {
   summary: '{0} runs, {1} tags',
   waiting: 'No scalars in this folder yet. Charts appear as soon as a training run writes its first values.',
   tagGroups: 'Tag groups',
-  warnings: 'Some event files could not be read to the end:',
+  warnings: 'Warnings from reading the log folder:',
   /** `{0}`: bytes read, `{1}`: bytes in all. */
   reading: 'Reading the event files: {0} of {1}…',
   whyEmpty: 'Why nothing is drawn',
@@ -32,6 +32,12 @@ export const TENSORBOARD_STRINGS = {
   skippedLinks: '{0} symbolic links were skipped; the warnings above say why.',
   /** `{0}`: count, `{1}`: examples. */
   tagCount: '{0} tags ({1})',
+  hparams: 'Hyperparameters',
+  hparamsRun: 'Run',
+  onlyDiffering: 'Only hyperparameters that differ',
+  bestBy: 'Best run by',
+  bestMarker: 'best',
+  noMetric: '(no metric)',
 } as const;
 
 export type TensorBoardStrings = { [K in keyof typeof TENSORBOARD_STRINGS]: string };
