@@ -31,6 +31,11 @@ export interface ReadOptions {
   readonly sink?: EventSink;
   /** Stop after about this many bytes (at a chunk boundary); the rest waits for the next read. */
   readonly maxBytes?: number;
+  /**
+   * A buffer to read into, reused across reads that do not overlap (a LogDirectory's polls run one at
+   * a time), so that reading a large folder does not leave a chunk of garbage per file per poll.
+   */
+  readonly scratch?: { buffer: Buffer };
 }
 
 /** How much a read takes in at once; larger records are read whole. */
@@ -108,7 +113,7 @@ export class EventFileTailer {
     if (size > this.offset) {
       const malformedBefore = this.malformedRecords;
       const first: { reason?: string } = {};
-      const end = await this.readRange(size, sink, options.maxBytes ?? Infinity, first);
+      const end = await this.readRange(size, sink, options.maxBytes ?? Infinity, first, options.scratch);
       if (this.head === undefined && this.offset > 0) await this.rememberHead();
       const malformed = this.malformedRecords - malformedBefore;
       const skipped =
@@ -168,15 +173,20 @@ export class EventFileTailer {
     sink: EventSink,
     maxBytes: number,
     first: { reason?: string },
+    scratch: { buffer: Buffer } = { buffer: Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - this.offset)) },
   ): Promise<ScanEnd> {
     const handle = await fs.open(this.filePath, 'r');
     const started = this.offset;
     try {
-      let buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - this.offset));
+      let buffer = scratch.buffer;
       let needed = 0;
       while (this.offset < size) {
         const want = Math.min(size - this.offset, Math.max(CHUNK_BYTES, needed));
-        if (buffer.length < want) buffer = Buffer.allocUnsafe(want);
+        if (buffer.length < want) {
+          buffer = Buffer.allocUnsafe(want);
+          // A record larger than a chunk keeps its buffer only while it is read.
+          if (want <= CHUNK_BYTES) scratch.buffer = buffer;
+        }
         const got = await readFully(handle, buffer, want, this.offset);
         const bytes = buffer.subarray(0, got);
         const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -296,6 +306,7 @@ export class LogDirectory {
   private readonly maxTags: number;
   private readonly maxPoints: number;
   private readonly maxBytesPerFile: number;
+  private readonly scratch = { buffer: Buffer.alloc(0) };
   /** Every tag kept, over all runs: what the cap counts. */
   private readonly keptTags = new Set<string>();
   private readonly leftOutTags = new Set<string>();
@@ -450,7 +461,11 @@ export class LogDirectory {
       for (const tailer of run.files.values()) {
         let result: TailResult;
         try {
-          result = await tailer.read({ sink: run.sink, maxBytes: this.maxBytesPerFile });
+          result = await tailer.read({
+            sink: run.sink,
+            maxBytes: this.maxBytesPerFile,
+            scratch: this.scratch,
+          });
         } catch (error) {
           warnings.push(`${path.basename(tailer.filePath)}: ${(error as Error).message}`);
           continue;
