@@ -100,7 +100,7 @@ export interface ReadyMessage {
 }
 
 /**
- * A chart download (CSV/JSON of a series, PNG of a card) that the host saves through its save dialog:
+ * A chart download (CSV/JSON of a series, PNG or SVG of a card) that the host saves through its save dialog:
  * the file the chart component's `onDownload` hands over. Binary content is base64.
  */
 export interface ExportMessage {
@@ -111,7 +111,7 @@ export interface ExportMessage {
   readonly encoding: 'utf8' | 'base64';
 }
 
-export const EXPORT_MIMES = ['text/csv', 'application/json', 'image/png'] as const;
+export const EXPORT_MIMES = ['text/csv', 'application/json', 'image/png', 'image/svg+xml'] as const;
 export type ExportMime = (typeof EXPORT_MIMES)[number];
 
 /**

@@ -237,4 +237,55 @@ describe('TensorBoard logs page in Chromium', function () {
       ['Exp 2'],
     );
   });
+
+  it('saves a chart as SVG and PNG with its title, axes and a legend of the runs', async () => {
+    await send(
+      page,
+      {
+        type: 'runs',
+        folder: 'logs',
+        runs: [
+          { name: 'r/train', tags: ['epoch_loss'] },
+          { name: 'r/validation', tags: ['epoch_loss'] },
+        ],
+      },
+      { type: 'points', run: 'r/train', tag: 'epoch_loss', points: points(20, (st) => 1 / (st + 1)) },
+      { type: 'points', run: 'r/validation', tag: 'epoch_loss', points: points(20, (st) => 1.2 / (st + 1)) },
+    );
+    const card = page.locator('.onramp-chart-card[data-tag="epoch_loss"]');
+    await page.waitForFunction(
+      () =>
+        document
+          .querySelector('.onramp-chart-card[data-tag="epoch_loss"] .onramp-chart-plot')
+          ?.getAttribute('data-lines') === '2',
+    );
+    for (const format of ['svg', 'png'] as const) {
+      await card.getByRole('button', { name: 'Download data' }).click();
+      await card.locator(`.onramp-chart-menuitem[data-format="${format}"]`).click();
+    }
+    const exports = (await outbox(page)).filter((m) => m.type === 'export');
+    assert.deepEqual(
+      exports.map((m) => m.type === 'export' && [m.filename, m.mime, m.encoding]),
+      [
+        ['epoch_loss.svg', 'image/svg+xml', 'utf8'],
+        ['epoch_loss.png', 'image/png', 'base64'],
+      ],
+    );
+    const svg = exports[0].type === 'export' ? exports[0].content : '';
+    assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.match(svg, />epoch_loss<\/text>/, 'the title');
+    assert.match(svg, />r train<\/text>/, 'the legend names the train line');
+    assert.match(svg, />r validation<\/text>/, 'and the validation line');
+    assert.ok((svg.match(/<path d="M/g) ?? []).length >= 4, 'raw and smoothed line of each series');
+    assert.ok((svg.match(/text-anchor="end"/g) ?? []).length >= 2, 'y-axis tick labels');
+    assert.match(svg, /stroke-dasharray/, 'validation dashed');
+    // The SVG parses as XML.
+    const parsed = await page.evaluate(
+      (text) => new DOMParser().parseFromString(text, 'image/svg+xml').querySelector('parsererror') === null,
+      svg,
+    );
+    assert.ok(parsed, 'well-formed SVG');
+    const png = exports[1].type === 'export' ? exports[1].content : '';
+    assert.ok(Buffer.from(png, 'base64').subarray(1, 4).toString() === 'PNG', 'a PNG file');
+  });
 });
