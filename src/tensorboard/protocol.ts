@@ -376,6 +376,15 @@ function splitOf(name: string): string | undefined {
     : undefined;
 }
 
+/** A tag of two parts of which exactly one names a split: the other is the card. */
+function splitTag(a: string, b: string): { card: string; series: string } | undefined {
+  const first = splitOf(a);
+  const second = splitOf(b);
+  if (second && !first && a) return { card: a, series: second };
+  if (first && !second && b) return { card: b, series: first };
+  return undefined;
+}
+
 /**
  * Draws train and validation of one training run together, as one run with a solid and a dashed line,
  * whichever way the program logged them:
@@ -383,7 +392,9 @@ function splitOf(name: string): string | undefined {
  *   run `<run>`, card `epoch_loss`, series `train` / `validation`;
  * - PyTorch `add_scalars('Loss', {'train': …, 'val': …})`: runs `<run>/Loss_train`, `<run>/Loss_val`,
  *   tag `Loss` → run `<run>`, card `Loss`, series `train` / `validation`;
- * - one run with tags `Loss/train` and `Loss/val` (or `train/loss`, `val/loss`) → card `Loss` or `loss`.
+ * - one run with tags `Loss/train` and `Loss/val` (or `train/loss`, `val/loss`) → card `Loss` or `loss`;
+ * - one run with tags `loss` and `val_loss` (TF1-era Keras), `train_acc` and `test_acc`, `loss_val` → card
+ *   `loss` or `acc`, series by the split named.
  * `.` stands for the log folder itself. Anything else is drawn as TensorBoard draws it.
  */
 export function chartPlacement(run: string, tag: string): ChartPlacement {
@@ -398,11 +409,17 @@ export function chartPlacement(run: string, tag: string): ChartPlacement {
   }
   const parts = tag.split('/');
   if (parts.length === 2) {
-    const [a, b] = parts;
-    const first = splitOf(a);
-    const second = splitOf(b);
-    if (second && !first && a) return { chartRun: run, card: a, series: second };
-    if (first && !second && b) return { chartRun: run, card: b, series: first };
+    const split = splitTag(parts[0], parts[1]);
+    if (split) return { chartRun: run, ...split };
+  }
+  if (parts.length === 1) {
+    // TF1-era Keras and many scripts: `loss` and `val_loss`, `train_acc` and `test_acc`, `loss_val`.
+    const underscore = tag.indexOf('_');
+    const last = tag.lastIndexOf('_');
+    const split =
+      (underscore > 0 && splitTag(tag.slice(0, underscore), tag.slice(underscore + 1))) ||
+      (last > 0 && splitTag(tag.slice(0, last), tag.slice(last + 1)));
+    if (split) return { chartRun: run, ...split };
   }
   return { chartRun: run, card: tag, series: 'train' };
 }

@@ -127,6 +127,13 @@ describe('TensorBoard logs protocol', () => {
       ['run', 'layer1/weights', 'run', 'layer1/weights', 'train'],
       ['run', 'a/b/train', 'run', 'a/b/train', 'train'],
       ['.', 'loss', '.', 'loss', 'train'],
+      ['keras1', 'val_loss', 'keras1', 'loss', 'validation'],
+      ['keras1', 'val_acc', 'keras1', 'acc', 'validation'],
+      ['script', 'train_accuracy', 'script', 'accuracy', 'train'],
+      ['script', 'test_accuracy', 'script', 'accuracy', 'test'],
+      ['script', 'loss_val', 'script', 'loss', 'validation'],
+      ['script', 'epoch_loss', 'script', 'epoch_loss', 'train'],
+      ['script', 'learning_rate', 'script', 'learning_rate', 'train'],
     ];
     for (const [run, tag, chartRun, card, series] of cases) {
       assert.deepEqual(chartPlacement(run, tag), { chartRun, card, series }, `${run} ${tag}`);
