@@ -307,7 +307,10 @@ export function parseWebviewMessage(v: unknown): Parsed<WebviewMessage> {
           typeof m.filename === 'string' && /^[^/\\:*?"<>|\0]{1,200}$/.test(m.filename),
           'saveFile.filename must be a plain file name',
         );
-        need(['text/csv', 'application/json', 'image/png'].includes(m.mime as string), 'saveFile.mime');
+        need(
+          ['text/csv', 'application/json', 'image/png', 'image/svg+xml'].includes(m.mime as string),
+          'saveFile.mime',
+        );
         need(m.encoding === 'utf8' || m.encoding === 'base64', 'saveFile.encoding');
         need(typeof m.content === 'string' && m.content.length <= 50_000_000, 'saveFile.content');
         return;

@@ -16,6 +16,9 @@ export class ProtobufError extends Error {}
 
 const TWO_POW_32 = 4294967296;
 
+/** Protobuf's own default recursion limit; no event file nests groups at all. */
+export const MAX_GROUP_DEPTH = 100;
+
 export class ProtoReader {
   bytes: Uint8Array;
   pos: number;
@@ -174,13 +177,21 @@ export class ProtoReader {
         this.pos += 4;
         return;
       case WireType.StartGroup: {
-        // Deprecated groups: skip fields until the matching end-group key.
-        for (;;) {
+        // Deprecated groups: skip fields until the matching end-group key. A loop with a depth count,
+        // not recursion: a record of nested start-group keys must not exhaust the stack.
+        let depth = 1;
+        while (depth > 0) {
           if (this.done) throw new ProtobufError('unterminated group');
           const key = this.key();
-          if ((key & 7) === WireType.EndGroup) return;
-          this.skip(key & 7);
+          const wire = key & 7;
+          if (wire === WireType.EndGroup) depth--;
+          else if (wire === WireType.StartGroup) {
+            if (++depth > MAX_GROUP_DEPTH) {
+              throw new ProtobufError(`groups nested deeper than ${MAX_GROUP_DEPTH}`);
+            }
+          } else this.skip(wire);
         }
+        return;
       }
       default:
         throw new ProtobufError(`unknown wire type ${wireType}`);

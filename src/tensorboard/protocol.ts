@@ -8,10 +8,14 @@ export interface ScalarPoint {
   readonly value: number;
 }
 
+export type HParamValue = string | number | boolean;
+
 export interface RunSummary {
   /** The run's folder relative to the log folder, with `/` separators; `.` for the log folder itself. */
   readonly name: string;
   readonly tags: readonly string[];
+  /** The run's hyperparameters, when the hparams plugin recorded them in its folder. */
+  readonly hparams?: Readonly<Record<string, HParamValue>>;
 }
 
 // Host → webview.
@@ -22,6 +26,8 @@ export interface RunsMessage {
   /** The log folder as the user would recognise it (workspace-relative where possible). */
   readonly folder: string;
   readonly runs: readonly RunSummary[];
+  /** The metric tags the hparams experiment compares runs by, when it names them. */
+  readonly metrics?: readonly string[];
 }
 
 /**
@@ -36,12 +42,46 @@ export interface WirePoint {
   readonly value: WireNumber;
 }
 
-/** Points appended to one run's tag, in file order. */
+/** Points appended to one run's tag, in file order; with `replace`, the whole series anew. */
 export interface PointsMessage {
   readonly type: 'points';
   readonly run: string;
   readonly tag: string;
   readonly points: readonly WirePoint[];
+  /** The points replace those sent before (a restart dropped some, or sampling replaced some). */
+  readonly replace?: boolean;
+}
+
+/** Values that are not scalars, by the plugin they belong to. */
+export interface OtherTags {
+  readonly plugin: string;
+  /** Distinct tags seen. */
+  readonly count: number;
+  /** The first few, sorted. */
+  readonly examples: readonly string[];
+}
+
+/** What the reader found in the log folder: explains a folder that draws nothing. */
+export interface FolderStatus {
+  /** Folders listed by the last scan. */
+  readonly folders: number;
+  /** Files whose name contains `tfevents` found by the last scan. */
+  readonly eventFiles: number;
+  /** Symbolic links skipped by the last scan (dangling, loops, not files). */
+  readonly skippedLinks: number;
+  /** Size of the event files, and how much of it was read. */
+  readonly bytes: number;
+  readonly bytesRead: number;
+  /** Scalar points read (before sampling). */
+  readonly points: number;
+  readonly otherTags: readonly OtherTags[];
+  /** Records without values, by kind (`file_version`, `graph`, `session_log`, `run_metadata`, `meta_graph`). */
+  readonly otherRecords: Readonly<Record<string, number>>;
+}
+
+export interface StatusMessage {
+  readonly type: 'status';
+  readonly status: FolderStatus;
 }
 
 /** A file stopped being read (bad checksum, truncated record) or another problem worth showing. */
@@ -50,7 +90,7 @@ export interface WarningMessage {
   readonly message: string;
 }
 
-export type HostMessage = RunsMessage | PointsMessage | WarningMessage;
+export type HostMessage = RunsMessage | PointsMessage | WarningMessage | StatusMessage;
 
 // Webview → host.
 
@@ -60,7 +100,7 @@ export interface ReadyMessage {
 }
 
 /**
- * A chart download (CSV/JSON of a series, PNG of a card) that the host saves through its save dialog:
+ * A chart download (CSV/JSON of a series, PNG or SVG of a card) that the host saves through its save dialog:
  * the file the chart component's `onDownload` hands over. Binary content is base64.
  */
 export interface ExportMessage {
@@ -71,7 +111,7 @@ export interface ExportMessage {
   readonly encoding: 'utf8' | 'base64';
 }
 
-export const EXPORT_MIMES = ['text/csv', 'application/json', 'image/png'] as const;
+export const EXPORT_MIMES = ['text/csv', 'application/json', 'image/png', 'image/svg+xml'] as const;
 export type ExportMime = (typeof EXPORT_MIMES)[number];
 
 /**
@@ -83,6 +123,10 @@ export interface ShownMessage {
   readonly run: string;
   readonly tag: string;
   readonly count: number;
+  /** Where the page drew them: the chart run, card and series (see `chartPlacement`). */
+  readonly chartRun?: string;
+  readonly card?: string;
+  readonly series?: string;
 }
 
 export type WebviewMessage = ReadyMessage | ExportMessage | ShownMessage;
@@ -123,7 +167,20 @@ export function parseWebviewMessage(data: unknown): WebviewMessage | undefined {
       if (typeof message.count !== 'number' || !Number.isSafeInteger(message.count) || message.count < 0) {
         return undefined;
       }
-      return { type: 'shown', run: message.run, tag: message.tag, count: message.count };
+      for (const field of ['chartRun', 'card', 'series'] as const) {
+        if (message[field] !== undefined && !isName(message[field])) return undefined;
+      }
+      return {
+        type: 'shown',
+        run: message.run,
+        tag: message.tag,
+        count: message.count,
+        ...(message.chartRun !== undefined && {
+          chartRun: message.chartRun as string,
+          card: message.card as string,
+          series: message.series as string,
+        }),
+      };
     default:
       return undefined;
   }
@@ -149,7 +206,14 @@ function isWirePoint(value: unknown): value is WirePoint {
 export type ReceivedHostMessage =
   | RunsMessage
   | WarningMessage
-  | { readonly type: 'points'; readonly run: string; readonly tag: string; readonly points: ScalarPoint[] };
+  | StatusMessage
+  | {
+      readonly type: 'points';
+      readonly run: string;
+      readonly tag: string;
+      readonly points: ScalarPoint[];
+      readonly replace: boolean;
+    };
 
 /** The message if it is a well-formed host message (the webview checks too), else undefined. */
 export function parseHostMessage(data: unknown): ReceivedHostMessage | undefined {
@@ -161,22 +225,82 @@ export function parseHostMessage(data: unknown): ReceivedHostMessage | undefined
       const runs: RunSummary[] = [];
       for (const run of message.runs as unknown[]) {
         if (typeof run !== 'object' || run === null) return undefined;
-        const { name, tags } = run as Record<string, unknown>;
+        const { name, tags, hparams } = run as Record<string, unknown>;
         if (!isName(name) || !Array.isArray(tags) || !tags.every(isName)) return undefined;
-        runs.push({ name, tags: tags as string[] });
+        if (hparams !== undefined && !isHParams(hparams)) return undefined;
+        runs.push({ name, tags: tags as string[], ...(hparams !== undefined && { hparams }) });
       }
-      return { type: 'runs', folder: message.folder, runs };
+      const { metrics } = message;
+      if (metrics !== undefined && (!Array.isArray(metrics) || !metrics.every(isName))) return undefined;
+      return { type: 'runs', folder: message.folder, runs, ...(metrics !== undefined && { metrics }) };
     }
     case 'points': {
       if (!isName(message.run) || !isName(message.tag) || !Array.isArray(message.points)) return undefined;
       if (!message.points.every(isWirePoint)) return undefined;
-      return { type: 'points', run: message.run, tag: message.tag, points: decodePoints(message.points) };
+      return {
+        type: 'points',
+        run: message.run,
+        tag: message.tag,
+        points: decodePoints(message.points),
+        replace: message.replace === true,
+      };
+    }
+    case 'status': {
+      const status = parseStatus(message.status);
+      return status ? { type: 'status', status } : undefined;
     }
     case 'warning':
       return typeof message.message === 'string' ? { type: 'warning', message: message.message } : undefined;
     default:
       return undefined;
   }
+}
+
+function isHParams(value: unknown): value is Record<string, HParamValue> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return Object.entries(value).every(
+    ([key, v]) =>
+      isName(key) &&
+      (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))),
+  );
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function parseStatus(value: unknown): FolderStatus | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const s = value as Record<string, unknown>;
+  const counts = ['folders', 'eventFiles', 'skippedLinks', 'bytes', 'bytesRead', 'points'] as const;
+  if (!counts.every((key) => isCount(s[key]))) return undefined;
+  if (!Array.isArray(s.otherTags) || typeof s.otherRecords !== 'object' || s.otherRecords === null) {
+    return undefined;
+  }
+  const otherTags: OtherTags[] = [];
+  for (const entry of s.otherTags as unknown[]) {
+    if (typeof entry !== 'object' || entry === null) return undefined;
+    const { plugin, count, examples } = entry as Record<string, unknown>;
+    if (!isName(plugin) || !isCount(count) || !Array.isArray(examples) || !examples.every(isName)) {
+      return undefined;
+    }
+    otherTags.push({ plugin, count, examples: examples as string[] });
+  }
+  const otherRecords: Record<string, number> = {};
+  for (const [kind, count] of Object.entries(s.otherRecords as Record<string, unknown>)) {
+    if (!isCount(count)) return undefined;
+    otherRecords[kind] = count;
+  }
+  return {
+    folders: s.folders as number,
+    eventFiles: s.eventFiles as number,
+    skippedLinks: s.skippedLinks as number,
+    bytes: s.bytes as number,
+    bytesRead: s.bytesRead as number,
+    points: s.points as number,
+    otherTags,
+    otherRecords,
+  };
 }
 
 export function encodeNumber(value: number): WireNumber {
@@ -225,4 +349,77 @@ export function groupTags(tags: Iterable<string>): TagGroup[] {
 /** Natural order, so `run2` sorts before `run10`, as TensorBoard sorts runs and tags. */
 export function compareNames(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
+}
+
+/** Where the page draws a run's tag: one chart run, a card, and a line style (series) within the run. */
+export interface ChartPlacement {
+  readonly chartRun: string;
+  readonly card: string;
+  readonly series: string;
+}
+
+/** Folder or tag parts that name a data split, and the series each is drawn as. */
+const SPLITS: Readonly<Record<string, string>> = {
+  train: 'train',
+  training: 'train',
+  validation: 'validation',
+  val: 'validation',
+  valid: 'validation',
+  eval: 'validation',
+  evaluation: 'validation',
+  test: 'test',
+};
+
+function splitOf(name: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(SPLITS, name.toLowerCase())
+    ? SPLITS[name.toLowerCase()]
+    : undefined;
+}
+
+/** A tag of two parts of which exactly one names a split: the other is the card. */
+function splitTag(a: string, b: string): { card: string; series: string } | undefined {
+  const first = splitOf(a);
+  const second = splitOf(b);
+  if (second && !first && a) return { card: a, series: second };
+  if (first && !second && b) return { card: b, series: first };
+  return undefined;
+}
+
+/**
+ * Draws train and validation of one training run together, as one run with a solid and a dashed line,
+ * whichever way the program logged them:
+ * - Keras' `TensorBoard` callback: runs `<run>/train` and `<run>/validation`, tag `epoch_loss` →
+ *   run `<run>`, card `epoch_loss`, series `train` / `validation`;
+ * - PyTorch `add_scalars('Loss', {'train': …, 'val': …})`: runs `<run>/Loss_train`, `<run>/Loss_val`,
+ *   tag `Loss` → run `<run>`, card `Loss`, series `train` / `validation`;
+ * - one run with tags `Loss/train` and `Loss/val` (or `train/loss`, `val/loss`) → card `Loss` or `loss`;
+ * - one run with tags `loss` and `val_loss` (TF1-era Keras), `train_acc` and `test_acc`, `loss_val` → card
+ *   `loss` or `acc`, series by the split named.
+ * `.` stands for the log folder itself. Anything else is drawn as TensorBoard draws it.
+ */
+export function chartPlacement(run: string, tag: string): ChartPlacement {
+  const slash = run.lastIndexOf('/');
+  const parent = slash < 0 ? '.' : run.slice(0, slash);
+  const last = run.slice(slash + 1);
+  const runSplit = splitOf(last);
+  if (runSplit) return { chartRun: parent, card: tag, series: runSplit };
+  if (last.startsWith(`${tag}_`)) {
+    const key = last.slice(tag.length + 1);
+    return { chartRun: parent, card: tag, series: splitOf(key) ?? key };
+  }
+  const parts = tag.split('/');
+  if (parts.length === 2) {
+    const split = splitTag(parts[0], parts[1]);
+    if (split) return { chartRun: run, ...split };
+  }
+  if (parts.length === 1) {
+    // TF1-era Keras and many scripts: `loss` and `val_loss`, `train_acc` and `test_acc`, `loss_val`.
+    const underscore = tag.indexOf('_');
+    const last = tag.lastIndexOf('_');
+    const split =
+      (underscore > 0 && splitTag(tag.slice(0, underscore), tag.slice(underscore + 1))) ||
+      (last > 0 && splitTag(tag.slice(0, last), tag.slice(last + 1)));
+    if (split) return { chartRun: run, ...split };
+  }
+  return { chartRun: run, card: tag, series: 'train' };
 }

@@ -9,6 +9,7 @@ import { TENSORBOARD_STRINGS } from '../webview/tensorboard/strings';
 import {
   encodePoints,
   parseWebviewMessage,
+  type ChartPlacement,
   type HostMessage,
   type RunSummary,
   type WebviewMessage,
@@ -27,6 +28,8 @@ export interface TensorBoardLogsView {
   readCount(run: string, tag: string): number;
   /** Points of a run's tag the page reports it has handed to its chart. */
   shownCount(run: string, tag: string): number;
+  /** Where the page reports it drew a run's tag (chart run, card, series). */
+  placement(run: string, tag: string): ChartPlacement | undefined;
   /** Reads what was appended now, without waiting for the watcher or the poll. */
   refresh(): Promise<void>;
 }
@@ -40,16 +43,30 @@ const POLL_MS = 1000;
 const WATCH_DEBOUNCE_MS = 50;
 /** Points a message at most; a large log goes in several. */
 const POINTS_PER_MESSAGE = 50_000;
+/**
+ * A series whose kept points changed (sampling, a restart) is sent again whole; while a large log is
+ * still being read that happens on nearly every read, so at most this often per series until caught up.
+ */
+const RESEND_MS = 1000;
+
+/** What the page has of a series. */
+interface Sent {
+  length: number;
+  revision: number;
+  at: number;
+}
 
 export class TensorBoardViewer implements TensorBoardLogsView, vscode.Disposable {
   readonly logs: LogDirectory;
   readonly ready: Promise<void>;
   private resolveReady!: () => void;
   private pageReady = false;
-  /** Points sent to the page per `run\0tag`. */
-  private readonly sent = new Map<string, number>();
+  /** What was sent to the page per `run\0tag`. */
+  private readonly sent = new Map<string, Sent>();
   private readonly shown = new Map<string, number>();
+  private readonly placements = new Map<string, ChartPlacement>();
   private sentRuns = '';
+  private sentStatus = '';
   private polling: Promise<void> | undefined;
   private pollAgain = false;
   private debounce: NodeJS.Timeout | undefined;
@@ -99,6 +116,10 @@ export class TensorBoardViewer implements TensorBoardLogsView, vscode.Disposable
     return this.shown.get(`${run}\0${tag}`) ?? 0;
   }
 
+  placement(run: string, tag: string): ChartPlacement | undefined {
+    return this.placements.get(`${run}\0${tag}`);
+  }
+
   reveal(): void {
     this.panel.reveal();
   }
@@ -112,15 +133,20 @@ export class TensorBoardViewer implements TensorBoardLogsView, vscode.Disposable
     }
     this.polling = (async () => {
       try {
+        let more = false;
         do {
           this.pollAgain = false;
           const result = await this.logs.poll();
+          more = result.more;
           for (const warning of result.warnings) {
             this.services.log.warn(`TensorBoard logs ${this.folder.fsPath}: ${warning}`);
             this.post({ type: 'warning', message: warning });
           }
-          this.flush();
-        } while (this.pollAgain && !this.disposed);
+          this.flush(more);
+          // A large log is read a slice a poll, drawn after each: the first chart comes at once and
+          // fills in. The pause lets the page's messages (and everything else) through.
+          if (more) await new Promise((resolve) => setImmediate(resolve));
+        } while ((this.pollAgain || more) && !this.disposed);
       } catch (error) {
         this.services.log.error(`TensorBoard logs ${this.folder.fsPath}: ${(error as Error).message}`);
       } finally {
@@ -147,26 +173,45 @@ export class TensorBoardViewer implements TensorBoardLogsView, vscode.Disposable
   }
 
   /** Sends the page what it has not had yet: the run list when it changed, then new points. */
-  private flush(): void {
+  private flush(reading = false): void {
     if (!this.pageReady) return;
     const runs = this.logs.runs();
-    const signature = JSON.stringify(runs);
+    const metrics = this.logs.hparamsMetrics();
+    const signature = JSON.stringify([runs, metrics]);
     if (signature !== this.sentRuns) {
       this.sentRuns = signature;
-      this.post({ type: 'runs', folder: displayPath(this.folder), runs });
+      this.post({ type: 'runs', folder: displayPath(this.folder), runs, ...(metrics && { metrics }) });
     }
+    const status = this.logs.status();
+    const statusSignature = JSON.stringify(status);
+    if (statusSignature !== this.sentStatus) {
+      this.sentStatus = statusSignature;
+      this.post({ type: 'status', status });
+    }
+    const now = Date.now();
     for (const run of runs) {
       for (const tag of run.tags) {
         const series = this.logs.series(run.name, tag);
         if (!series) continue;
         const key = `${run.name}\0${tag}`;
-        let from = this.sent.get(key) ?? 0;
-        while (from < series.length) {
-          const to = Math.min(series.length, from + POINTS_PER_MESSAGE);
-          this.post({ type: 'points', run: run.name, tag, points: encodePoints(series.toPoints(from, to)) });
-          from = to;
+        const sent = this.sent.get(key);
+        let from = sent?.length ?? 0;
+        let replace = false;
+        if (sent && sent.revision !== series.revision) {
+          if (reading && now - sent.at < RESEND_MS) continue;
+          from = 0;
+          replace = true;
         }
-        this.sent.set(key, from);
+        if (from >= series.length && !replace) continue;
+        do {
+          const to = Math.min(series.length, from + POINTS_PER_MESSAGE);
+          const points = encodePoints(series.toPoints(from, to));
+          this.post({ type: 'points', run: run.name, tag, points, ...(replace && { replace }) });
+          replace = false;
+          from = to;
+        } while (from < series.length);
+        const resent = !sent || sent.revision !== series.revision;
+        this.sent.set(key, { length: from, revision: series.revision, at: resent ? now : sent.at });
       }
     }
   }
@@ -193,13 +238,23 @@ export class TensorBoardViewer implements TensorBoardLogsView, vscode.Disposable
         this.sent.clear();
         this.shown.clear();
         this.sentRuns = '';
+        this.sentStatus = '';
         this.flush();
         this.resolveReady();
         await this.services.contextKeys.set('aiOnramp.tensorBoardOpened', true);
         return;
-      case 'shown':
-        this.shown.set(`${message.run}\0${message.tag}`, message.count);
+      case 'shown': {
+        const key = `${message.run}\0${message.tag}`;
+        this.shown.set(key, message.count);
+        if (message.chartRun !== undefined && message.card !== undefined && message.series !== undefined) {
+          this.placements.set(key, {
+            chartRun: message.chartRun,
+            card: message.card,
+            series: message.series,
+          });
+        }
         return;
+      }
       case 'export':
         await this.save(message.filename, message.content, message.encoding);
         return;

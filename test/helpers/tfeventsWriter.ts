@@ -217,3 +217,119 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/** A `SessionLog` event; status 1 is START (a restarted job), 2 STOP, 3 CHECKPOINT. */
+export function encodeSessionLogEvent(step: number, wallTime: number, status = 1): Uint8Array {
+  const sessionLog = new ProtoWriter().key(1, 0).varint(status).finish();
+  const event = new ProtoWriter().double(1, wallTime);
+  if (step !== 0) event.key(2, 0).varint(step);
+  return event.bytes(7, sessionLog).finish();
+}
+
+/** A `graph_def` event, as Keras' callback writes with `write_graph=True` (the bytes are not parsed). */
+export function encodeGraphEvent(wallTime: number, graphBytes: number): Uint8Array {
+  return new ProtoWriter()
+    .double(1, wallTime)
+    .bytes(
+      4,
+      new Uint8Array(graphBytes).map((_, i) => (i * 7) & 0x7f),
+    )
+    .finish();
+}
+
+export interface TensorToWrite {
+  readonly tag: string;
+  /** The plugin in the value's metadata (`histograms`, `images`, `graph_keras_model`, `text`…). */
+  readonly plugin: string;
+  /** DataType: 1 float, 2 double, 7 string. */
+  readonly dtype: number;
+  readonly shape: readonly number[];
+  /** Raw little-endian content (numeric tensors). */
+  readonly content?: Uint8Array;
+  /** `string_val` entries (string tensors: an image's width, height and PNG bytes; a model's JSON). */
+  readonly strings?: readonly Uint8Array[];
+}
+
+/** An event with one non-scalar tensor value, the way TF2 summaries write histograms, images and text. */
+export function encodeTensorEvent(step: number, wallTime: number, value: TensorToWrite): Uint8Array {
+  const tensor = new ProtoWriter().key(1, 0).varint(value.dtype);
+  const shape = new ProtoWriter();
+  for (const size of value.shape) shape.bytes(2, new ProtoWriter().key(1, 0).varint(size).finish());
+  tensor.bytes(2, shape.finish());
+  if (value.content) tensor.bytes(4, value.content);
+  for (const s of value.strings ?? []) tensor.bytes(8, s);
+  const pluginData = new ProtoWriter().string(1, value.plugin).finish();
+  const summaryValue = new ProtoWriter()
+    .string(1, value.tag)
+    .bytes(9, new ProtoWriter().bytes(1, pluginData).finish())
+    .bytes(8, tensor.finish())
+    .finish();
+  const event = new ProtoWriter().double(1, wallTime);
+  if (step !== 0) event.key(2, 0).varint(step);
+  return event.bytes(5, new ProtoWriter().bytes(1, summaryValue).finish()).finish();
+}
+
+/** A TF1 `Summary.Value.histo` (HistogramProto: min 1, max 2, num 3, sum 4), as tensorboardX writes. */
+export function encodeLegacyHistogramEvent(step: number, wallTime: number, tag: string): Uint8Array {
+  const histo = new ProtoWriter().double(1, -1).double(2, 1).double(3, 10).double(4, 0).finish();
+  const summaryValue = new ProtoWriter().string(1, tag).bytes(5, histo).finish();
+  const event = new ProtoWriter().double(1, wallTime);
+  if (step !== 0) event.key(2, 0).varint(step);
+  return event.bytes(5, new ProtoWriter().bytes(1, summaryValue).finish()).finish();
+}
+
+/** `google.protobuf.Value`: number 2 (double), string 3, bool 4. */
+function encodeProtobufValue(value: string | number | boolean): Uint8Array {
+  const v = new ProtoWriter();
+  if (typeof value === 'number') v.double(2, value);
+  else if (typeof value === 'string') v.string(3, value);
+  else v.key(4, 0).varint(value ? 1 : 0);
+  return v.finish();
+}
+
+/** A value of the hparams plugin: tag `_hparams_/…`, the data in `plugin_data.content`, a rank-0 float tensor. */
+function encodeHparamsEvent(tag: string, dataField: number, data: Uint8Array): Uint8Array {
+  const content = new ProtoWriter().key(1, 0).varint(0).bytes(dataField, data).finish();
+  const pluginData = new ProtoWriter().string(1, 'hparams').bytes(2, content).finish();
+  const tensor = new ProtoWriter()
+    .key(1, 0)
+    .varint(1)
+    .bytes(2, new Uint8Array(0))
+    .bytes(4, new Uint8Array(4))
+    .finish();
+  const summaryValue = new ProtoWriter()
+    .string(1, tag)
+    .bytes(9, new ProtoWriter().bytes(1, pluginData).finish())
+    .bytes(8, tensor)
+    .finish();
+  return new ProtoWriter()
+    .double(1, 1700000000)
+    .bytes(5, new ProtoWriter().bytes(1, summaryValue).finish())
+    .finish();
+}
+
+/** `hp.hparams(…)`: `HParamsPluginData.session_start_info` (3) with the hparams map (1). */
+export function encodeHparamsSessionEvent(
+  hparams: Readonly<Record<string, string | number | boolean>>,
+): Uint8Array {
+  const info = new ProtoWriter();
+  for (const [name, value] of Object.entries(hparams)) {
+    info.bytes(1, new ProtoWriter().string(1, name).bytes(2, encodeProtobufValue(value)).finish());
+  }
+  info.double(5, 1700000000);
+  return encodeHparamsEvent('_hparams_/session_start_info', 3, info.finish());
+}
+
+/** `hp.hparams_config(…)`: `HParamsPluginData.experiment` (2) with hparam infos (4) and metric infos (5). */
+export function encodeHparamsExperimentEvent(
+  hparams: readonly string[],
+  metrics: readonly string[],
+): Uint8Array {
+  const experiment = new ProtoWriter();
+  for (const name of hparams) experiment.bytes(4, new ProtoWriter().string(1, name).finish());
+  for (const tag of metrics) {
+    const metricName = new ProtoWriter().string(1, '').string(2, tag).finish();
+    experiment.bytes(5, new ProtoWriter().bytes(1, metricName).string(3, tag).finish());
+  }
+  return encodeHparamsEvent('_hparams_/experiment', 2, experiment.finish());
+}

@@ -82,6 +82,17 @@ describe('TensorBoard logs viewer', () => {
       message: 'the page to show the validation point',
     });
     assert.equal(api.contextKeys.get('aiOnramp.tensorBoardOpened'), true);
+    // Keras' train/ and validation/ are one run in one chart: the same card, a solid and a dashed line.
+    assert.deepEqual(opened.placement('20240101-120000/train', 'epoch_loss'), {
+      chartRun: '20240101-120000',
+      card: 'epoch_loss',
+      series: 'train',
+    });
+    assert.deepEqual(opened.placement('20240101-120000/validation', 'epoch_loss'), {
+      chartRun: '20240101-120000',
+      card: 'epoch_loss',
+      series: 'validation',
+    });
 
     // The run goes on: a record arrives in two writes, as a writer's buffer flushes.
     const next = concatBytes([

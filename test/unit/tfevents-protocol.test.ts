@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {
+  chartPlacement,
   decodePoints,
   encodePoints,
   groupTags,
@@ -102,5 +103,76 @@ describe('TensorBoard logs protocol', () => {
       groupTags(['layer10/w', 'layer2/w']).map((g) => g.name),
       ['layer2', 'layer10'],
     );
+  });
+
+  it('places Keras, PyTorch and split-named tags so that train and validation share a chart', () => {
+    const cases: [string, string, string, string, string][] = [
+      // run, tag → chart run, card, series
+      ['20240101-120000/train', 'epoch_loss', '20240101-120000', 'epoch_loss', 'train'],
+      ['20240101-120000/validation', 'epoch_loss', '20240101-120000', 'epoch_loss', 'validation'],
+      [
+        'fit/20240101/validation',
+        'evaluation_loss_vs_iterations',
+        'fit/20240101',
+        'evaluation_loss_vs_iterations',
+        'validation',
+      ],
+      ['train', 'epoch_accuracy', '.', 'epoch_accuracy', 'train'],
+      ['Mar01_12-00-00_host/Loss_train', 'Loss', 'Mar01_12-00-00_host', 'Loss', 'train'],
+      ['Mar01_12-00-00_host/Loss_val', 'Loss', 'Mar01_12-00-00_host', 'Loss', 'validation'],
+      ['exp/Loss_sin', 'Loss', 'exp', 'Loss', 'sin'],
+      ['Mar01_12-00-00_host', 'Loss/train', 'Mar01_12-00-00_host', 'Loss', 'train'],
+      ['Mar01_12-00-00_host', 'Loss/test', 'Mar01_12-00-00_host', 'Loss', 'test'],
+      ['run', 'val/accuracy', 'run', 'accuracy', 'validation'],
+      ['run', 'layer1/weights', 'run', 'layer1/weights', 'train'],
+      ['run', 'a/b/train', 'run', 'a/b/train', 'train'],
+      ['.', 'loss', '.', 'loss', 'train'],
+      ['keras1', 'val_loss', 'keras1', 'loss', 'validation'],
+      ['keras1', 'val_acc', 'keras1', 'acc', 'validation'],
+      ['script', 'train_accuracy', 'script', 'accuracy', 'train'],
+      ['script', 'test_accuracy', 'script', 'accuracy', 'test'],
+      ['script', 'loss_val', 'script', 'loss', 'validation'],
+      ['script', 'epoch_loss', 'script', 'epoch_loss', 'train'],
+      ['script', 'learning_rate', 'script', 'learning_rate', 'train'],
+    ];
+    for (const [run, tag, chartRun, card, series] of cases) {
+      assert.deepEqual(chartPlacement(run, tag), { chartRun, card, series }, `${run} ${tag}`);
+    }
+  });
+
+  it('passes a folder status, a replacing points message and where the page drew a tag', () => {
+    const status = {
+      folders: 3,
+      eventFiles: 2,
+      skippedLinks: 0,
+      bytes: 1000,
+      bytesRead: 1000,
+      points: 0,
+      otherTags: [{ plugin: 'histograms', count: 4, examples: ['dense/kernel_0'] }],
+      otherRecords: { file_version: 2, graph: 1 },
+    };
+    assert.deepEqual(parseHostMessage({ type: 'status', status }), { type: 'status', status });
+    assert.equal(parseHostMessage({ type: 'status', status: { ...status, folders: -1 } }), undefined);
+    assert.equal(
+      parseHostMessage({ type: 'status', status: { ...status, otherTags: [{ plugin: 'x' }] } }),
+      undefined,
+    );
+    assert.equal(
+      parseHostMessage({ type: 'status', status: { ...status, otherRecords: { graph: 'x' } } }),
+      undefined,
+    );
+    const replaced = parseHostMessage({ type: 'points', run: 'r', tag: 't', points: [], replace: true });
+    assert.ok(replaced && replaced.type === 'points' && replaced.replace);
+    const shown = {
+      type: 'shown',
+      run: 'a/train',
+      tag: 'loss',
+      count: 1,
+      chartRun: 'a',
+      card: 'loss',
+      series: 'train',
+    };
+    assert.deepEqual(parseWebviewMessage(shown), shown);
+    assert.equal(parseWebviewMessage({ ...shown, card: '' }), undefined);
   });
 });

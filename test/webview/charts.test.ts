@@ -278,7 +278,11 @@ describe('charts in Chromium', function () {
     await button.focus();
     await page.keyboard.press('Enter');
     const items = page.getByRole('menuitem');
-    assert.equal(await items.count(), 12, '3 runs × 2 series × CSV/JSON');
+    assert.equal(await items.count(), 14, '3 runs × 2 series × CSV/JSON, then the chart as PNG and SVG');
+    assert.deepEqual(await items.evaluateAll((all) => all.slice(-2).map((b) => b.textContent)), [
+      'Chart as PNG',
+      'Chart as SVG',
+    ]);
     // The live run comes first; its train CSV is the first item and has focus.
     assert.equal(await items.first().textContent(), 'run 3 / train as CSV');
     await page.keyboard.press('Enter');

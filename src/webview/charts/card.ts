@@ -370,6 +370,123 @@ export class Card {
     return canvas;
   }
 
+  /**
+   * The card as SVG, drawn from the same data, scales and ticks as the canvas: title, axes with their
+   * tick labels and grid, every line (the faint raw one under the smoothed one) and a legend.
+   */
+  svg(): string {
+    const theme = this.panel.theme;
+    const u = this.plot;
+    const width = u ? u.width : 400;
+    const plotHeight = u ? u.height : this.panel.cardHeight;
+    const titleHeight = Math.round(theme.fontSize * 1.8);
+    const rowHeight = Math.round(theme.fontSize * 1.6);
+    const pad = 8;
+    const esc = (text: string) =>
+      text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c] ?? c);
+    const parts: string[] = [];
+    // Legend entries, wrapped to the width (text measured roughly: 0.6 em a character).
+    let x = pad;
+    let row = 0;
+    const legend: string[] = [];
+    for (const line of this.lines) {
+      const label = `${line.run.label} ${line.data.series}`.trim();
+      const entryWidth = 34 + label.length * theme.fontSize * 0.6;
+      if (x > pad && x + entryWidth > width - pad) {
+        x = pad;
+        row++;
+      }
+      const y = titleHeight + plotHeight + row * rowHeight + rowHeight / 2;
+      const dash = line.dash?.length ? ` stroke-dasharray="${line.dash.join(' ')}"` : '';
+      legend.push(
+        `<line x1="${x}" y1="${y}" x2="${x + 16}" y2="${y}" stroke="${esc(line.color)}" stroke-width="2"${dash}/>`,
+        `<text x="${x + 20}" y="${y}" dominant-baseline="middle">${esc(label)}</text>`,
+      );
+      x += entryWidth;
+    }
+    const height = titleHeight + plotHeight + (row + 1) * rowHeight + pad;
+    parts.push(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${esc(theme.font.replace(/^[\d.]+px\s*/, ''))}" font-size="${theme.fontSize}" fill="${esc(theme.foreground)}">`,
+      `<rect width="100%" height="100%" fill="${esc(theme.background)}"/>`,
+      `<text x="${pad}" y="${titleHeight / 2}" dominant-baseline="middle" font-weight="bold">${esc(this.title)}</text>`,
+    );
+    if (u) {
+      const dpr = window.devicePixelRatio || 1;
+      const left = u.bbox.left / dpr;
+      const top = titleHeight + u.bbox.top / dpr;
+      const w = u.bbox.width / dpr;
+      const h = u.bbox.height / dpr;
+      // uPlot keeps the ticks it drew on each axis; the SVG shows the same ones.
+      const ticks = (i: number) => u.axes[i] as unknown as { _splits?: number[]; _values?: string[] };
+      const [xTicks, yTicks] = [ticks(0), ticks(1)];
+      parts.push(`<g stroke="${esc(theme.grid)}" stroke-width="1">`);
+      (xTicks._splits ?? []).forEach((v) => {
+        const px = left + u.valToPos(v, 'x');
+        if (px >= left - 0.5 && px <= left + w + 0.5)
+          parts.push(`<line x1="${px}" y1="${top}" x2="${px}" y2="${top + h}"/>`);
+      });
+      (yTicks._splits ?? []).forEach((v) => {
+        const py = top + u.valToPos(v, 'y');
+        if (py >= top - 0.5 && py <= top + h + 0.5)
+          parts.push(`<line x1="${left}" y1="${py}" x2="${left + w}" y2="${py}"/>`);
+      });
+      parts.push('</g>');
+      (xTicks._splits ?? []).forEach((v, i) => {
+        const px = left + u.valToPos(v, 'x');
+        const label = xTicks._values?.[i];
+        if (label && px >= left - 0.5 && px <= left + w + 0.5)
+          parts.push(
+            `<text x="${px}" y="${top + h + 6}" text-anchor="middle" dominant-baseline="hanging">${esc(String(label))}</text>`,
+          );
+      });
+      (yTicks._splits ?? []).forEach((v, i) => {
+        const py = top + u.valToPos(v, 'y');
+        const label = yTicks._values?.[i];
+        if (label && py >= top - 0.5 && py <= top + h + 0.5)
+          parts.push(
+            `<text x="${left - 6}" y="${py}" text-anchor="end" dominant-baseline="middle">${esc(String(label))}</text>`,
+          );
+      });
+      parts.push(
+        `<clipPath id="plot"><rect x="${left}" y="${top}" width="${w}" height="${h}"/></clipPath>`,
+        `<g clip-path="url(#plot)" fill="none" stroke-linejoin="round">`,
+      );
+      const facets = u.data as unknown as ([ArrayLike<number>, ArrayLike<number | null>] | null)[];
+      const path = (index: number) => {
+        const facet = facets[index];
+        if (!facet) return '';
+        const [xs, ys] = facet;
+        let d = '';
+        let pen = false;
+        for (let i = 0; i < xs.length; i++) {
+          const y = ys[i];
+          if (y === null || !Number.isFinite(y)) {
+            pen = false;
+            continue;
+          }
+          d += `${pen ? 'L' : 'M'}${(left + u.valToPos(xs[i], 'x')).toFixed(1)} ${(top + u.valToPos(y, 'y')).toFixed(1)}`;
+          pen = true;
+        }
+        return d;
+      };
+      for (const line of this.lines) {
+        const dash = line.dash?.length ? ` stroke-dasharray="${line.dash.join(' ')}"` : '';
+        const color = esc(line.color);
+        if (line.rawIdx > 0) {
+          parts.push(
+            `<path d="${path(line.rawIdx)}" stroke="${color}" stroke-opacity="${theme.rawAlpha}" stroke-width="1"${dash}/>`,
+          );
+        }
+        parts.push(
+          `<path d="${path(line.smoothIdx)}" stroke="${color}" stroke-width="${theme.lineWidth}"${dash}/>`,
+        );
+      }
+      parts.push('</g>');
+    }
+    parts.push(...legend, '</svg>');
+    return parts.join('\n');
+  }
+
   announce(message: string): void {
     this.statusEl.textContent = message;
     window.setTimeout(() => {
@@ -613,6 +730,21 @@ export class Card {
         );
         b.addEventListener('click', () => {
           this.panel.exportSeries(this.spec.tag, d.runId, d.series, format);
+          this.closeMenu(true);
+        });
+        items.push(b);
+      }
+    }
+    if (items.length > 0) {
+      for (const format of ['png', 'svg'] as const) {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.setAttribute('role', 'menuitem');
+        b.className = 'onramp-chart-menuitem';
+        b.dataset.format = format;
+        b.textContent = format === 'png' ? s.downloadPng : s.downloadSvg;
+        b.addEventListener('click', () => {
+          this.panel.exportImage(this.spec.tag, format);
           this.closeMenu(true);
         });
         items.push(b);

@@ -86,7 +86,7 @@ export interface ChartSettings {
 export interface ExportFile {
   /** Suggested file name, e.g. `run-7_train_loss.csv`. */
   readonly filename: string;
-  /** `text/csv`, `application/json` or `image/png`. */
+  /** `text/csv`, `application/json`, `image/png` or `image/svg+xml`. */
   readonly mime: string;
   readonly content: string;
   readonly encoding: 'utf8' | 'base64';
@@ -157,6 +157,8 @@ export interface ChartPanel {
    * sends the PNG to `onDownload` instead. Resolves with what happened.
    */
   copyPng(tag: string): Promise<'clipboard' | 'download'>;
+  /** A card as a PNG or SVG file with its title, axes and a legend, passed to `onDownload` too. */
+  exportImage(tag: string, format: 'png' | 'svg'): ExportFile;
   /** The PNG of a card (the plot with a white or theme background and the title), base64 without a data: prefix. */
   pngBase64(tag: string): string;
   /**

@@ -255,6 +255,28 @@ export class ChartPanelImpl implements ChartPanel {
     }
   }
 
+  /** The card as a PNG or SVG file (title, axes, lines and legend), also passed to `onDownload`. */
+  exportImage(tag: string, format: 'png' | 'svg'): ExportFile {
+    const card = this.requireCard(tag);
+    this.flush();
+    const file: ExportFile =
+      format === 'png'
+        ? {
+            filename: exportFileName(card.title, '', '', 'png'),
+            mime: 'image/png',
+            content: this.pngBase64(tag),
+            encoding: 'base64',
+          }
+        : {
+            filename: exportFileName(card.title, '', '', 'svg'),
+            mime: 'image/svg+xml',
+            content: card.svg(),
+            encoding: 'utf8',
+          };
+    this.options.onDownload?.(file);
+    return file;
+  }
+
   pngBase64(tag: string): string {
     const card = this.requireCard(tag);
     this.flush();

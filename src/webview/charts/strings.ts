@@ -24,6 +24,9 @@ export interface ChartStrings {
   downloadCsv: string;
   downloadJson: string;
   copyPng: string;
+  /** Download menu items for the chart image. */
+  downloadPng: string;
+  downloadSvg: string;
   copiedPng: string;
   savedPng: string;
   tooltipRun: string;
@@ -63,6 +66,8 @@ export const defaultChartStrings: ChartStrings = {
   downloadCsv: '{0} / {1} as CSV',
   downloadJson: '{0} / {1} as JSON',
   copyPng: 'Copy chart as PNG',
+  downloadPng: 'Chart as PNG',
+  downloadSvg: 'Chart as SVG',
   copiedPng: 'Chart copied to the clipboard',
   savedPng: 'Clipboard unavailable; chart sent for saving',
   tooltipRun: 'Run',
