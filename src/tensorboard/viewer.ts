@@ -4,8 +4,7 @@
 import * as vscode from 'vscode';
 import { webviewPageHtml, webviewPanelOptions } from '../common/webviewPage';
 import type { Services } from '../common/services';
-import { defaultChartStrings } from '../webview/charts/strings';
-import { TENSORBOARD_STRINGS } from '../webview/tensorboard/strings';
+import { translatedStrings } from './strings';
 import {
   encodePoints,
   parseWebviewMessage,
@@ -286,13 +285,6 @@ function displayPath(folder: vscode.Uri): string {
   return vscode.workspace.getWorkspaceFolder(folder)
     ? vscode.workspace.asRelativePath(folder, true)
     : folder.fsPath;
-}
-
-/** Strings for the page, translated here where `vscode.l10n` is available. */
-function translatedStrings(): { page: Record<string, string>; charts: Record<string, string> } {
-  const translate = (strings: Readonly<Record<string, string>>) =>
-    Object.fromEntries(Object.entries(strings).map(([id, english]) => [id, vscode.l10n.t(english)]));
-  return { page: translate(TENSORBOARD_STRINGS), charts: translate({ ...defaultChartStrings }) };
 }
 
 function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {

@@ -11,8 +11,6 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { repoRoot, startBrowserSession, type BrowserSession } from './harness';
-import { defaultChartStrings } from '../../src/webview/charts/strings';
-import { TENSORBOARD_STRINGS } from '../../src/webview/tensorboard/strings';
 
 const bundle = JSON.parse(readFileSync(path.join(repoRoot, 'l10n/bundle.l10n.zh-cn.json'), 'utf8')) as Record<
   string,
@@ -20,20 +18,30 @@ const bundle = JSON.parse(readFileSync(path.join(repoRoot, 'l10n/bundle.l10n.zh-
 >;
 const l10nT = (english: string): string => bundle[english] ?? english;
 
-/** The host's own string table for the training panel, translated through the zh-cn bundle. */
-function trainingPanelStrings(): Record<string, string> {
+/**
+ * A host string module (`src/training/strings`, `src/tensorboard/strings`) run as the host runs it, with a
+ * `vscode` whose `l10n.t` reads the zh-cn bundle, and its `translatedStrings()`.
+ */
+function hostStrings<T>(load: () => { translatedStrings(): T }): T {
   const loader = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
-  const load = loader._load;
+  const original = loader._load;
   loader._load = (request, ...rest) =>
-    request === 'vscode' ? { l10n: { t: l10nT } } : load(request, ...rest);
+    request === 'vscode' ? { l10n: { t: l10nT } } : original(request, ...rest);
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const host = require('../../src/training/strings') as typeof import('../../src/training/strings');
-    return host.translatedStrings();
+    return load().translatedStrings();
   } finally {
-    loader._load = load;
+    loader._load = original;
   }
 }
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const trainingPanelStrings = () =>
+  hostStrings(() => require('../../src/training/strings') as typeof import('../../src/training/strings'));
+const tensorBoardStrings = () =>
+  hostStrings(
+    () => require('../../src/tensorboard/strings') as typeof import('../../src/tensorboard/strings'),
+  );
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * Names that stay in English in the Chinese UI: products, libraries (tfjs is TensorFlow.js's package), formats,
@@ -63,6 +71,7 @@ const NAMES = new Set([
   'CSV',
   'JSON',
   'PNG',
+  'SVG',
   'NaN',
   'Conv2D',
   'MaxPooling2D',
@@ -126,9 +135,7 @@ function trainingPage(strings: Record<string, string>): string {
 }
 
 function tensorBoardPage(): string {
-  const translate = (table: Readonly<Record<string, string>>) =>
-    Object.fromEntries(Object.entries(table).map(([id, english]) => [id, l10nT(english)]));
-  const strings = { page: translate(TENSORBOARD_STRINGS), charts: translate({ ...defaultChartStrings }) };
+  const strings = tensorBoardStrings();
   return `<!doctype html>
 <html lang="zh-cn">
 <head>
