@@ -60,7 +60,9 @@ export interface EpochMemory {
   numBytes: number;
 }
 
-export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed';
+/** 'diverged': the loss stopped being finite, or climbed and stayed far above its start; `error` says so. */
+export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed' | 'diverged';
+export const RUN_STATUSES: readonly RunStatus[] = ['running', 'completed', 'stopped', 'failed', 'diverged'];
 
 export interface RunRecord {
   id: string;
@@ -213,7 +215,7 @@ export function checkRunRecord(v: unknown): void {
   need(isObj(v), 'run must be an object');
   need(typeof v.id === 'string' && /^[\w.-]{1,100}$/.test(v.id), 'run.id must be a short word');
   need(isFiniteNum(v.startedAt) && isFiniteNum(v.durationMs), 'run times must be numbers');
-  need(['running', 'completed', 'stopped', 'failed'].includes(v.status as string), 'run.status is unknown');
+  need(RUN_STATUSES.includes(v.status as RunStatus), 'run.status is unknown');
   if (v.error !== undefined) need(typeof v.error === 'string' && v.error.length <= MAX_STRING, 'run.error');
   checkHyperparameters(v.hyperparameters);
   need(BACKENDS.includes(v.backend as BackendName), 'run.backend is unknown');

@@ -24,6 +24,7 @@ import { Curves } from './curves';
 import { DataError, loadMnist, TEST_COUNT, TRAIN_COUNT, VALIDATION_COUNT, type Mnist } from './data';
 import type { HostChannel } from './messaging';
 import { buildModel, summarize } from './model';
+import { divergenceMessage } from './divergence';
 import { makeTranslate, type Translate } from './strings';
 import { EngineTrainer } from './engineTrainer';
 import { TfjsTrainer, type RunControl, type Trainer, type TrainingSizes } from './trainer';
@@ -333,11 +334,12 @@ export class TrainingApp implements RunControl {
         }
         continue;
       }
-      if (outcome === 'nan') {
-        run.status = 'failed';
-        run.error = t('nanLoss');
+      if (outcome === 'diverged') {
+        run.status = 'diverged';
+        run.error = divergenceMessage(t, trainer.divergence!, hyper);
         this.view.setMessage(run.error);
         this.view.setStatus('');
+        this.host.post({ type: 'log', level: 'warn', message: `run ${run.id} diverged: ${run.error}` });
         return;
       }
       if (outcome === 'stopped') {
