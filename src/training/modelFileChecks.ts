@@ -5,7 +5,7 @@
  * the host can measure each weights file before it reads a byte of it.
  * Messages are English templates with `{0}` placeholders: the host translates them with `vscode.l10n.t`.
  */
-import { MODEL_FILE_NAME } from '../protocol';
+import { isModelFileName } from '../protocol';
 import { formatTemplate } from '../webview/training/strings';
 
 export class ModelFileError extends Error {
@@ -92,10 +92,19 @@ export function weightsManifestOfModelJson(text: string): WeightsManifest {
     const groupFiles: string[] = [];
     for (const p of paths) {
       const name = typeof p === 'string' ? p.replace(/^\.\//, '') : '';
-      if (!MODEL_FILE_NAME.test(name) || !name.endsWith('.bin')) {
+      if (!isModelFileName(name) || !name.endsWith('.bin')) {
         throw new ModelFileError(
           'its weights file {0} is not a plain .bin file name beside model.json',
           JSON.stringify(p) ?? String(p),
+        );
+      }
+      // Two names that differ only in case are one file on Windows and macOS, and the page refuses such a pair.
+      const other = files.find((f) => f !== name && f.toLowerCase() === name.toLowerCase());
+      if (other) {
+        throw new ModelFileError(
+          'its weightsManifest names {0} and {1}, one file where case does not count',
+          other,
+          name,
         );
       }
       groupFiles.push(name);

@@ -405,6 +405,14 @@ describe('playground: model file messages and model.json paths', () => {
     for (const p of ['../secret.bin', '/etc/passwd', 'sub/a.bin', 'a.json', '..', 42]) {
       assert.throws(() => weightFilesOfModelJson(json([p])), ModelFileError, String(p));
     }
+    assert.throws(
+      () => weightFilesOfModelJson(json(['w.bin', 'W.bin'])),
+      /^ModelFileError: its weightsManifest names w\.bin and W\.bin, one file where case does not count$/,
+    );
+    assert.throws(
+      () => weightFilesOfModelJson(json(['nul.bin'])),
+      /"nul\.bin" is not a plain \.bin file name/,
+    );
     assert.throws(() => weightFilesOfModelJson('nope'), /not JSON/);
     assert.throws(() => weightFilesOfModelJson('{"weightsManifest": []}'), /no modelTopology/);
   });

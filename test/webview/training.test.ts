@@ -180,6 +180,46 @@ describe('training panel page (Chromium)', function () {
     });
   }
 
+  it('answers a start it refuses: a learning rate its field refuses, or a run already going', async () => {
+    const page = await openPanel(session);
+    const refusals = async () =>
+      (await outbox(page)).flatMap((m) => (m.type === 'startRefused' ? [m.error] : []));
+    await sendHost(page, { type: 'start', hyperparameters: { backend: 'wasm', learningRate: 5 } });
+    await page.waitForFunction(() => window.aiOnrampOutbox?.some((m) => m.type === 'startRefused'), null, {
+      timeout: 10_000,
+    });
+    assert.deepEqual(await refusals(), ['Learning rate must be a number between 0.000001 and 1.']);
+    assert.equal(
+      await page.textContent('#message'),
+      'Learning rate must be a number between 0.000001 and 1.',
+    );
+    assert.equal(await page.evaluate(() => window.aiOnrampTraining!.run), undefined, 'no run started');
+    await sendHost(page, {
+      type: 'start',
+      hyperparameters: { backend: 'wasm', learningRate: 0.003, epochs: 2 },
+      limits: { trainSamples: 2048 },
+    });
+    await page.waitForFunction(() => (window.aiOnrampTraining?.run?.curves.trainLoss.length ?? 0) > 0, null, {
+      timeout: 120_000,
+    });
+    await sendHost(page, { type: 'start', hyperparameters: { epochs: 7 } });
+    await page.waitForFunction(
+      () => window.aiOnrampOutbox!.filter((m) => m.type === 'startRefused').length === 2,
+      null,
+      { timeout: 10_000 },
+    );
+    assert.equal((await refusals())[1], 'A run is already going; stop it before starting another.');
+    assert.equal(
+      await page.evaluate(() => (document.querySelector('#epochs') as HTMLElement & { value: string }).value),
+      '2',
+      'the fields of the run going are left alone',
+    );
+    await page.click('#stop');
+    const run = await waitForFinishedRun(page, 60_000);
+    assert.equal(run.hyperparameters.epochs, 2);
+    await page.close();
+  });
+
   it('keeps tf.memory().numTensors the same after epoch 1 and epoch 5 (wasm)', async () => {
     const page = await openPanel(session);
     await sendHost(page, {

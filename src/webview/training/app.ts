@@ -135,12 +135,14 @@ export class TrainingApp implements RunControl {
     if (this.playground.handleHostMessage(m)) return;
     switch (m.type) {
       case 'start':
+        // A start the page does not follow is answered, so that the host (and whoever awaits the run) hears why.
+        if (this.isRunning) return this.host.post({ type: 'startRefused', error: this.t('alreadyRunning') });
         if (m.hyperparameters) {
           const current = this.view.readHyperparameters();
           const base = 'error' in current ? this.config.hyperparameters : current;
           this.view.setHyperparameters({ ...base, ...m.hyperparameters });
         }
-        void this.start(m.limits);
+        void this.start(m.limits, true);
         return;
       case 'stop':
         return this.stop();
@@ -216,10 +218,15 @@ export class TrainingApp implements RunControl {
   }
 
   // ---- a run ----------------------------------------------------------------------------------------------
-  async start(limits?: RunLimits): Promise<void> {
+  /** Starts a run with the fields' values; `fromHost`: a refusal is answered with `startRefused`. */
+  async start(limits?: RunLimits, fromHost = false): Promise<void> {
     if (this.isRunning) return;
     const hyper = this.view.readHyperparameters();
-    if ('error' in hyper) return this.view.setMessage(hyper.error);
+    if ('error' in hyper) {
+      this.view.setMessage(hyper.error);
+      if (fromHost) this.host.post({ type: 'startRefused', error: hyper.error });
+      return;
+    }
     this.saveState({ hyperparameters: hyper });
     this.stopFlag = false;
     this.pausedFlag = false;

@@ -34,6 +34,7 @@ export const STRINGS = {
   contextLost: 'The WebGL context was lost; continuing on {0} from the last finished epoch.',
   dataError: 'The MNIST data file “{0}” could not be read: {1}. Reinstalling the extension restores it.',
   invalidInput: '{0} must be a number between {1} and {2}.',
+  alreadyRunning: 'A run is already going; stop it before starting another.',
   epochOf: 'Epoch {0} of {1}',
   batchOf: 'batch {0} of {1}',
   samplesPerSec: '{0} samples/s',
