@@ -227,10 +227,8 @@ async function readOtherModel(picked: vscode.Uri): Promise<{ files: ModelFilePay
       throw new ModelFileError(subject === 'it' ? 'it does not exist' : `${subject} is not beside it`, name);
     }
     if (stat.type !== vscode.FileType.File) {
-      throw new ModelFileError(
-        `${subject} is ${stat.type & vscode.FileType.SymbolicLink ? 'a link' : 'not a regular file'}, not a file`,
-        name,
-      );
+      const kind = stat.type & vscode.FileType.SymbolicLink ? 'a link, not a file' : 'not a regular file';
+      throw new ModelFileError(`${subject} is ${kind}`, name);
     }
     return stat;
   };

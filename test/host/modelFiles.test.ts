@@ -311,6 +311,61 @@ describe('playground model files (host)', () => {
       );
     });
 
+    it('the same checks on another file system (through vscode.workspace.fs)', async () => {
+      // A minimal read-only file system: path → [type, bytes].
+      const entries = new Map<string, [vscode.FileType, Uint8Array]>([
+        ['/ok/model.json', [vscode.FileType.File, Buffer.from(sixFloats())]],
+        ['/ok/w.bin', [vscode.FileType.File, new Uint8Array(24)]],
+        ['/link/model.json', [vscode.FileType.File, Buffer.from(sixFloats())]],
+        ['/link/w.bin', [vscode.FileType.File | vscode.FileType.SymbolicLink, new Uint8Array(24)]],
+        ['/short/model.json', [vscode.FileType.File, Buffer.from(sixFloats())]],
+        ['/short/w.bin', [vscode.FileType.File, new Uint8Array(23)]],
+      ]);
+      const entry = (uri: vscode.Uri) => {
+        const found = entries.get(uri.path);
+        if (!found) throw vscode.FileSystemError.FileNotFound(uri);
+        return found;
+      };
+      const provider: vscode.FileSystemProvider = {
+        onDidChangeFile: new vscode.EventEmitter<vscode.FileChangeEvent[]>().event,
+        watch: () => new vscode.Disposable(() => undefined),
+        stat: (uri) => {
+          const [type, bytes] = entry(uri);
+          return { type, ctime: 0, mtime: 0, size: bytes.length };
+        },
+        readFile: (uri) => entry(uri)[1],
+        readDirectory: () => [],
+        createDirectory: () => undefined,
+        writeFile: () => undefined,
+        delete: () => undefined,
+        rename: () => undefined,
+      };
+      const registration = vscode.workspace.registerFileSystemProvider('onramp-test', provider, {
+        isReadonly: true,
+      });
+      try {
+        const loadFrom = (folder: string) =>
+          loadModelFiles({ type: 'loadModelFiles', requestId: 'mem' }, log, {
+            ...ui({}),
+            pickModelJson: async () =>
+              vscode.Uri.from({ scheme: 'onramp-test', path: `/${folder}/model.json` }),
+          });
+        const ok = await loadFrom('ok');
+        assert.equal(ok.outcome, 'loaded', ok.error);
+        assert.deepEqual(
+          ok.files?.map((f) => f.name),
+          ['model.json', 'w.bin'],
+        );
+        refused(await loadFrom('link'), /: its weights file w\.bin is a link, not a file$/);
+        refused(
+          await loadFrom('short'),
+          /: its weights file w\.bin holds 23 bytes, but the shapes in its weightsManifest take 24$/,
+        );
+      } finally {
+        registration.dispose();
+      }
+    });
+
     // Last: on code that follows the link, this read grows without bound until the host ends.
     it('a symlink to /dev/zero: answered at once, nothing read', async () => {
       const answer = await load((f) => symlinkSync('/dev/zero', path.join(f, 'w.bin')), sixFloats(), 1500);
