@@ -380,6 +380,9 @@ describe('training panel page with a damaged data asset (Chromium)', function ()
         assert.match(message, /could not be read/);
         const logged = (await outbox(page)).find((m) => m.type === 'log' && m.level === 'error');
         assert.ok(logged, 'the error is logged to the host');
+        // The host's start got no run: it hears why (its waitForRun would wait forever otherwise).
+        const refused = (await outbox(page)).find((m) => m.type === 'startRefused');
+        assert.equal(refused?.type === 'startRefused' && refused.error, message);
         assert.equal(await page.isDisabled('#train'), false, 'Train can be pressed again');
       } finally {
         await session.close();

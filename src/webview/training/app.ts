@@ -247,6 +247,7 @@ export class TrainingApp implements RunControl {
       this.view.setStatus('');
       this.setState('failed');
       this.host.post({ type: 'log', level: 'error', message });
+      if (fromHost) this.host.post({ type: 'startRefused', error: message });
       return;
     }
     const sizes = trainingSizes(limits);
