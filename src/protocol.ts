@@ -3,12 +3,14 @@
  * import this file; the host validates everything it receives (a webview is untrusted input), and the
  * webview validates what it receives too, since a stale page can meet a newer host after a reload.
  *
- * Webview → host: ready, runUpdate (the run so far, a few times an epoch), runFinished, log, saveFile (a chart
+ * Webview → host: ready, runUpdate (the run so far, a few times an epoch), runFinished, startRefused, log, saveFile (a chart
  * export the host saves through its save dialog), saveModelFiles / loadModelFiles (the playground's export and
  * reload of the trained model, through a folder or file picker), backendMeasurement (what Automatic measured, for the
  * host to keep in its globalState).
  * Host → webview: start (optional overrides, used by the command's args and tests), stop, settings, history,
  * modelFilesSaved / modelFilesLoaded (the answers to those two).
+ * A parsed message holds only the fields named here (a copy, never the object received), with bounded arrays:
+ * the host writes runs to disk as they come.
  */
 
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
@@ -61,7 +63,9 @@ export interface EpochMemory {
   numBytes: number;
 }
 
-export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed';
+/** 'diverged': the loss stopped being finite, or climbed and stayed far above its start; `error` says so. */
+export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed' | 'diverged';
+export const RUN_STATUSES: readonly RunStatus[] = ['running', 'completed', 'stopped', 'failed', 'diverged'];
 
 export interface RunRecord {
   id: string;
@@ -105,6 +109,8 @@ export type WebviewMessage =
   | { type: 'runUpdate'; run: RunRecord }
   | { type: 'runFinished'; run: RunRecord }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  /** The answer to a `start` the page did not follow (a value its fields refuse, a run already going). */
+  | { type: 'startRefused'; error: string }
   | { type: 'saveFile'; filename: string; mime: string; content: string; encoding: 'utf8' | 'base64' }
   // The playground (src/webview/playground): export the model to a folder the user picks, or load one back.
   | { type: 'saveModelFiles'; requestId: string; files: ModelFilePayload[] }
@@ -145,9 +151,31 @@ const MAX_MODEL_FILES = 32;
 /** Base64 of 64 MiB: far above the article's model (0.2 MB), far below what would strain the host. */
 const MAX_MODEL_BASE64 = Math.ceil((64 * 1024 * 1024) / 3) * 4;
 
+/** Names Windows reads as devices, with any extension (`nul.csv` is the null device there). */
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)/i;
+
+/**
+ * A plain file name that the host may join to a folder: no separators or characters a file system reserves,
+ * not `.` or `..`, not a Windows device name. One check for every file name a page sends.
+ */
+export function isPlainFileName(name: unknown): name is string {
+  return (
+    typeof name === 'string' &&
+    /^[^/\\:*?"<>|\0]{1,200}$/.test(name) &&
+    name !== '.' &&
+    name !== '..' &&
+    !WINDOWS_DEVICE.test(name)
+  );
+}
+
+/** A saved model's file name: plain, beginning with a letter, digit or `_`, ending .json, .bin or .npz. */
+export function isModelFileName(name: unknown): name is string {
+  return isPlainFileName(name) && MODEL_FILE_NAME.test(name);
+}
+
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
-// ---- validators ---------------------------------------------------------------------------------------
+// ---- validators: each returns a copy holding only the known fields ------------------------------------
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -164,6 +192,16 @@ function need(cond: unknown, what: string): asserts cond {
 
 const MAX_STRING = 10_000;
 const MAX_POINTS = 200_000;
+/** One memory entry an epoch, and a run has at most 1,000 epochs. */
+const MAX_MEMORY_ENTRIES = 1000;
+const HYPERPARAMETER_KEYS = [
+  'epochs',
+  'batchSize',
+  'learningRate',
+  'schedule',
+  'optimizer',
+  'backend',
+] as const;
 
 export function checkHyperparameters(v: unknown, partial = false): void {
   need(isObj(v), 'hyperparameters must be an object');
@@ -186,55 +224,81 @@ export function checkHyperparameters(v: unknown, partial = false): void {
     );
 }
 
-function checkLimits(v: unknown): void {
+/** Copies only the fields that are present (all of them for a whole set). */
+function pick<K extends string>(v: Obj, keys: readonly K[]): Partial<Record<K, unknown>> {
+  const out: Partial<Record<K, unknown>> = {};
+  for (const k of keys) if (v[k] !== undefined) out[k] = v[k];
+  return out;
+}
+
+function readHyperparameters(v: unknown): Hyperparameters {
+  checkHyperparameters(v);
+  return pick(v as Obj, HYPERPARAMETER_KEYS) as unknown as Hyperparameters;
+}
+
+function readPartialHyperparameters(v: unknown): Partial<Hyperparameters> {
+  checkHyperparameters(v, true);
+  return pick(v as Obj, HYPERPARAMETER_KEYS) as Partial<Hyperparameters>;
+}
+
+function readLimits(v: unknown): RunLimits {
   need(isObj(v), 'limits must be an object');
   if (v.trainSamples !== undefined) need(isInt(v.trainSamples, 1, 60_000), 'trainSamples must be 1–60000');
   if (v.testSamples !== undefined) need(isInt(v.testSamples, 1, 10_000), 'testSamples must be 1–10000');
+  return pick(v, ['trainSamples', 'testSamples']) as RunLimits;
 }
 
-function checkCurve(v: unknown, name: string): void {
+function readCurve(v: unknown, name: string): CurvePoint[] {
   need(Array.isArray(v) && v.length <= MAX_POINTS, `${name} must be an array`);
-  for (const p of v) {
+  return v.map((p: unknown) => {
     need(
       isObj(p) && isFiniteNum(p.step) && isFiniteNum(p.wallTime) && isNumOrNull(p.value),
       `${name} has a malformed point`,
     );
-  }
+    return { step: p.step, wallTime: p.wallTime, value: p.value as number };
+  });
 }
 
-function checkModelFiles(v: unknown, what: string): void {
+function readModelFiles(v: unknown, what: string): ModelFilePayload[] {
   need(
     Array.isArray(v) && v.length >= 1 && v.length <= MAX_MODEL_FILES,
     `${what} must list 1–${MAX_MODEL_FILES} files`,
   );
   let total = 0;
-  const names = new Set<string>();
-  for (const f of v) {
-    need(
-      isObj(f) && typeof f.name === 'string' && MODEL_FILE_NAME.test(f.name),
-      `${what} has a bad file name`,
-    );
-    need(!names.has(f.name), `${what} repeats ${f.name}`);
-    names.add(f.name);
+  // Windows and macOS file systems ignore case by default: model.json and MODEL.json would be one file.
+  const names = new Map<string, string>();
+  return v.map((f: unknown) => {
+    need(isObj(f) && isModelFileName(f.name), `${what} has a bad file name`);
+    const name = f.name as string;
+    const same = names.get(name.toLowerCase());
+    need(same !== name, `${what} repeats ${name}`);
+    need(same === undefined, `${what} has ${same} and ${name}, one file where case does not count`);
+    names.set(name.toLowerCase(), name);
     need(
       typeof f.content === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(f.content),
-      `${what}: ${f.name} is not base64`,
+      `${what}: ${name} is not base64`,
     );
     total += f.content.length;
-  }
-  need(total <= MAX_MODEL_BASE64, `${what} are too large`);
+    need(total <= MAX_MODEL_BASE64, `${what} are too large`);
+    return { name, content: f.content };
+  });
 }
 
-const isRequestId = (v: unknown) => typeof v === 'string' && /^[\w.-]{1,100}$/.test(v);
+const isRequestId = (v: unknown): v is string => typeof v === 'string' && /^[\w.-]{1,100}$/.test(v);
 const isOptionalText = (v: unknown) => v === undefined || (typeof v === 'string' && v.length <= MAX_STRING);
+const isText = (v: unknown): v is string => typeof v === 'string' && v.length <= MAX_STRING;
 
-export function checkRunRecord(v: unknown): void {
+/**
+ * A run record as the page sends it or the history holds it, checked and copied field by field, so that
+ * nothing unknown reaches the disk. Throws (an Error saying what is wrong) on a malformed one.
+ */
+export function readRunRecord(v: unknown): RunRecord {
   need(isObj(v), 'run must be an object');
   need(typeof v.id === 'string' && /^[\w.-]{1,100}$/.test(v.id), 'run.id must be a short word');
   need(isFiniteNum(v.startedAt) && isFiniteNum(v.durationMs), 'run times must be numbers');
-  need(['running', 'completed', 'stopped', 'failed'].includes(v.status as string), 'run.status is unknown');
-  if (v.error !== undefined) need(typeof v.error === 'string' && v.error.length <= MAX_STRING, 'run.error');
-  checkHyperparameters(v.hyperparameters);
+  need(RUN_STATUSES.includes(v.status as RunStatus), 'run.status is unknown');
+  if (v.error !== undefined) need(isText(v.error), 'run.error');
+  const hyperparameters = readHyperparameters(v.hyperparameters);
   need(BACKENDS.includes(v.backend as BackendName), 'run.backend is unknown');
   need(isInt(v.trainSamples, 0, 60_000) && isInt(v.testSamples, 0, 10_000), 'run sample counts');
   need(isInt(v.epochsCompleted, 0, 1000), 'run.epochsCompleted');
@@ -242,12 +306,44 @@ export function checkRunRecord(v: unknown): void {
   if (v.testAccuracy !== undefined) need(isNumOrNull(v.testAccuracy), 'run.testAccuracy');
   if (v.testLoss !== undefined) need(isNumOrNull(v.testLoss), 'run.testLoss');
   need(isObj(v.curves), 'run.curves must be an object');
-  for (const k of ['trainLoss', 'trainAccuracy', 'valLoss', 'valAccuracy']) checkCurve(v.curves[k], k);
-  need(Array.isArray(v.memory), 'run.memory must be an array');
-  for (const m of v.memory) need(isObj(m) && isFiniteNum(m.epoch) && isFiniteNum(m.numTensors), 'run.memory');
+  const curves: RunCurves = {
+    trainLoss: readCurve(v.curves.trainLoss, 'trainLoss'),
+    trainAccuracy: readCurve(v.curves.trainAccuracy, 'trainAccuracy'),
+    valLoss: readCurve(v.curves.valLoss, 'valLoss'),
+    valAccuracy: readCurve(v.curves.valAccuracy, 'valAccuracy'),
+  };
+  need(
+    Array.isArray(v.memory) && v.memory.length <= MAX_MEMORY_ENTRIES,
+    `run.memory must be an array of at most ${MAX_MEMORY_ENTRIES} entries`,
+  );
+  const memory = v.memory.map((m: unknown): EpochMemory => {
+    need(
+      isObj(m) && isFiniteNum(m.epoch) && isFiniteNum(m.numTensors) && isFiniteNum(m.numBytes),
+      'run.memory',
+    );
+    return { epoch: m.epoch, numTensors: m.numTensors, numBytes: m.numBytes };
+  });
+  return {
+    id: v.id,
+    startedAt: v.startedAt,
+    durationMs: v.durationMs,
+    status: v.status as RunStatus,
+    ...(v.error !== undefined && { error: v.error }),
+    hyperparameters,
+    backend: v.backend as BackendName,
+    trainSamples: v.trainSamples,
+    testSamples: v.testSamples,
+    epochsCompleted: v.epochsCompleted,
+    samplesPerSec: v.samplesPerSec as number,
+    ...(v.testAccuracy !== undefined && { testAccuracy: v.testAccuracy as number }),
+    ...(v.testLoss !== undefined && { testLoss: v.testLoss as number }),
+    curves,
+    memory,
+  };
 }
 
-export function checkBackendMeasurement(v: unknown): void {
+/** A measurement as the page sends it or globalState holds it, checked and copied field by field. */
+export function readBackendMeasurement(v: unknown): BackendMeasurement {
   need(isObj(v), 'measurement must be an object');
   need(typeof v.key === 'string' && v.key.length <= 2000, 'measurement.key must be a string');
   need(isFiniteNum(v.measuredAt), 'measurement.measuredAt must be a number');
@@ -255,20 +351,26 @@ export function checkBackendMeasurement(v: unknown): void {
     Array.isArray(v.results) && v.results.length <= BACKENDS.length,
     'measurement.results must be an array',
   );
-  for (const r of v.results) {
+  const results = v.results.map((r: unknown): MeasuredBackend => {
     need(isObj(r) && BACKENDS.includes(r.backend as BackendName), 'measurement has an unknown backend');
     need(
       r.samplesPerSec === null || (isFiniteNum(r.samplesPerSec) && r.samplesPerSec >= 0),
       'measurement.samplesPerSec must be a number or null',
     );
     need(isOptionalText(r.error), 'measurement.error must be short text');
-  }
+    return {
+      backend: r.backend as BackendName,
+      samplesPerSec: r.samplesPerSec as number | null,
+      ...(r.error !== undefined ? { error: r.error as string } : {}),
+    };
+  });
+  return { key: v.key, measuredAt: v.measuredAt, results };
 }
 
 /** The same check as a boolean, for a measurement read back from storage. */
 export function isBackendMeasurement(v: unknown): v is BackendMeasurement {
   try {
-    checkBackendMeasurement(v);
+    readBackendMeasurement(v);
     return true;
   } catch (e) {
     if (e instanceof Invalid) return false;
@@ -276,12 +378,16 @@ export function isBackendMeasurement(v: unknown): v is BackendMeasurement {
   }
 }
 
-function parse<T>(v: unknown, check: (v: Obj) => void): Parsed<T> {
+/** Checks a run record without copying it (kept for callers that only ask whether it is valid). */
+export function checkRunRecord(v: unknown): void {
+  readRunRecord(v);
+}
+
+function parse<T>(v: unknown, read: (v: Obj) => T): Parsed<T> {
   try {
     need(isObj(v), 'message must be an object');
     need(typeof v.type === 'string', 'message has no type');
-    check(v);
-    return { ok: true, value: v as T };
+    return { ok: true, value: read(v) };
   } catch (e) {
     if (e instanceof Invalid) return { ok: false, error: e.message };
     throw e;
@@ -292,34 +398,44 @@ export function parseWebviewMessage(v: unknown): Parsed<WebviewMessage> {
   return parse<WebviewMessage>(v, (m) => {
     switch (m.type) {
       case 'ready':
-        return;
+        return { type: 'ready' };
       case 'backendMeasurement':
-        return checkBackendMeasurement(m.measurement);
+        return { type: 'backendMeasurement', measurement: readBackendMeasurement(m.measurement) };
       case 'runUpdate':
       case 'runFinished':
-        return checkRunRecord(m.run);
+        return { type: m.type, run: readRunRecord(m.run) };
+      case 'startRefused':
+        need(isText(m.error), 'startRefused.error');
+        return { type: 'startRefused', error: m.error };
       case 'log':
         need(['info', 'warn', 'error'].includes(m.level as string), 'log.level is unknown');
-        need(typeof m.message === 'string' && m.message.length <= MAX_STRING, 'log.message');
-        return;
+        need(isText(m.message), 'log.message');
+        return { type: 'log', level: m.level as 'info' | 'warn' | 'error', message: m.message };
       case 'saveFile':
-        need(
-          typeof m.filename === 'string' && /^[^/\\:*?"<>|\0]{1,200}$/.test(m.filename),
-          'saveFile.filename must be a plain file name',
-        );
+        need(isPlainFileName(m.filename), 'saveFile.filename must be a plain file name');
         need(
           ['text/csv', 'application/json', 'image/png', 'image/svg+xml'].includes(m.mime as string),
           'saveFile.mime',
         );
         need(m.encoding === 'utf8' || m.encoding === 'base64', 'saveFile.encoding');
         need(typeof m.content === 'string' && m.content.length <= 50_000_000, 'saveFile.content');
-        return;
+        return {
+          type: 'saveFile',
+          filename: m.filename,
+          mime: m.mime as string,
+          content: m.content,
+          encoding: m.encoding,
+        };
       case 'saveModelFiles':
         need(isRequestId(m.requestId), 'saveModelFiles.requestId');
-        return checkModelFiles(m.files, 'saveModelFiles.files');
+        return {
+          type: 'saveModelFiles',
+          requestId: m.requestId,
+          files: readModelFiles(m.files, 'saveModelFiles.files'),
+        };
       case 'loadModelFiles':
         need(isRequestId(m.requestId), 'loadModelFiles.requestId');
-        return;
+        return { type: 'loadModelFiles', requestId: m.requestId };
       default:
         throw new Invalid(`unknown message type ${JSON.stringify(m.type).slice(0, 40)}`);
     }
@@ -330,29 +446,44 @@ export function parseHostMessage(v: unknown): Parsed<HostMessage> {
   return parse<HostMessage>(v, (m) => {
     switch (m.type) {
       case 'start':
-        if (m.hyperparameters !== undefined) checkHyperparameters(m.hyperparameters, true);
-        if (m.limits !== undefined) checkLimits(m.limits);
-        return;
+        return {
+          type: 'start',
+          ...(m.hyperparameters !== undefined && {
+            hyperparameters: readPartialHyperparameters(m.hyperparameters),
+          }),
+          ...(m.limits !== undefined && { limits: readLimits(m.limits) }),
+        };
       case 'stop':
-        return;
+        return { type: 'stop' };
       case 'settings':
-        return checkHyperparameters(m.hyperparameters);
+        return { type: 'settings', hyperparameters: readHyperparameters(m.hyperparameters) };
       case 'history':
         need(Array.isArray(m.runs), 'history.runs must be an array');
-        m.runs.forEach(checkRunRecord);
-        return;
+        return { type: 'history', runs: m.runs.map(readRunRecord) };
       case 'modelFilesSaved':
         need(isRequestId(m.requestId), 'modelFilesSaved.requestId');
         need(['saved', 'cancelled', 'failed'].includes(m.outcome as string), 'modelFilesSaved.outcome');
         need(isOptionalText(m.folder) && isOptionalText(m.error), 'modelFilesSaved.folder/error');
-        return;
-      case 'modelFilesLoaded':
+        return {
+          type: 'modelFilesSaved',
+          requestId: m.requestId,
+          outcome: m.outcome as 'saved' | 'cancelled' | 'failed',
+          ...(pick(m, ['folder', 'error']) as { folder?: string; error?: string }),
+        };
+      case 'modelFilesLoaded': {
         need(isRequestId(m.requestId), 'modelFilesLoaded.requestId');
         need(['loaded', 'cancelled', 'failed'].includes(m.outcome as string), 'modelFilesLoaded.outcome');
         need(isOptionalText(m.source) && isOptionalText(m.error), 'modelFilesLoaded.source/error');
-        if (m.outcome === 'loaded') checkModelFiles(m.files, 'modelFilesLoaded.files');
-        else need(m.files === undefined, 'modelFilesLoaded.files come only with a loaded model');
-        return;
+        if (m.outcome !== 'loaded')
+          need(m.files === undefined, 'modelFilesLoaded.files come only with a loaded model');
+        return {
+          type: 'modelFilesLoaded',
+          requestId: m.requestId,
+          outcome: m.outcome as 'loaded' | 'cancelled' | 'failed',
+          ...(pick(m, ['source', 'error']) as { source?: string; error?: string }),
+          ...(m.outcome === 'loaded' && { files: readModelFiles(m.files, 'modelFilesLoaded.files') }),
+        };
+      }
       default:
         throw new Invalid(`unknown message type ${JSON.stringify(m.type).slice(0, 40)}`);
     }

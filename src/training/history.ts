@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { checkRunRecord, type RunRecord } from '../protocol';
+import { readRunRecord, type RunRecord } from '../protocol';
 import { KeyedQueue } from '../common/keyedQueue';
 
 /**
@@ -56,8 +56,8 @@ export class RunHistory {
         // Runs saved before the schedule existed trained with a constant learning rate.
         const hyper = (value as { hyperparameters?: Record<string, unknown> } | null)?.hyperparameters;
         if (hyper && typeof hyper === 'object' && hyper.schedule === undefined) hyper.schedule = 'constant';
-        checkRunRecord(value);
-        runs.push(value as RunRecord);
+        // Only the known fields: a file written by an older version may hold fields no longer read.
+        runs.push(readRunRecord(value));
       } catch (e) {
         this.log.warn(`Training history: skipped ${uri.fsPath}: ${(e as Error).message}`);
       }

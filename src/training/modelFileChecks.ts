@@ -1,14 +1,23 @@
 /**
  * Checks on saved-model files that need no editor (unit-tested in plain Node): which weight files a
  * TensorFlow.js `model.json` names, refusing anything but plain file names beside it, so that a crafted
- * model.json cannot make the host read files elsewhere.
+ * model.json cannot make the host read files elsewhere; and how many bytes its declared shapes take, so that
+ * the host can measure each weights file before it reads a byte of it.
+ * Messages are English templates with `{0}` placeholders: the host translates them with `vscode.l10n.t`.
  */
-import { MODEL_FILE_NAME } from '../protocol';
+import { isModelFileName } from '../protocol';
+import { formatTemplate } from '../webview/training/strings';
 
 export class ModelFileError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly args: readonly (string | number)[];
+  constructor(
+    /** The English message with `{0}`-style placeholders, as `vscode.l10n.t` takes it. */
+    readonly template: string,
+    ...args: (string | number)[]
+  ) {
+    super(formatTemplate(template, args));
     this.name = 'ModelFileError';
+    this.args = args;
   }
 }
 
@@ -17,13 +26,51 @@ export const MAX_MODEL_JSON_BYTES = 5 * 1024 * 1024;
 /** Largest total of weight files (the article's model is 218 KB). */
 export const MAX_WEIGHT_BYTES = 48 * 1024 * 1024;
 
-/** The weight files a model.json refers to, as plain names in the same folder, in manifest order. */
-export function weightFilesOfModelJson(text: string): string[] {
+/** One group of a weights manifest: its files, concatenated in order, hold exactly `bytes` bytes. */
+export interface WeightGroup {
+  files: string[];
+  bytes: number;
+}
+
+export interface WeightsManifest {
+  /** Each weights file once, in manifest order. */
+  files: string[];
+  groups: WeightGroup[];
+}
+
+/** Bytes per value of each tfjs dtype a weights file can hold (strings have no fixed size). */
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
+/** Bytes per value of tfjs's quantized weights (`quantization.dtype`). */
+const QUANTIZED_BYTES: Record<string, number> = { uint8: 1, uint16: 2, float16: 2 };
+
+/** The bytes a weights-manifest entry takes (tfjs's layout: the values of its shape, densely packed). */
+function weightBytes(spec: unknown): number {
+  const { name, shape, dtype, quantization } = (spec ?? {}) as Record<string, unknown>;
+  const label = typeof name === 'string' ? name.slice(0, 100) : '?';
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
+    throw new ModelFileError('its weight {0} has no valid shape', label);
+  }
+  const quantized = (quantization as { dtype?: unknown } | undefined)?.dtype;
+  const perValue =
+    quantization !== undefined ? QUANTIZED_BYTES[String(quantized)] : DTYPE_BYTES[String(dtype)];
+  if (perValue === undefined) {
+    throw new ModelFileError(
+      'its weight {0} has a dtype this model cannot have ({1})',
+      label,
+      String(quantized ?? dtype),
+    );
+  }
+  // Multiplied as floats: a crafted shape overflows nothing, it only exceeds the limit below.
+  return (shape as number[]).reduce((a, d) => a * d, perValue);
+}
+
+/** The weights manifest of a model.json: its files (plain names in the same folder) and what they must hold. */
+export function weightsManifestOfModelJson(text: string): WeightsManifest {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new ModelFileError(`it is not JSON (${(e as Error).message})`);
+    throw new ModelFileError('it is not JSON ({0})', (e as Error).message);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new ModelFileError('it is not a TensorFlow.js model.json (not an object)');
@@ -35,19 +82,69 @@ export function weightFilesOfModelJson(text: string): string[] {
   if (!Array.isArray(model.weightsManifest) || model.weightsManifest.length === 0) {
     throw new ModelFileError('it has no weightsManifest');
   }
-  const names: string[] = [];
+  const files: string[] = [];
+  const groups: WeightGroup[] = [];
+  let declared = 0;
   for (const group of model.weightsManifest as unknown[]) {
-    const paths = (group as { paths?: unknown })?.paths;
+    const { paths, weights } = (group ?? {}) as { paths?: unknown; weights?: unknown };
     if (!Array.isArray(paths)) throw new ModelFileError('a weightsManifest group has no paths');
+    if (!Array.isArray(weights)) throw new ModelFileError('a weightsManifest group has no weights');
+    const groupFiles: string[] = [];
     for (const p of paths) {
       const name = typeof p === 'string' ? p.replace(/^\.\//, '') : '';
-      if (!MODEL_FILE_NAME.test(name) || !name.endsWith('.bin')) {
+      if (!isModelFileName(name) || !name.endsWith('.bin')) {
         throw new ModelFileError(
-          `its weights file ${JSON.stringify(p)} is not a plain .bin file name beside model.json`,
+          'its weights file {0} is not a plain .bin file name beside model.json',
+          JSON.stringify(p) ?? String(p),
         );
       }
-      if (!names.includes(name)) names.push(name);
+      // Two names that differ only in case are one file on Windows and macOS, and the page refuses such a pair.
+      const other = files.find((f) => f !== name && f.toLowerCase() === name.toLowerCase());
+      if (other) {
+        throw new ModelFileError(
+          'its weightsManifest names {0} and {1}, one file where case does not count',
+          other,
+          name,
+        );
+      }
+      groupFiles.push(name);
+      if (!files.includes(name)) files.push(name);
+    }
+    const bytes = weights.reduce((sum: number, w) => sum + weightBytes(w), 0);
+    declared += bytes;
+    groups.push({ files: groupFiles, bytes });
+  }
+  if (declared > MAX_WEIGHT_BYTES) {
+    throw new ModelFileError(
+      'its weightsManifest declares {0} bytes of weights, more than the {1} bytes a model here can have',
+      declared,
+      MAX_WEIGHT_BYTES,
+    );
+  }
+  return { files, groups };
+}
+
+/** The weight files a model.json refers to, as plain names in the same folder, in manifest order. */
+export function weightFilesOfModelJson(text: string): string[] {
+  return weightsManifestOfModelJson(text).files;
+}
+
+/**
+ * Checks measured file sizes against the manifest before anything is read: each group's files, concatenated
+ * as tfjs reads them, must hold exactly what its shapes take.
+ */
+export function checkWeightSizes(manifest: WeightsManifest, sizeOf: (file: string) => number): void {
+  for (const group of manifest.groups) {
+    const held = group.files.reduce((sum, f) => sum + sizeOf(f), 0);
+    if (held !== group.bytes) {
+      throw new ModelFileError(
+        group.files.length === 1
+          ? 'its weights file {0} holds {1} bytes, but the shapes in its weightsManifest take {2}'
+          : 'its weights files {0} hold {1} bytes, but the shapes in its weightsManifest take {2}',
+        group.files.join(', '),
+        held,
+        group.bytes,
+      );
     }
   }
-  return names;
 }

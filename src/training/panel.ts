@@ -71,8 +71,8 @@ export class TrainingPanel {
   private readonly queue: HostMessage[] = [];
   private latestRun: RunRecord | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  /** Resolves the runs that finish while this panel is open (host tests await them). */
-  private readonly finishedListeners = new Set<(run: RunRecord) => void>();
+  /** Told of each run that finishes while this panel is open, or of a start the page refused (an Error). */
+  private readonly finishedListeners = new Set<(run: RunRecord | Error) => void>();
 
   static createOrShow(services: Services, history: RunHistory, args?: OpenTrainingPanelArgs): TrainingPanel {
     let panel = TrainingPanel.current;
@@ -144,12 +144,13 @@ export class TrainingPanel {
     void this.panel.webview.postMessage(message);
   }
 
-  /** The next run that finishes in this panel. */
+  /** The next run that finishes in this panel; rejected when the page refuses the start instead. */
   nextFinishedRun(): Promise<RunRecord> {
-    return new Promise((resolve) => {
-      const listener = (run: RunRecord) => {
+    return new Promise((resolve, reject) => {
+      const listener = (run: RunRecord | Error) => {
         this.finishedListeners.delete(listener);
-        resolve(run);
+        if (run instanceof Error) reject(run);
+        else resolve(run);
       };
       this.finishedListeners.add(listener);
     });
@@ -173,6 +174,13 @@ export class TrainingPanel {
           `Training panel: kept the backend measurement for later panels (${message.measurement.key})`,
         );
         return;
+      case 'startRefused': {
+        const refused = vscode.l10n.t('The training panel did not start a run: {0}', message.error);
+        log.warn(refused);
+        void vscode.window.showWarningMessage(refused);
+        this.finishedListeners.forEach((l) => l(new Error(refused)));
+        return;
+      }
       case 'runUpdate':
         this.latestRun = message.run;
         await this.history.save(message.run);

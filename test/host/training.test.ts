@@ -83,6 +83,65 @@ describe('training panel', function () {
     await waitFor(() => api.contextKeys.get('aiOnramp.comparedRuns') === true, { message: 'comparedRuns' });
   });
 
+  it('answers a start the page refuses: waitForRun rejects with the reason, and a warning says it', async () => {
+    await closeTrainingTabs();
+    const shown: string[] = [];
+    const window = vscode.window as { showWarningMessage: (...args: unknown[]) => Thenable<unknown> };
+    const original = window.showWarningMessage;
+    window.showWarningMessage = (...args: unknown[]) => {
+      shown.push(String(args[0]));
+      return original(...args);
+    };
+    try {
+      // 5 passes the command's check ((0, 10]) but not the panel's field (at most 1).
+      await vscode.commands.executeCommand('aiOnramp.openTrainingPanel', {
+        learningRate: 5,
+        trainSamples: 256,
+        backend: 'wasm',
+        autoStart: true,
+      });
+      const run = vscode.commands.executeCommand<RunRecord>('aiOnramp.training.waitForRun');
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('waitForRun got no answer in 60 s')), 60_000);
+      });
+      await assert.rejects(
+        Promise.race([run, late]).finally(() => clearTimeout(timer)),
+        /^Error: The training panel did not start a run: Learning rate must be a number between 0\.000001 and 1\.$/,
+      );
+      assert.deepEqual(shown, [
+        'The training panel did not start a run: Learning rate must be a number between 0.000001 and 1.',
+      ]);
+    } finally {
+      window.showWarningMessage = original;
+    }
+  });
+
+  it('records a diverged run (learning rate 1) as diverged in the history, with the hint', async () => {
+    const before = new Set((await listRuns()).map((r) => r.id));
+    await vscode.commands.executeCommand('aiOnramp.openTrainingPanel', {
+      epochs: 2,
+      learningRate: 1,
+      schedule: 'constant',
+      trainSamples: 3072,
+      testSamples: 500,
+      backend: 'wasm',
+      autoStart: true,
+    });
+    const run = await waitFor(
+      async () => (await listRuns()).find((r) => !before.has(r.id) && r.status !== 'running'),
+      { timeoutMs: 300_000, intervalMs: 1000, message: 'the run, finished' },
+    );
+    assert.equal(run.status, 'diverged', `status ${run.status}, test accuracy ${run.testAccuracy}`);
+    assert.match(
+      run.error ?? '',
+      /the run diverged, so training stopped\. Try a smaller learning rate than 1/,
+    );
+    assert.equal(run.testAccuracy, undefined);
+    // The next test's start takes the fields' values: a fresh panel has the settings' defaults again.
+    await closeTrainingTabs();
+  });
+
   it('keeps a run that the closing of the panel cut short', async () => {
     const before = new Set((await listRuns()).map((r) => r.id));
     await vscode.commands.executeCommand('aiOnramp.openTrainingPanel', {

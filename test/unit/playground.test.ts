@@ -14,7 +14,12 @@ import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import { parseHostMessage, parseWebviewMessage } from '../../src/protocol';
-import { ModelFileError, weightFilesOfModelJson } from '../../src/training/modelFileChecks';
+import {
+  checkWeightSizes,
+  ModelFileError,
+  weightFilesOfModelJson,
+  weightsManifestOfModelJson,
+} from '../../src/training/modelFileChecks';
 import { glorotWeights } from '../../src/webview/engine/layout';
 import {
   exportFiles,
@@ -400,7 +405,57 @@ describe('playground: model file messages and model.json paths', () => {
     for (const p of ['../secret.bin', '/etc/passwd', 'sub/a.bin', 'a.json', '..', 42]) {
       assert.throws(() => weightFilesOfModelJson(json([p])), ModelFileError, String(p));
     }
+    assert.throws(
+      () => weightFilesOfModelJson(json(['w.bin', 'W.bin'])),
+      /^ModelFileError: its weightsManifest names w\.bin and W\.bin, one file where case does not count$/,
+    );
+    assert.throws(
+      () => weightFilesOfModelJson(json(['nul.bin'])),
+      /"nul\.bin" is not a plain \.bin file name/,
+    );
     assert.throws(() => weightFilesOfModelJson('nope'), /not JSON/);
     assert.throws(() => weightFilesOfModelJson('{"weightsManifest": []}'), /no modelTopology/);
+  });
+
+  it('knows the bytes a manifest declares (dtypes, quantization) and checks file sizes against them', async () => {
+    await tf.setBackend('cpu');
+    const exported = await exportFiles(testWeights(2));
+    const article = weightsManifestOfModelJson(new TextDecoder().decode(exported[0].bytes));
+    assert.deepEqual(article.groups, [{ files: ['model.weights.bin'], bytes: 54_410 * 4 }]);
+    checkWeightSizes(article, () => exported[1].bytes.length);
+    assert.throws(() => checkWeightSizes(article, () => 4), /holds 4 bytes, but .* take 217640$/);
+    const group = (weights: unknown[]) =>
+      JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ['a.bin', 'b.bin'], weights }] });
+    const mixed = weightsManifestOfModelJson(
+      group([
+        { name: 'k', shape: [3, 4], dtype: 'float32' },
+        { name: 'i', shape: [5], dtype: 'int32' },
+        { name: 'b', shape: [2, 2], dtype: 'bool' },
+        { name: 'q', shape: [10], dtype: 'float32', quantization: { dtype: 'uint8', scale: 1, min: 0 } },
+        { name: 'h', shape: [10], dtype: 'float32', quantization: { dtype: 'float16' } },
+        { name: 'empty', shape: [0, 7], dtype: 'float32' },
+      ]),
+    );
+    assert.deepEqual(mixed.groups, [{ files: ['a.bin', 'b.bin'], bytes: 48 + 20 + 4 + 10 + 20 }]);
+    assert.throws(
+      () => checkWeightSizes(mixed, (f) => (f === 'a.bin' ? 100 : 3)),
+      /its weights files a\.bin, b\.bin hold 103 bytes, but the shapes in its weightsManifest take 102$/,
+    );
+    for (const [weight, message] of [
+      [{ name: 's', shape: [2], dtype: 'string' }, /weight s has a dtype this model cannot have \(string\)/],
+      [{ name: 'n', shape: [-1], dtype: 'float32' }, /weight n has no valid shape/],
+      [{ name: 'f', shape: [1.5], dtype: 'float32' }, /weight f has no valid shape/],
+      [
+        { name: 'x', shape: [1e6, 1e6, 1e6], dtype: 'float32' },
+        /declares 4000000000000000000 bytes of weights, more than/,
+      ],
+    ] as const) {
+      assert.throws(() => weightsManifestOfModelJson(group([weight])), message);
+    }
+    assert.throws(
+      () =>
+        weightsManifestOfModelJson(JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: [] }] })),
+      /a weightsManifest group has no weights/,
+    );
   });
 });

@@ -134,6 +134,92 @@ describe('training panel page (Chromium)', function () {
     });
   }
 
+  // The highest learning rate the form allows makes Adam diverge: the loss climbs from ln 10 to about 14 within
+  // a few batches and stays there. The run must stop early as diverged and say what to change, on either trainer
+  // (our CPU engine's, and tfjs's, which every other backend runs).
+  for (const [backend, optimizer] of [
+    ['onramp-cpu', 'adam'],
+    ['wasm', 'adam'],
+  ] as const) {
+    it(`stops a diverging run (learning rate 1, ${optimizer}) on ${backend} and says to lower the rate`, async () => {
+      const page = await openPanel(session);
+      await sendHost(page, {
+        type: 'start',
+        hyperparameters: {
+          backend,
+          epochs: 3,
+          batchSize: 32,
+          learningRate: 1,
+          schedule: 'constant',
+          optimizer,
+        },
+        limits: { trainSamples: 3072, testSamples: 500 },
+      });
+      const run = await waitForFinishedRun(page);
+      const losses = run.curves.trainLoss.map((p) => p.value);
+      console.log(
+        `      ${backend}/${optimizer} at lr 1: ${run.status}, losses ${losses.map((l) => l.toFixed(2)).join(' ')}`,
+      );
+      assert.equal(run.status, 'diverged', `status ${run.status}, test accuracy ${run.testAccuracy}`);
+      assert.equal(run.backend, backend);
+      assert.ok(run.epochsCompleted < 3, `stopped early (after ${run.epochsCompleted} epochs)`);
+      assert.equal(run.testAccuracy, undefined, 'no test accuracy for a diverged run');
+      assert.match(
+        run.error ?? '',
+        /^The loss rose from 2\.30 to 1\d\.\d\d and stayed that high for \d+ batches: the run diverged, so training stopped\. Try a smaller learning rate than 1, such as 0\.001\.$/,
+      );
+      // Stopped as soon as the rule holds: 50 batches above 3 × ln 10, read every 25 batches at most.
+      const last = run.curves.trainLoss.at(-1)!.step;
+      assert.ok(last >= 50 && last <= 100, `stopped at batch ${last}`);
+      const message = (await page.textContent('#message')) ?? '';
+      assert.equal(message, run.error);
+      assert.equal(await page.evaluate(() => document.body.dataset.state), 'failed');
+      assert.equal(await page.isDisabled('#train'), false, 'Train can be pressed again');
+      assert.deepEqual(page.errors, []);
+      await page.close();
+    });
+  }
+
+  it('answers a start it refuses: a learning rate its field refuses, or a run already going', async () => {
+    const page = await openPanel(session);
+    const refusals = async () =>
+      (await outbox(page)).flatMap((m) => (m.type === 'startRefused' ? [m.error] : []));
+    await sendHost(page, { type: 'start', hyperparameters: { backend: 'wasm', learningRate: 5 } });
+    await page.waitForFunction(() => window.aiOnrampOutbox?.some((m) => m.type === 'startRefused'), null, {
+      timeout: 10_000,
+    });
+    assert.deepEqual(await refusals(), ['Learning rate must be a number between 0.000001 and 1.']);
+    assert.equal(
+      await page.textContent('#message'),
+      'Learning rate must be a number between 0.000001 and 1.',
+    );
+    assert.equal(await page.evaluate(() => window.aiOnrampTraining!.run), undefined, 'no run started');
+    await sendHost(page, {
+      type: 'start',
+      hyperparameters: { backend: 'wasm', learningRate: 0.003, epochs: 2 },
+      limits: { trainSamples: 2048 },
+    });
+    await page.waitForFunction(() => (window.aiOnrampTraining?.run?.curves.trainLoss.length ?? 0) > 0, null, {
+      timeout: 120_000,
+    });
+    await sendHost(page, { type: 'start', hyperparameters: { epochs: 7 } });
+    await page.waitForFunction(
+      () => window.aiOnrampOutbox!.filter((m) => m.type === 'startRefused').length === 2,
+      null,
+      { timeout: 10_000 },
+    );
+    assert.equal((await refusals())[1], 'A run is already going; stop it before starting another.');
+    assert.equal(
+      await page.evaluate(() => (document.querySelector('#epochs') as HTMLElement & { value: string }).value),
+      '2',
+      'the fields of the run going are left alone',
+    );
+    await page.click('#stop');
+    const run = await waitForFinishedRun(page, 60_000);
+    assert.equal(run.hyperparameters.epochs, 2);
+    await page.close();
+  });
+
   it('keeps tf.memory().numTensors the same after epoch 1 and epoch 5 (wasm)', async () => {
     const page = await openPanel(session);
     await sendHost(page, {
@@ -294,6 +380,9 @@ describe('training panel page with a damaged data asset (Chromium)', function ()
         assert.match(message, /could not be read/);
         const logged = (await outbox(page)).find((m) => m.type === 'log' && m.level === 'error');
         assert.ok(logged, 'the error is logged to the host');
+        // The host's start got no run: it hears why (its waitForRun would wait forever otherwise).
+        const refused = (await outbox(page)).find((m) => m.type === 'startRefused');
+        assert.equal(refused?.type === 'startRefused' && refused.error, message);
         assert.equal(await page.isDisabled('#train'), false, 'Train can be pressed again');
       } finally {
         await session.close();

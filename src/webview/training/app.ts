@@ -28,6 +28,7 @@ import { Curves } from './curves';
 import { DataError, loadMnist, TEST_COUNT, TRAIN_COUNT, VALIDATION_COUNT, type Mnist } from './data';
 import type { HostChannel } from './messaging';
 import { buildModel, summarize } from './model';
+import { divergenceMessage } from './divergence';
 import { makeTranslate, type Translate } from './strings';
 import { EngineTrainer } from './engineTrainer';
 import { TfjsTrainer, type RunControl, type Trainer, type TrainingSizes } from './trainer';
@@ -151,12 +152,14 @@ export class TrainingApp implements RunControl {
     if (this.playground.handleHostMessage(m)) return;
     switch (m.type) {
       case 'start':
+        // A start the page does not follow is answered, so that the host (and whoever awaits the run) hears why.
+        if (this.isRunning) return this.host.post({ type: 'startRefused', error: this.t('alreadyRunning') });
         if (m.hyperparameters) {
           const current = this.view.readHyperparameters();
           const base = 'error' in current ? this.config.hyperparameters : current;
           this.view.setHyperparameters({ ...base, ...m.hyperparameters });
         }
-        void this.start(m.limits);
+        void this.start(m.limits, true);
         return;
       case 'stop':
         return this.stop();
@@ -237,10 +240,15 @@ export class TrainingApp implements RunControl {
   }
 
   // ---- a run ----------------------------------------------------------------------------------------------
-  async start(limits?: RunLimits): Promise<void> {
+  /** Starts a run with the fields' values; `fromHost`: a refusal is answered with `startRefused`. */
+  async start(limits?: RunLimits, fromHost = false): Promise<void> {
     if (this.isRunning) return;
     const hyper = this.view.readHyperparameters();
-    if ('error' in hyper) return this.view.setMessage(hyper.error);
+    if ('error' in hyper) {
+      this.view.setMessage(hyper.error);
+      if (fromHost) this.host.post({ type: 'startRefused', error: hyper.error });
+      return;
+    }
     this.saveState({ hyperparameters: hyper });
     this.stopFlag = false;
     this.pausedFlag = false;
@@ -261,6 +269,7 @@ export class TrainingApp implements RunControl {
       this.view.setStatus('');
       this.setState('failed');
       this.host.post({ type: 'log', level: 'error', message });
+      if (fromHost) this.host.post({ type: 'startRefused', error: message });
       return;
     }
     const sizes = trainingSizes(limits);
@@ -418,11 +427,12 @@ export class TrainingApp implements RunControl {
         }
         continue;
       }
-      if (outcome === 'nan') {
-        run.status = 'failed';
-        run.error = t('nanLoss');
+      if (outcome === 'diverged') {
+        run.status = 'diverged';
+        run.error = divergenceMessage(t, trainer.divergence!, hyper);
         this.view.setMessage(run.error);
         this.view.setStatus('');
+        this.host.post({ type: 'log', level: 'warn', message: `run ${run.id} diverged: ${run.error}` });
         return;
       }
       if (outcome === 'stopped') {

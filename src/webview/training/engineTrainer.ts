@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { createOnrampCpuEngine, type OnrampCpuEngine } from '../engine/engine';
 import type { Hyperparameters } from '../../protocol';
-import { PIXELS, type Mnist } from './data';
+import { CLASSES, PIXELS, type Mnist } from './data';
+import { DivergenceWatch, type Divergence } from './divergence';
 import { buildModel } from './model';
 import type { RunControl, TrainerEvents, TrainingSizes, TrainOutcome, Trainer } from './trainer';
 
@@ -24,6 +25,7 @@ export class EngineTrainer implements Trainer {
   step = 0;
   snapshot?: Float32Array[];
   model?: tf.Sequential;
+  divergence?: Divergence;
   private samplesDone = 0;
   private trainMs = 0;
   private readonly valImages: Uint8Array;
@@ -85,10 +87,10 @@ export class EngineTrainer implements Trainer {
       else if (control.paused) this.engine.pause();
       else this.engine.resume();
     });
+    const watch = new DivergenceWatch(Math.log(CLASSES), this.step);
     try {
       for (let epoch = this.epochsCompleted + 1; epoch <= epochs; epoch++) {
         if (control.stopRequested) return 'stopped';
-        let sawNaN = false;
         const base = this.step;
         const doneBefore = this.samplesDone;
         const result = await this.engine.trainEpoch({
@@ -102,8 +104,10 @@ export class EngineTrainer implements Trainer {
           shuffleSeed: Math.floor(Math.random() * 2 ** 31),
           progressEvery: PROGRESS_EVERY_BATCHES,
           onProgress: (p) => {
-            if (!Number.isFinite(p.loss)) {
-              sawNaN = true;
+            if (this.divergence) return;
+            const verdict = watch.observe(base + p.batch, p.loss);
+            if (verdict?.kind === 'notFinite') {
+              this.divergence = verdict;
               this.engine.stop();
               return;
             }
@@ -118,12 +122,16 @@ export class EngineTrainer implements Trainer {
               samplesPerSec: rate,
               etaSec: rate > 0 ? (totalSamples - (doneBefore + p.samples)) / rate : NaN,
             });
+            if (verdict) {
+              this.divergence = verdict;
+              this.engine.stop();
+            }
           },
         });
         this.step = base + result.completedBatches;
         this.samplesDone += result.samples;
         this.trainMs += result.ms;
-        if (sawNaN) return 'nan';
+        if (this.divergence) return 'diverged';
         if (result.stopped) return 'stopped';
         const val = await this.engine.evaluate(this.valImages, this.valLabels);
         this.epochsCompleted = epoch;
@@ -137,7 +145,8 @@ export class EngineTrainer implements Trainer {
           valAccuracy: val.acc,
           memory: { epoch, numTensors: mem.numTensors, numBytes: mem.numBytes },
         });
-        if (!Number.isFinite(val.loss)) return 'nan';
+        this.divergence = watch.observeValidation(this.step, val.loss);
+        if (this.divergence) return 'diverged';
       }
       return 'completed';
     } finally {

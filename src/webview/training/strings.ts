@@ -32,10 +32,14 @@ export const STRINGS = {
   stopped: 'Stopped. The run so far is kept.',
   finished: 'Finished: test accuracy {0}.',
   failed: 'Training stopped: {0}',
-  nanLoss: 'The loss became NaN (not a number), so training stopped. Try a smaller learning rate.',
+  nanLoss:
+    'The loss became {0} (not a finite number): the run diverged, so training stopped. Try a smaller learning rate than {1}, such as {2}.',
+  diverged:
+    'The loss rose from {0} to {1} and stayed that high for {2} batches: the run diverged, so training stopped. Try a smaller learning rate than {3}, such as {4}.',
   contextLost: 'The WebGL context was lost; continuing on {0} from the last finished epoch.',
   dataError: 'The MNIST data file “{0}” could not be read: {1}. Reinstalling the extension restores it.',
   invalidInput: '{0} must be a number between {1} and {2}.',
+  alreadyRunning: 'A run is already going; stop it before starting another.',
   epochOf: 'Epoch {0} of {1}',
   batchOf: 'batch {0} of {1}',
   samplesPerSec: '{0} samples/s',

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendName, EpochMemory, Hyperparameters } from '../../protocol';
 import { CLASSES, IMAGE_SIZE, labelsInt32, normalizedImages, type Mnist } from './data';
 import { cosineDecayedRate } from '../engine/layout';
+import { DivergenceWatch, type Divergence } from './divergence';
 import {
   buildModel,
   countCorrect,
@@ -62,7 +63,8 @@ export interface RunControl {
   waitWhilePaused(): Promise<void>;
 }
 
-export type TrainOutcome = 'completed' | 'stopped' | 'nan' | 'contextLost';
+/** 'diverged': the loss stopped being finite or climbed and stayed far above its start (see `divergence`). */
+export type TrainOutcome = 'completed' | 'stopped' | 'diverged' | 'contextLost';
 
 /** What the panel needs from a trainer: the tfjs loop below, or our CPU engine (engineTrainer.ts). */
 export interface Trainer {
@@ -75,6 +77,8 @@ export interface Trainer {
   /** The trained model (tfjs), for prediction and export. */
   readonly model?: tf.LayersModel;
   readonly samplesPerSec: number;
+  /** Why the run diverged, when `train` returned 'diverged'. */
+  readonly divergence?: Divergence;
   train(control: RunControl): Promise<TrainOutcome>;
   evaluateTest(): Promise<{ loss: number; accuracy: number }>;
   releaseData(): void;
@@ -135,6 +139,7 @@ export class TfjsTrainer implements Trainer {
   private lostListener?: { canvas: EventTarget; handler: () => void };
   /** Weights after the last finished epoch, read back to the CPU so a lost GPU context loses at most an epoch. */
   snapshot?: Float32Array[];
+  divergence?: Divergence;
 
   constructor(
     readonly backend: BackendName,
@@ -220,6 +225,7 @@ export class TfjsTrainer implements Trainer {
     const batchesPerEpoch = Math.ceil(n / batchSize);
     const totalBatches = epochs * batchesPerEpoch;
     const totalSamples = epochs * n;
+    const watch = new DivergenceWatch(Math.log(CLASSES), this.step);
     for (let epoch = this.epochsCompleted + 1; epoch <= epochs; epoch++) {
       const order = tf.tensor1d(shuffledIndices(n), 'int32');
       let lossSum: tf.Scalar = tf.scalar(0);
@@ -228,8 +234,7 @@ export class TfjsTrainer implements Trainer {
       let windowBatches = 0;
       let lastRead = -Infinity;
       let lastYield = performance.now();
-      let pending: Promise<boolean> | undefined;
-      let sawNaN = false;
+      let pending: Promise<void> | undefined;
       const read = (batch: number) => {
         const [l, c, count, step] = [lossSum, correctSum, windowSamples, this.step];
         lossSum = tf.scalar(0);
@@ -239,11 +244,12 @@ export class TfjsTrainer implements Trainer {
         return Promise.all([l.data(), c.data()]).then(([lv, cv]) => {
           l.dispose();
           c.dispose();
-          if (this.isContextLost()) return false;
+          if (this.isContextLost()) return;
           const loss = lv[0] / count;
-          if (!Number.isFinite(loss)) {
-            sawNaN = true;
-            return false;
+          const verdict = watch.observe(step, loss);
+          if (verdict?.kind === 'notFinite') {
+            this.divergence = verdict;
+            return;
           }
           const rate = this.samplesPerSec;
           this.events.onBatch({
@@ -256,13 +262,13 @@ export class TfjsTrainer implements Trainer {
             samplesPerSec: rate,
             etaSec: rate > 0 ? (totalSamples - ((epoch - 1) * n + batch * batchSize)) / rate : NaN,
           });
-          return true;
+          this.divergence = verdict;
         });
       };
       try {
         let segmentStart = performance.now();
         for (let b = 0; b < batchesPerEpoch; b++) {
-          if (control.stopRequested || this.isContextLost() || sawNaN) break;
+          if (control.stopRequested || this.isContextLost() || this.divergence) break;
           const now = performance.now();
           if (now - lastYield > YIELD_EVERY_MS) {
             this.trainMs += now - segmentStart;
@@ -322,7 +328,7 @@ export class TfjsTrainer implements Trainer {
         correctSum.dispose();
       }
       if (this.isContextLost()) return 'contextLost';
-      if (sawNaN) return 'nan';
+      if (this.divergence) return 'diverged';
       if (control.stopRequested) return 'stopped';
       const val = await this.evaluate(this.valX, this.valY);
       if (this.isContextLost()) return 'contextLost';
@@ -338,7 +344,8 @@ export class TfjsTrainer implements Trainer {
         valAccuracy: val.accuracy,
         memory: { epoch, numTensors: mem.numTensors, numBytes: mem.numBytes },
       });
-      if (!Number.isFinite(val.loss)) return 'nan';
+      this.divergence = watch.observeValidation(this.step, val.loss);
+      if (this.divergence) return 'diverged';
     }
     return 'completed';
   }
