@@ -1,5 +1,6 @@
 // Messages between the TensorBoard-logs panel (host) and its webview (src/webview/tensorboard/main.ts).
 // Pure: imported by both sides. Every message from the webview goes through `parseWebviewMessage`.
+import { isPlainFileName } from '../protocol';
 
 /** One scalar point as TensorBoard stores it; `wallTime` in seconds since the Unix epoch. */
 export interface ScalarPoint {
@@ -148,10 +149,8 @@ export function parseWebviewMessage(data: unknown): WebviewMessage | undefined {
     case 'ready':
       return { type: 'ready' };
     case 'export':
-      // A plain file name: the host joins it to a folder the user picks, so no separators or devices.
-      if (typeof message.filename !== 'string' || !/^[^/\\:*?"<>|\0]{1,200}$/.test(message.filename))
-        return undefined;
-      if (message.filename === '.' || message.filename === '..') return undefined;
+      // The host joins it to a folder the user picks: the one file-name check both panels use.
+      if (!isPlainFileName(message.filename)) return undefined;
       if (!(EXPORT_MIMES as readonly unknown[]).includes(message.mime)) return undefined;
       if (message.encoding !== 'utf8' && message.encoding !== 'base64') return undefined;
       if (typeof message.content !== 'string' || message.content.length > MAX_EXPORT_CHARS) return undefined;
