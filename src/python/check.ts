@@ -20,6 +20,14 @@ export type Problem =
       readonly path: string;
       readonly detail: string;
     }
+  /** `aiOnramp.pythonPath` runs, but is not a Python 3: another interpreter is used, and the report says so. */
+  | {
+      readonly code: 'settingSkipped';
+      readonly severity: 'warning';
+      readonly path: string;
+      readonly version: string;
+      readonly usedInstead: string;
+    }
   | { readonly code: 'storeAlias'; readonly severity: 'error'; readonly path: string }
   | { readonly code: 'python2Only'; readonly severity: 'error'; readonly version: string }
   | { readonly code: 'noVenv'; readonly severity: 'error'; readonly version: readonly number[] }
@@ -67,6 +75,15 @@ export function findProblems(
 ): Problem[] {
   const problems: Problem[] = [];
   for (const p of interpreters) {
+    if (p.ok && p.source === 'setting' && p.info.version[0] < 3 && chosen) {
+      problems.push({
+        code: 'settingSkipped',
+        severity: 'warning',
+        path: p.command,
+        version: p.info.version.join('.'),
+        usedInstead: chosen.info.executable,
+      });
+    }
     if (p.ok) continue;
     if (p.source === 'setting') {
       problems.push({
@@ -216,6 +233,16 @@ export function describeProblem(problem: Problem, os: OsInfo, t: Translate): { t
       return {
         title: t('The interpreter set in "aiOnramp.pythonPath" does not work: {0}', problem.path),
         fix: { text: t('Correct the setting, or clear it to search PATH. Details: {0}', problem.detail) },
+      };
+    case 'settingSkipped':
+      return {
+        title: t(
+          'The interpreter set in "aiOnramp.pythonPath" ({0}) is Python {1}; AI Onramp needs Python 3, so it uses {2} instead.',
+          problem.path,
+          problem.version,
+          problem.usedInstead,
+        ),
+        fix: { text: t('Set "aiOnramp.pythonPath" to a Python 3, or clear it to search PATH.') },
       };
     case 'storeAlias':
       return {

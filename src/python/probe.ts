@@ -156,11 +156,25 @@ export async function probeInterpreter(
     };
   }
   if (result.code !== 0) {
-    const detail = (result.stderr || result.stdout).trim().split(/\r?\n/).slice(-5).join('\n');
+    const detail =
+      lastLines(result.stderr || result.stdout) ||
+      (result.code === null
+        ? 'it was ended by a signal without printing anything'
+        : `it exited with code ${result.code} without printing anything`);
     return { ok: false, durationMs, failure: { code: 'failed', detail, exitCode: result.code } };
   }
   const info = parseProbeOutput(result.stdout);
-  if (!info)
-    return { ok: false, durationMs, failure: { code: 'badOutput', detail: result.stdout.slice(0, 500) } };
+  if (!info) {
+    // Whatever it said instead of the answer (a wrapper that prints only to stderr, a banner), or that it was silent.
+    const said = lastLines(result.stdout) || lastLines(result.stderr);
+    const detail = said
+      ? `it did not answer like a Python interpreter; it printed: ${said.slice(0, 500)}`
+      : 'it exited without printing anything (not a Python interpreter?)';
+    return { ok: false, durationMs, failure: { code: 'badOutput', detail } };
+  }
   return { ok: true, info, durationMs };
+}
+
+function lastLines(text: string): string {
+  return text.trim().split(/\r?\n/).slice(-5).join('\n');
 }

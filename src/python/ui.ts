@@ -13,10 +13,12 @@ import {
 import type { UsableInterpreter } from './interpreters';
 import type { OsInfo } from './osInfo';
 import type { PipEvent } from './pip';
-import { probeInterpreter, type Framework } from './probe';
+import { probeInterpreter, type Framework, type ProbeInfo } from './probe';
 import type { StepWatchState } from './stepWatch';
 import { setUpEnvironment, type EnvFailure, type ExistingVenvChoice, type ProgressStep } from './projectEnv';
 import { pythonExtensionInterpreter } from './pythonExtension';
+import { configuredIndexUrl, indexLabel, pickPackageIndex } from './indexPicker';
+import type { PipProblem } from './pip';
 import { inspectVenv, VENV_DIR_NAME } from './venv';
 import * as path from 'node:path';
 
@@ -26,12 +28,17 @@ export const t: Translate = (message, ...args) => vscode.l10n.t(message, ...args
 export async function runCheck(services: Services): Promise<PythonCheck> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   const settingPath = vscode.workspace.getConfiguration('aiOnramp').get<string>('pythonPath', '');
+  // Restricted Mode: nothing the folder names is run (its venv, the interpreter its settings give the Python
+  // extension); `aiOnramp.pythonPath` is a restricted setting, so VS Code gives only the user's own value.
+  const trusted = vscode.workspace.isTrusted;
   const check = await checkPython({
-    pythonExtensionPath: await pythonExtensionInterpreter(folder),
+    pythonExtensionPath: trusted ? await pythonExtensionInterpreter(folder) : undefined,
     settingPath,
   });
   const venv =
-    folder?.scheme === 'file' ? await inspectVenv(path.join(folder.fsPath, VENV_DIR_NAME)) : undefined;
+    folder?.scheme === 'file' && trusted
+      ? await inspectVenv(path.join(folder.fsPath, VENV_DIR_NAME))
+      : undefined;
   const chosen = check.chosen;
   services.log.info(
     `python check (${check.durationMs} ms): ` +
@@ -53,8 +60,12 @@ export async function runCheck(services: Services): Promise<PythonCheck> {
     services.contextKeys.set('aiOnramp.pythonFound', chosen !== undefined),
     services.contextKeys.set('aiOnramp.packagesInstalled', frameworks.size > 0),
     // pip counts as found where the user will use it: in the chosen Python, or in this folder's venv.
-    services.contextKeys.set('aiOnramp.pipFound', chosen?.info.modules.pip === true || venv?.kind === 'venv'),
-    services.contextKeys.set('aiOnramp.venvReady', venv?.kind === 'venv'),
+    services.contextKeys.set(
+      'aiOnramp.pipFound',
+      chosen?.info.modules.pip === true || venvProbe?.ok === true,
+    ),
+    // A .venv whose Python does not run is not ready.
+    services.contextKeys.set('aiOnramp.venvReady', venvProbe?.ok === true),
   ]);
   return check;
 }
@@ -156,7 +167,29 @@ export function envFailureMessage(
         message:
           failure.existing === 'file'
             ? t('There is a file called .venv where the virtual environment should go. Nothing was changed.')
-            : t('The folder already has a .venv. Nothing was changed.'),
+            : failure.existing === 'folder'
+              ? t(
+                  'The .venv folder here is not a virtual environment (it has no pyvenv.cfg), so AI Onramp does not delete it. Move or rename it, then try again. Nothing was changed.',
+                )
+              : t('The folder already has a .venv. Nothing was changed.'),
+      };
+    case 'brokenVenv':
+      return {
+        message: t(
+          'The .venv here is broken (its Python {0} does not run: {1}). Run the command again and choose Recreate; files of yours in .venv are kept. Nothing was changed.',
+          failure.python,
+          lastLine(failure.output),
+        ),
+      };
+    case 'folderMissing':
+      return { message: t('The folder {0} does not exist. Nothing was created.', failure.folder) };
+    case 'folderNotWritable':
+      return {
+        message: t(
+          'AI Onramp cannot write in {0} ({1}). Pick a folder you can write to; nothing was created.',
+          failure.folder,
+          failure.output,
+        ),
       };
     case 'cancelled':
       return {
@@ -195,6 +228,10 @@ export interface EnvOutcome {
     readonly installed: readonly string[];
     readonly durationMs: number;
     readonly pid?: number;
+    /** Why, when the cause is outside the requirements (no pip, a venv Python that does not run, the index). */
+    readonly problem?: PipProblem;
+    /** The `--index-url` used; absent for pip's default. */
+    readonly indexUrl?: string;
   };
 }
 
@@ -251,6 +288,8 @@ export async function setUpWithProgress(
     readonly pipArgs: readonly string[];
     readonly os: OsInfo;
     readonly version?: readonly number[];
+    /** The base interpreter's probe, when the caller already ran it: it is not run again. */
+    readonly baseInfo?: ProbeInfo;
     readonly before?: (report: (step: { stage: 'files' }) => void) => Promise<void>;
   },
 ): Promise<EnvOutcome> {
@@ -272,6 +311,8 @@ export async function setUpWithProgress(
         const env = await setUpEnvironment({
           projectDir: options.projectDir,
           python: options.python,
+          baseInfo: options.baseInfo,
+          indexUrl: configuredIndexUrl(services),
           existingVenv: options.existingVenv,
           requirementsFile: 'requirements.txt',
           pipArgs: options.pipArgs,
@@ -309,6 +350,8 @@ export async function setUpWithProgress(
           installed: install.installed,
           durationMs: install.durationMs,
           pid: install.pid,
+          problem: install.problem,
+          indexUrl: install.indexUrl,
         };
         // The walkthrough's "Install a deep-learning framework" step: ticked by what the venv can now import.
         if (install.ok && env.venv.python) {
@@ -327,17 +370,56 @@ export async function setUpWithProgress(
             ),
           };
         }
-        return {
-          status: 'failed',
-          stage: 'install',
-          ...base,
-          install: installSummary,
-          message: t(
-            'Installing the packages failed: {0}. The project files and .venv are kept.',
-            install.errors.at(-1)?.replace(/\.$/, '') ??
-              t('pip exited with code {0}', String(install.exitCode)),
-          ),
-        };
+        const detail = (install.problemDetail ?? install.errors.at(-1) ?? '').replace(/\.$/, '');
+        switch (install.problem) {
+          case 'noPip':
+            return {
+              status: 'failed',
+              stage: 'install',
+              ...base,
+              install: installSummary,
+              fixCommand: `"${env.venv.python}" -m ensurepip --upgrade`,
+              message: t(
+                'The virtual environment has no pip ({0}). Add it with the command below, or recreate the .venv. The project files and .venv are kept.',
+                detail,
+              ),
+            };
+          case 'pythonDoesNotRun':
+            return {
+              status: 'failed',
+              stage: 'install',
+              ...base,
+              install: installSummary,
+              message: t(
+                'The .venv is broken: its Python {0} does not run ({1}). Run "Create Virtual Environment Here" and choose Recreate. The project files are kept.',
+                env.venv.python,
+                detail,
+              ),
+            };
+          case 'indexUnreachable':
+            return {
+              status: 'failed',
+              stage: 'install',
+              ...base,
+              install: installSummary,
+              message: t(
+                'Could not reach the package index {0}: {1}. Pick another index (a mirror near you) and retry. The project files and .venv are kept.',
+                indexLabel(install.indexUrl),
+                detail,
+              ),
+            };
+          default:
+            return {
+              status: 'failed',
+              stage: 'install',
+              ...base,
+              install: installSummary,
+              message: t(
+                'Installing the packages failed: {0}. The project files and .venv are kept.',
+                detail || t('pip exited with code {0}', String(install.exitCode)),
+              ),
+            };
+        }
       } finally {
         sub.dispose();
       }
@@ -358,8 +440,11 @@ export function announceOutcome(
   const showLog = t('Show Log');
   const retryLabel = t('Retry');
   const copy = t('Copy Command');
+  const pickIndex = t('Pick Another Index and Retry');
+  const unreachable = outcome.install?.problem === 'indexUnreachable';
   const buttons = [
     ...(outcome.fixCommand ? [copy] : []),
+    ...(unreachable ? [pickIndex] : []),
     showLog,
     ...(outcome.stage === 'install' && outcome.status === 'failed' ? [retryLabel] : []),
   ];
@@ -370,7 +455,8 @@ export function announceOutcome(
     else if (choice === copy && outcome.fixCommand) {
       await vscode.env.clipboard.writeText(outcome.fixCommand);
       void vscode.window.showInformationMessage(t('Copied: {0}', outcome.fixCommand));
-    } else if (choice === retryLabel) {
+    } else if (choice === retryLabel || choice === pickIndex) {
+      if (choice === pickIndex && (await pickPackageIndex(services)) === undefined) return;
       const again = await retry();
       if (again.status === 'ready')
         void vscode.window.showInformationMessage(t('The packages are installed.'));

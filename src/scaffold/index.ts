@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../common/services';
 import { askExistingVenv } from '../python';
+import { configuredIndexUrl } from '../python/indexPicker';
 import { detectOs } from '../python/osInfo';
 import { probeInterpreter } from '../python/probe';
 import type { ExistingVenvChoice } from '../python/projectEnv';
@@ -270,7 +271,12 @@ async function newProject(
         ? async (report) => {
             report({ stage: 'files' });
             const started = Date.now();
-            files = await writeTemplate({ templatesRoot, id: chosenTemplate, projectDir });
+            files = await writeTemplate({
+              templatesRoot,
+              id: chosenTemplate,
+              projectDir,
+              indexUrl: configuredIndexUrl(services),
+            });
             filesMs = Date.now() - started;
             services.log.info(
               `new project: ${chosenTemplate} in ${projectDir}: wrote ${files.written.join(', ')}` +

@@ -1,8 +1,9 @@
 // The project templates: folders of real files (src/scaffold/templates/, shipped as dist/templates/), written
 // into a new project without ever overwriting a file that is already there.
 import { constants } from 'node:fs';
-import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { pipInstallCommand } from '../python/indexes';
 
 export const TEMPLATE_IDS = ['keras-mnist', 'pytorch-mnist', 'data-science'] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
@@ -71,6 +72,8 @@ export async function writeTemplate(options: {
   readonly id: TemplateId;
   readonly projectDir: string;
   readonly platform?: NodeJS.Platform;
+  /** The package index the install uses (`aiOnramp.python.indexUrl`): the README's pip command names it too. */
+  readonly indexUrl?: string;
 }): Promise<WrittenTemplate> {
   const { templatesRoot, id, projectDir } = options;
   const written: string[] = [];
@@ -89,9 +92,11 @@ export async function writeTemplate(options: {
   };
   const templateDir = path.join(templatesRoot, id);
   for (const rel of await listFiles(templateDir)) {
-    await put(rel, (dest) =>
-      copyFile(path.join(templateDir, ...rel.split('/')), dest, constants.COPYFILE_EXCL),
-    );
+    const source = path.join(templateDir, ...rel.split('/'));
+    if (rel === 'README.md') {
+      const text = withPipCommand(await readFile(source, 'utf8'), options.indexUrl);
+      await put(rel, (dest) => writeFile(dest, text, { flag: 'wx' }));
+    } else await put(rel, (dest) => copyFile(source, dest, constants.COPYFILE_EXCL));
   }
   const commonDir = path.join(templatesRoot, 'common');
   for (const rel of await listFiles(commonDir)) {
@@ -103,4 +108,11 @@ export async function writeTemplate(options: {
     writeFile(dest, workspaceSettings(options.platform ?? process.platform), { flag: 'wx' }),
   );
   return { written, kept };
+}
+
+/** The template READMEs' reinstall line, written with the index the project was installed from. */
+export const README_PIP_LINE = pipInstallCommand(undefined);
+
+export function withPipCommand(readme: string, indexUrl: string | undefined): string {
+  return readme.split(README_PIP_LINE).join(pipInstallCommand(indexUrl));
 }
