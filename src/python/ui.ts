@@ -380,7 +380,7 @@ export async function setUpWithProgress(
               install: installSummary,
               fixCommand: `"${env.venv.python}" -m ensurepip --upgrade`,
               message: t(
-                'The virtual environment has no pip ({0}). Add it with the command below, or recreate the .venv. The project files and .venv are kept.',
+                'The virtual environment has no pip ({0}). "Copy Command" gives the command that adds it; or recreate the .venv. The project files and .venv are kept.',
                 detail,
               ),
             };
