@@ -7,6 +7,7 @@ import {
   type UsableInterpreter,
 } from './interpreters';
 import { detectOs, type OsInfo } from './osInfo';
+import type { PreflightLine } from './preflight';
 import { RECOMMENDED_PYTHON, supportedRangeText } from './versions';
 
 /** `vscode.l10n.t` in the extension; a plain `{0}` formatter in unit tests. */
@@ -312,8 +313,12 @@ function escapeCell(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/`/g, '\\`');
 }
 
-/** The report as Markdown, for a read-only preview. */
-export function renderCheckReport(check: PythonCheck, t: Translate): string {
+/** The report as Markdown, for a read-only preview; `preflight` adds the preflight lines (src/python/preflight.ts). */
+export function renderCheckReport(
+  check: PythonCheck,
+  t: Translate,
+  preflight: readonly PreflightLine[] = [],
+): string {
   const lines: string[] = [];
   const errors = check.problems.filter((p) => p.severity === 'error');
   const warnings = check.problems.filter((p) => p.severity === 'warning');
@@ -336,6 +341,19 @@ export function renderCheckReport(check: PythonCheck, t: Translate): string {
       if (fix.command) lines.push('   ```sh', `   ${fix.command}`, '   ```', '');
       if (fix.link) lines.push(`   ${fix.link}`, '');
     });
+  }
+  if (preflight.length) {
+    lines.push(`## ${t('Before a project is created')}`, '');
+    const marks = { ok: '✅', info: 'ℹ️', warning: '⚠️', error: '❌' } as const;
+    for (const line of preflight) {
+      lines.push(`- ${marks[line.status]} ${line.title}`);
+      if (line.fix) {
+        lines.push(`  ${line.fix.text}`);
+        if (line.fix.command) lines.push('  ```sh', `  ${line.fix.command}`, '  ```');
+        if (line.fix.link) lines.push(`  ${line.fix.link}`);
+      }
+    }
+    lines.push('');
   }
   const found = check.interpreters.filter((p): p is UsableInterpreter => p.ok);
   lines.push(`## ${t('Interpreters found')}`, '');

@@ -1,4 +1,5 @@
 // "Check Python Environment" and "Create Virtual Environment Here", and the context keys they keep up to date.
+import { homedir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../common/services';
@@ -6,6 +7,7 @@ import { parseCreateVenvArgs } from '../scaffold/newProject';
 import { describeProblem, type PythonCheck } from './check';
 import { probeInterpreter, type ProbeInfo } from './probe';
 import { pickPackageIndex } from './indexPicker';
+import { gatherPreflightFacts } from './preflight';
 import { watchPythonSteps } from './stepWatch';
 import { selectInPythonExtension } from './pythonExtension';
 import {
@@ -81,7 +83,10 @@ async function checkPythonCommand(services: Services, rawArgs: unknown): Promise
     { location: vscode.ProgressLocation.Window, title: t('Checking Python…') },
     () => runCheck(services),
   );
-  const report = renderReport(check);
+  // Free space where projects go (the open folder, else the home folder) and, on Windows, its policies.
+  const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
+  const facts = await gatherPreflightFacts(folder ?? homedir());
+  const report = renderReport(check, facts);
   const reportUri = show && reports ? (await reports.show(t('Python check'), report)).toString() : undefined;
   return summarize(check, report, reportUri);
 }

@@ -22,6 +22,11 @@ export interface ProbeInfo {
   readonly frameworks: readonly Framework[];
   /** Where pip puts this interpreter's packages (`sysconfig`'s purelib); null where unknown. */
   readonly sitePackages: string | null;
+  /**
+   * PEP 668: the OS manages this Python (an `EXTERNALLY-MANAGED` file in its standard library: Debian 12,
+   * Ubuntu 24.04, Homebrew), so `pip install` outside a venv refuses. False inside a venv.
+   */
+  readonly externallyManaged: boolean;
 }
 
 /** What the "Install a deep-learning framework" step looks for. */
@@ -65,6 +70,14 @@ def site_packages():
         return sysconfig.get_paths()["purelib"]
     except Exception:
         return None
+def externally_managed():
+    try:
+        import os, sysconfig
+        if sys.prefix != getattr(sys, "base_prefix", sys.prefix):
+            return False
+        return os.path.isfile(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED"))
+    except Exception:
+        return False
 def pip_version():
     try:
         from importlib.metadata import version
@@ -84,6 +97,7 @@ info = {
     "pipVersion": pip_version(),
     "frameworks": [n for n in ${JSON.stringify(FRAMEWORKS)} if found(n)],
     "sitePackages": site_packages(),
+    "externallyManaged": externally_managed(),
 }
 sys.stdout.write("${MARKER}" + json.dumps(info) + "\\n")
 `;
@@ -129,6 +143,7 @@ export function parseProbeOutput(stdout: string): ProbeInfo | undefined {
       ? FRAMEWORKS.filter((f) => (r.frameworks as unknown[]).includes(f))
       : [],
     sitePackages: typeof r.sitePackages === 'string' ? r.sitePackages : null,
+    externallyManaged: r.externallyManaged === true,
   };
 }
 

@@ -12,6 +12,7 @@ import {
 } from './check';
 import type { UsableInterpreter } from './interpreters';
 import type { OsInfo } from './osInfo';
+import { preflightLines, type PreflightFacts } from './preflight';
 import type { PipEvent } from './pip';
 import { probeInterpreter, type Framework, type ProbeInfo } from './probe';
 import type { StepWatchState } from './stepWatch';
@@ -110,8 +111,8 @@ export class ReportDocuments implements vscode.TextDocumentContentProvider {
   }
 }
 
-export function renderReport(check: PythonCheck): string {
-  return renderCheckReport(check, t);
+export function renderReport(check: PythonCheck, facts?: PreflightFacts): string {
+  return renderCheckReport(check, t, facts ? preflightLines(check, facts, t) : []);
 }
 
 /** Asks which interpreter to use when several can make venvs; the chosen one is first and preselected. */

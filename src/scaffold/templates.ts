@@ -74,6 +74,8 @@ export async function writeTemplate(options: {
   readonly platform?: NodeJS.Platform;
   /** The package index the install uses (`aiOnramp.python.indexUrl`): the README's pip command names it too. */
   readonly indexUrl?: string;
+  /** Lines that go first in requirements.txt (PyTorch's CPU index; see torchRequirementLines). */
+  readonly requirementsHead?: readonly string[];
 }): Promise<WrittenTemplate> {
   const { templatesRoot, id, projectDir } = options;
   const written: string[] = [];
@@ -95,6 +97,9 @@ export async function writeTemplate(options: {
     const source = path.join(templateDir, ...rel.split('/'));
     if (rel === 'README.md') {
       const text = withPipCommand(await readFile(source, 'utf8'), options.indexUrl);
+      await put(rel, (dest) => writeFile(dest, text, { flag: 'wx' }));
+    } else if (rel === 'requirements.txt' && options.requirementsHead?.length) {
+      const text = [...options.requirementsHead, await readFile(source, 'utf8')].join('\n');
       await put(rel, (dest) => writeFile(dest, text, { flag: 'wx' }));
     } else await put(rel, (dest) => copyFile(source, dest, constants.COPYFILE_EXCL));
   }

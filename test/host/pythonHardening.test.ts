@@ -9,7 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckPythonResult, CreateVenvResult } from '../../src/python';
+import { chooseTorchWheels, findNvidiaGpu, TORCH_CPU_INDEX } from '../../src/python/gpu';
 import { venvPythonPath } from '../../src/python/venv';
+import type { NewProjectResult } from '../../src/scaffold';
 import {
   buildTinyWheel,
   fakeInterpreter,
@@ -183,5 +185,39 @@ describe('python hardening and mirror (host)', function () {
       await index.close();
       await setSetting('python.indexUrl', undefined);
     }
+  });
+
+  it('New AI Project (PyTorch): CPU wheels in requirements.txt without nvidia-smi, installed offline; the check shows the preflight', async () => {
+    const gpu = await findNvidiaGpu();
+    const expected = chooseTorchWheels(process.platform, gpu);
+    const standIns = path.join(tmp, 'torch stand-ins');
+    for (const name of ['torch', 'torchvision', 'tensorboard']) buildTinyWheel(standIns, name, '2.0.0');
+    const parentFolder = path.join(tmp, 'projects');
+    mkdirSync(parentFolder, { recursive: true });
+    const result = await vscode.commands.executeCommand<NewProjectResult>('aiOnramp.newProject', {
+      template: 'pytorch-mnist',
+      parentFolder,
+      name: 'torch 项目',
+      python,
+      open: 'none',
+      requirementsArgs: ['--no-index', '--find-links', standIns],
+    });
+    assert.equal(result.status, 'created', JSON.stringify(result));
+    assert.equal(result.torchWheels, expected);
+    const requirements = readFileSync(path.join(parentFolder, 'torch 项目', 'requirements.txt'), 'utf8');
+    if (expected === 'cpu') {
+      assert.ok(requirements.includes(`\n--extra-index-url ${TORCH_CPU_INDEX}\n`), requirements);
+      await logContaining(`new project: ${gpu.detail}; PyTorch wheels: cpu`);
+    } else assert.ok(!requirements.includes(TORCH_CPU_INDEX), requirements);
+    assert.deepEqual([...(result.env?.install?.installed ?? [])].sort(), [
+      'tensorboard-2.0.0',
+      'torch-2.0.0',
+      'torchvision-2.0.0',
+    ]);
+    const check = await vscode.commands.executeCommand<CheckPythonResult>('aiOnramp.checkPython', {
+      show: false,
+    });
+    assert.match(check.report, /## Before a project is created\n\n- ✅ Python 3\.\d+\.\d+ at /);
+    assert.match(check.report, /- (✅|⚠️) (Only )?\d+\.\d GB free in /);
   });
 });

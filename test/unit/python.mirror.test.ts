@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { torchRequirementLines } from '../../src/python/gpu';
 import { pipInstallCommand } from '../../src/python/indexes';
 import { connectionError, redactIndexUrl, validIndexUrl } from '../../src/python/pip';
 import { setUpEnvironment } from '../../src/python/projectEnv';
@@ -83,6 +84,37 @@ describe('python: package index mirror', function () {
     assert.equal(r.install?.problem, 'indexUnreachable', r.install?.output.join('\n'));
     assert.equal(r.install?.indexUrl, dead);
     assert.match(r.install?.problemDetail ?? '', /Connection refused/);
+  });
+
+  it("the CPU index as an extra index: pip takes torch's +cpu build from it, everything else from the mirror", async () => {
+    const cpuWheels = path.join(tmp, 'cpu wheels');
+    const mirrorWheels = path.join(tmp, 'mirror wheels');
+    buildTinyWheel(cpuWheels, 'torch', '2.0.0+cpu', 'cpu');
+    buildTinyWheel(mirrorWheels, 'torch', '2.0.0', 'cuda');
+    buildTinyWheel(mirrorWheels, 'onramp_hello', '1.0.0', 'mirror');
+    const cpuIndex = await serveSimpleIndex(cpuWheels);
+    const mirror = await serveSimpleIndex(mirrorWheels);
+    try {
+      // What torchRequirementLines('cpu') writes, with a loopback stand-in for download.pytorch.org.
+      const head = torchRequirementLines('cpu').map((l) =>
+        l.startsWith('--extra-index-url') ? `--extra-index-url ${cpuIndex.url}` : l,
+      );
+      writeRequirements(project, [...head, 'torch', 'onramp_hello']);
+      const r = await setUpEnvironment({
+        projectDir: project,
+        python,
+        existingVenv: 'use',
+        requirementsFile: 'requirements.txt',
+        pipArgs: ['--force-reinstall'],
+        indexUrl: mirror.url,
+      });
+      assert.equal(r.install?.ok, true, r.install?.output.join('\n'));
+      assert.deepEqual([...(r.install?.installed ?? [])].sort(), ['onramp_hello-1.0.0', 'torch-2.0.0+cpu']);
+      assert.ok(!mirror.requests.some((u) => u.startsWith('/files/torch')), 'the CUDA torch was not fetched');
+    } finally {
+      await cpuIndex.close();
+      await mirror.close();
+    }
   });
 
   it("reads pip's retry warnings as the network error they carry", () => {
