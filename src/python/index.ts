@@ -13,6 +13,7 @@ import { selectInPythonExtension } from './pythonExtension';
 import {
   announceOutcome,
   envFailureMessage,
+  indexPreflight,
   pickInterpreter,
   renderReport,
   ReportDocuments,
@@ -85,8 +86,11 @@ async function checkPythonCommand(services: Services, rawArgs: unknown): Promise
   );
   // Free space where projects go (the open folder, else the home folder) and, on Windows, its policies.
   const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
-  const facts = await gatherPreflightFacts(folder ?? homedir());
-  const report = renderReport(check, facts);
+  const [facts, index] = await Promise.all([
+    gatherPreflightFacts(folder ?? homedir()),
+    indexPreflight(services),
+  ]);
+  const report = renderReport(check, facts, index);
   const reportUri = show && reports ? (await reports.show(t('Python check'), report)).toString() : undefined;
   return summarize(check, report, reportUri);
 }

@@ -34,7 +34,7 @@ export interface PreflightFacts {
 export type PreflightStatus = 'ok' | 'info' | 'warning' | 'error';
 
 export interface PreflightLine {
-  readonly id: 'python' | 'venv' | 'pep668' | 'executionPolicy' | 'longPaths' | 'disk';
+  readonly id: 'python' | 'venv' | 'pep668' | 'executionPolicy' | 'longPaths' | 'disk' | 'index';
   readonly status: PreflightStatus;
   readonly title: string;
   readonly fix?: Fix;
@@ -259,4 +259,64 @@ export async function gatherPreflightFacts(
     facts.longPathsEnabled = parseLongPaths(longPaths);
   }
   return facts;
+}
+
+export interface IndexAnswer {
+  readonly url: string;
+  readonly ok: boolean;
+  /** "HTTP 200 in 35 ms", or the error ("connect ECONNREFUSED 127.0.0.1:9", "no answer within 3000 ms"). */
+  readonly detail: string;
+}
+
+/**
+ * Whether the package index at `url` answers: one GET with a short timeout (a file:// index: its folder
+ * exists). Any HTTP status below 500 counts as an answer; the body is not read.
+ */
+export async function checkIndex(url: string, timeoutMs = 3000): Promise<IndexAnswer> {
+  const started = Date.now();
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url, ok: false, detail: 'not a URL' };
+  }
+  if (parsed.protocol === 'file:') {
+    const { fileURLToPath } = await import('node:url');
+    const { stat } = await import('node:fs/promises');
+    const s = await stat(fileURLToPath(parsed)).catch(() => undefined);
+    return s?.isDirectory()
+      ? { url, ok: true, detail: 'a local folder' }
+      : { url, ok: false, detail: 'the folder does not exist' };
+  }
+  const client = parsed.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  return new Promise((resolve) => {
+    const req = client.get(parsed, { timeout: timeoutMs, headers: { Accept: 'text/html' } }, (res) => {
+      res.resume();
+      req.destroy();
+      const status = res.statusCode ?? 0;
+      resolve({
+        url,
+        ok: status > 0 && status < 500,
+        detail: `HTTP ${status} in ${Date.now() - started} ms`,
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', (e) => resolve({ url, ok: false, detail: e.message }));
+  });
+}
+
+/** The index line: a mirror that answers, or one that does not with the way to pick another. */
+export function indexLine(answer: IndexAnswer, label: string, t: Translate): PreflightLine {
+  return answer.ok
+    ? { id: 'index', status: 'ok', title: t('The package index {0} answers ({1}).', label, answer.detail) }
+    : {
+        id: 'index',
+        status: 'warning',
+        title: t('The package index {0} does not answer: {1}.', label, answer.detail),
+        fix: {
+          text: t(
+            'Pick another one with "AI Onramp: Choose Package Index (Mirror)", or check the network and proxy.',
+          ),
+        },
+      };
 }

@@ -12,7 +12,7 @@ import {
 } from './check';
 import type { UsableInterpreter } from './interpreters';
 import type { OsInfo } from './osInfo';
-import { preflightLines, type PreflightFacts } from './preflight';
+import { checkIndex, indexLine, preflightLines, type PreflightFacts, type PreflightLine } from './preflight';
 import type { PipEvent } from './pip';
 import { probeInterpreter, type Framework, type ProbeInfo } from './probe';
 import type { StepWatchState } from './stepWatch';
@@ -111,8 +111,23 @@ export class ReportDocuments implements vscode.TextDocumentContentProvider {
   }
 }
 
-export function renderReport(check: PythonCheck, facts?: PreflightFacts): string {
-  return renderCheckReport(check, t, facts ? preflightLines(check, facts, t) : []);
+export function renderReport(check: PythonCheck, facts?: PreflightFacts, index?: PreflightLine): string {
+  const lines = facts ? preflightLines(check, facts, t) : [];
+  return renderCheckReport(check, t, index ? [...lines, index] : lines);
+}
+
+/**
+ * The preflight's index line, for a mirror set in `aiOnramp.python.indexUrl` only: the default index (PyPI) is
+ * not contacted by a check (pip reports it at install time), so a check sends nothing over the network unasked.
+ */
+export async function indexPreflight(services: Services): Promise<PreflightLine | undefined> {
+  const url = configuredIndexUrl(services);
+  if (!url) return undefined;
+  const answer = await checkIndex(url);
+  services.log.info(
+    `python check: package index ${indexLabel(url)}: ${answer.ok ? 'answers' : 'no answer'}, ${answer.detail}`,
+  );
+  return indexLine(answer, indexLabel(url), t);
 }
 
 /** Asks which interpreter to use when several can make venvs; the chosen one is first and preselected. */

@@ -172,6 +172,14 @@ describe('python hardening and mirror (host)', function () {
         failed.message,
         `Could not reach the package index ${dead}: Failed to establish a new connection: [Errno 111] Connection refused. Pick another index (a mirror near you) and retry. The project files and .venv are kept.`,
       );
+      // Check Python Environment's preflight says the same before anything is installed.
+      const check = await vscode.commands.executeCommand<CheckPythonResult>('aiOnramp.checkPython', {
+        show: false,
+      });
+      assert.ok(
+        check.report.includes(`- ⚠️ The package index ${dead} does not answer: connect ECONNREFUSED`),
+        check.report,
+      );
       // What "Pick Another Index and Retry" does after the pick: the same venv, the new index.
       await setSetting('python.indexUrl', index.url);
       const retried = await createVenv({ folder, python, existingVenv: 'use' });

@@ -4,20 +4,24 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
+import { createServer } from 'node:http';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { findProblems, renderCheckReport, type PythonCheck, type Translate } from '../../src/python/check';
 import { classifyVersion } from '../../src/python/versions';
 import type { ProbedCandidate, UsableInterpreter } from '../../src/python/interpreters';
 import type { OsInfo } from '../../src/python/osInfo';
 import {
+  checkIndex,
   gatherPreflightFacts,
+  indexLine,
   parseExecutionPolicy,
   parseLongPaths,
   preflightLines,
   type PreflightFacts,
 } from '../../src/python/preflight';
 import { probeInterpreter, type ProbeInfo } from '../../src/python/probe';
-import { testPython } from './pythonFixtures';
+import { serveSimpleIndex, testPython, unreachableIndexUrl } from './pythonFixtures';
 
 const t: Translate = (m, ...a) => m.replace(/\{(\d+)\}/g, (_, i: string) => String(a[Number(i)]));
 
@@ -235,5 +239,43 @@ describe('python: preflight report', () => {
     const probed = await probeInterpreter(system);
     assert.ok(probed.ok);
     assert.equal(probed.info.externallyManaged, marker === 'True');
+  });
+
+  it('the package index line: a loopback mirror answers, a closed port and a silent server do not', async () => {
+    const wheels = mkdtempSync(path.join(os.tmpdir(), 'onramp-index-'));
+    const index = await serveSimpleIndex(wheels);
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const ok = await checkIndex(index.url);
+      assert.equal(ok.ok, true);
+      assert.match(ok.detail, /^HTTP 200 in \d+ ms$/);
+      assert.match(
+        indexLine(ok, index.url, t).title,
+        /^The package index http:\/\/127\.0\.0\.1:\d+\/simple\/ answers \(HTTP 200 in \d+ ms\)\.$/,
+      );
+      const dead = await unreachableIndexUrl();
+      const refused = await checkIndex(dead);
+      assert.equal(refused.ok, false);
+      assert.match(refused.detail, /ECONNREFUSED/);
+      const line = indexLine(refused, dead, t);
+      assert.equal(line.status, 'warning');
+      assert.equal(
+        line.fix?.text,
+        'Pick another one with "AI Onramp: Choose Package Index (Mirror)", or check the network and proxy.',
+      );
+      const port = (silent.address() as { port: number }).port;
+      const started = Date.now();
+      const hung = await checkIndex(`http://127.0.0.1:${port}/simple/`, 300);
+      assert.deepEqual([hung.ok, hung.detail], [false, 'no answer within 300 ms']);
+      assert.ok(Date.now() - started < 2000);
+      assert.equal((await checkIndex(pathToFileURL(wheels).href)).ok, true);
+      assert.equal((await checkIndex(pathToFileURL(path.join(wheels, 'nope')).href)).ok, false);
+    } finally {
+      await index.close();
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+      rmSync(wheels, { recursive: true, force: true });
+    }
   });
 });
