@@ -1,5 +1,6 @@
 // `python -m pip install -r requirements.txt` with its output parsed into steps a progress notification can show.
 import { run, type Logger, pythonEnv } from './process';
+import { parseUvLine, uvConnectionError, uvEnv, uvPipInstallArgs, type UvTool } from './uv';
 import { compareVersions } from './versions';
 
 export type PipEvent =
@@ -145,11 +146,14 @@ export async function pipInstallRequirements(options: {
   readonly extraArgs?: readonly string[];
   /** The primary package index (`--index-url`), already checked with validIndexUrl; absent: pip's own. */
   readonly indexUrl?: string;
+  /** Install with `uv pip install` (see src/python/uv.ts) instead of pip. */
+  readonly uv?: UvTool;
   readonly log?: Logger;
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: PipEvent) => void;
   readonly onSpawn?: (pid: number) => void;
 }): Promise<PipInstallResult> {
+  if (options.uv) return uvInstallRequirements({ ...options, uv: options.uv });
   const { log } = options;
   const started = Date.now();
   const found = await findPip(options.python);
@@ -222,6 +226,59 @@ export async function pipInstallRequirements(options: {
     pid: result.pid,
     durationMs: result.durationMs,
   };
+}
+
+/** `uv pip install -r …` into the venv: the same result shape, events and log as pip's. */
+async function uvInstallRequirements(options: Parameters<typeof pipInstallRequirements>[0] & { uv: UvTool }) {
+  const { log, uv } = options;
+  const args = uvPipInstallArgs({
+    venvPython: options.python,
+    requirementsFile: options.requirementsFile,
+    indexUrl: options.indexUrl,
+    extraArgs: options.extraArgs,
+  });
+  const shown = options.indexUrl ? args.map((a) => (a === options.indexUrl ? redactIndexUrl(a) : a)) : args;
+  log?.info(`pip (uv ${uv.version}): ${uv.path} ${shown.join(' ')}`);
+  const output: string[] = [];
+  const errors: string[] = [];
+  const installed: string[] = [];
+  let networkError: string | undefined;
+  const result = await run(uv.path, args, {
+    cwd: options.cwd,
+    env: uvEnv(),
+    signal: options.signal,
+    onSpawn: options.onSpawn,
+    onLine: (line) => {
+      output.push(line);
+      networkError = uvConnectionError(line) ?? networkError;
+      const event = parseUvLine(line);
+      if (event?.kind === 'error') {
+        errors.push(event.message);
+        log?.warn(`uv: ${line}`);
+      } else log?.info(`uv: ${line}`);
+      if (event?.kind === 'installed') installed.push(...event.names);
+      if (event) options.onEvent?.(event);
+    },
+  });
+  if (result.spawnError) errors.push(result.spawnError.message);
+  const ok = result.code === 0 && !result.cancelled;
+  const summary = result.cancelled ? 'cancelled' : ok ? 'done' : `failed (exit code ${result.code})`;
+  log?.[ok ? 'info' : result.cancelled ? 'warn' : 'error'](`uv pip: ${summary} in ${result.durationMs} ms`);
+  const problem: PipProblem | undefined =
+    !ok && !result.cancelled && networkError !== undefined ? 'indexUnreachable' : undefined;
+  return {
+    ok,
+    cancelled: result.cancelled,
+    exitCode: result.code,
+    errors,
+    output,
+    installed,
+    problem,
+    problemDetail: problem ? networkError : undefined,
+    indexUrl: options.indexUrl,
+    pid: result.pid,
+    durationMs: result.durationMs,
+  } satisfies PipInstallResult;
 }
 
 /**

@@ -5,6 +5,7 @@ import { access, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipInstallRequirements, type PipEvent, type PipInstallResult } from './pip';
 import type { Logger } from './process';
+import type { UvTool } from './uv';
 import { probeInterpreter, type ProbeInfo } from './probe';
 import {
   createVenv,
@@ -64,6 +65,8 @@ export async function setUpEnvironment(options: {
   readonly baseInfo?: ProbeInfo;
   /** The primary package index for pip (see validIndexUrl); absent: pip's own. */
   readonly indexUrl?: string;
+  /** uv, when found and not turned off: it makes the venv and installs the requirements. */
+  readonly uv?: UvTool;
   /** Relative to projectDir; skipped when the file does not exist. */
   readonly requirementsFile?: string;
   /** Already validated extra arguments for pip (see validatePipArgs). */
@@ -132,11 +135,12 @@ export async function setUpEnvironment(options: {
       }
       base = probe.info;
     }
-    if (base.version[0] < 3 || !base.modules.venv) {
+    // uv makes venvs without the venv and ensurepip modules (it only needs the interpreter).
+    if (base.version[0] < 3 || (!base.modules.venv && !options.uv)) {
       log?.error(`venv: ${options.python} (Python ${base.version.join('.')}) has no venv module`);
       return fail({ code: 'noVenvModule', version: base.version, output: '' }, base);
     }
-    if (!base.modules.ensurepip) {
+    if (!base.modules.ensurepip && !options.uv) {
       log?.error(
         `venv: ${options.python} (Python ${base.version.join('.')}) has no ensurepip; nothing created`,
       );
@@ -156,6 +160,7 @@ export async function setUpEnvironment(options: {
       python: options.python,
       venvDir,
       intoKeptFolder,
+      uv: options.uv,
       log,
       signal: options.signal,
     });
@@ -178,6 +183,7 @@ export async function setUpEnvironment(options: {
     requirementsFile: options.requirementsFile,
     extraArgs: options.pipArgs,
     indexUrl: options.indexUrl,
+    uv: options.uv,
     log,
     signal: options.signal,
     onSpawn: options.onPipSpawn,

@@ -20,6 +20,7 @@ import { setUpEnvironment, type EnvFailure, type ExistingVenvChoice, type Progre
 import { pythonExtensionInterpreter } from './pythonExtension';
 import { configuredIndexUrl, indexLabel, pickPackageIndex } from './indexPicker';
 import type { PipProblem } from './pip';
+import { findUv, type UvTool } from './uv';
 import { inspectVenv, VENV_DIR_NAME } from './venv';
 import * as path from 'node:path';
 
@@ -79,6 +80,23 @@ export const lastCheckState = (): StepWatchState => lastCheck;
 async function frameworksIn(python: string): Promise<readonly Framework[]> {
   const probe = await probeInterpreter(python);
   return probe.ok ? probe.info.frameworks : [];
+}
+
+/**
+ * uv when `aiOnramp.python.useUv` is on (the default) and uv is at `aiOnramp.python.uvPath` or on PATH; the log
+ * says which tool makes the venv and installs.
+ */
+export async function configuredUv(services: Services): Promise<UvTool | undefined> {
+  const config = vscode.workspace.getConfiguration('aiOnramp');
+  if (!config.get<boolean>('python.useUv', true)) {
+    services.log.info('venv: uv turned off (aiOnramp.python.useUv); using python -m venv and pip');
+    return undefined;
+  }
+  const uv = await findUv(config.get<string>('python.uvPath', '') || undefined);
+  services.log.info(
+    uv ? `venv: using uv ${uv.version} at ${uv.path}` : 'venv: uv not found; using python -m venv and pip',
+  );
+  return uv;
 }
 
 /** Read-only Markdown documents (the check report): previewed, never "unsaved". */
@@ -329,6 +347,7 @@ export async function setUpWithProgress(
           python: options.python,
           baseInfo: options.baseInfo,
           indexUrl: configuredIndexUrl(services),
+          uv: await configuredUv(services),
           existingVenv: options.existingVenv,
           requirementsFile: 'requirements.txt',
           pipArgs: options.pipArgs,

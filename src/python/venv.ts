@@ -3,6 +3,7 @@ import { lstat, readdir, readFile, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { probeInterpreter, type ProbeInfo } from './probe';
 import { run, type Logger, pythonEnv } from './process';
+import { uvEnv, uvVenvArgs, type UvTool } from './uv';
 
 export const VENV_DIR_NAME = '.venv';
 
@@ -135,6 +136,8 @@ export async function createVenv(options: {
   readonly venvDir: string;
   /** `venvDir` is a folder of the user's files that "recreate" kept; on failure only the venv's parts go. */
   readonly intoKeptFolder?: boolean;
+  /** Make it with `uv venv` (see src/python/uv.ts) instead of `python -m venv`. */
+  readonly uv?: UvTool;
   readonly log?: Logger;
   readonly signal?: AbortSignal;
 }): Promise<CreateVenvResult> {
@@ -144,10 +147,16 @@ export async function createVenv(options: {
   if (before.kind !== 'absent' && !(before.kind === 'folder' && options.intoKeptFolder)) {
     throw new Error(`refusing to create a venv over an existing ${before.kind}: ${venvDir}`);
   }
-  log?.info(`venv: ${python} -m venv ${venvDir}`);
-  const result = await run(python, [...(options.pythonArgs ?? []), '-m', 'venv', venvDir], {
+  const { uv } = options;
+  const [command, args] = uv
+    ? [uv.path, uvVenvArgs(python, venvDir)]
+    : [python, [...(options.pythonArgs ?? []), '-m', 'venv', venvDir]];
+  log?.info(
+    uv ? `venv: uv ${uv.version}: ${command} ${args.join(' ')}` : `venv: ${python} -m venv ${venvDir}`,
+  );
+  const result = await run(command, args, {
     cwd: path.dirname(venvDir),
-    env: pythonEnv(),
+    env: uv ? uvEnv() : pythonEnv(),
     signal: options.signal,
     onLine: (line) => log?.info(`venv: ${line}`),
   });

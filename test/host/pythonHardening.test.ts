@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckPythonResult, CreateVenvResult } from '../../src/python';
 import { chooseTorchWheels, findNvidiaGpu, TORCH_CPU_INDEX } from '../../src/python/gpu';
+import { findUv } from '../../src/python/uv';
 import { venvPythonPath } from '../../src/python/venv';
 import type { NewProjectResult } from '../../src/scaffold';
 import {
@@ -227,5 +228,23 @@ describe('python hardening and mirror (host)', function () {
     });
     assert.match(check.report, /## Before a project is created\n\n- ✅ Python 3\.\d+\.\d+ at /);
     assert.match(check.report, /- (✅|⚠️) (Only )?\d+\.\d GB free in /);
+  });
+
+  it('with uv installed, Create Virtual Environment Here makes the venv and installs with uv (pending without uv)', async function () {
+    const uv = await findUv(undefined);
+    if (!uv) this.skip();
+    const folder = path.join(tmp, 'uv 项目');
+    writeRequirements(folder, ['onramp_hello']);
+    const r = await createVenv({
+      folder,
+      python,
+      existingVenv: 'recreate',
+      requirementsArgs: ['--no-index', '--find-links', wheels],
+    });
+    assert.equal(r.status, 'ready', JSON.stringify(r));
+    assert.ok('install' in r);
+    assert.deepEqual(r.install?.installed, ['onramp-hello-1.0.0']);
+    await logContaining(`venv: uv ${uv.version}: ${uv.path} venv`);
+    await logContaining(`pip (uv ${uv.version}): ${uv.path} pip install`);
   });
 });

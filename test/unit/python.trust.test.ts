@@ -30,7 +30,11 @@ describe('workspace trust (manifest)', () => {
     const runs = Object.keys(manifest.contributes.configuration.properties).filter((k) =>
       /(Path|Url)$/.test(k),
     );
-    assert.deepEqual(runs.sort(), ['aiOnramp.python.indexUrl', 'aiOnramp.pythonPath']);
+    assert.deepEqual(runs.sort(), [
+      'aiOnramp.python.indexUrl',
+      'aiOnramp.python.uvPath',
+      'aiOnramp.pythonPath',
+    ]);
     for (const key of runs) assert.ok(restricted.includes(key), `${key} is restricted`);
     for (const key of restricted) {
       assert.ok(key in manifest.contributes.configuration.properties, `${key} is a declared setting`);
