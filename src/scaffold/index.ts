@@ -10,6 +10,7 @@ import { configuredIndexUrl } from '../python/indexPicker';
 import { diskLine, gatherPreflightFacts, type PreflightFramework } from '../python/preflight';
 import { detectOs } from '../python/osInfo';
 import { probeInterpreter } from '../python/probe';
+import { run as runProcess } from '../python/process';
 import type { ExistingVenvChoice } from '../python/projectEnv';
 import { selectInPythonExtension } from '../python/pythonExtension';
 import {
@@ -25,7 +26,14 @@ import { VENV_DIR_NAME } from '../python/venv';
 import { classifyVersion, supportedRangeText } from '../python/versions';
 import { parseNewProjectArgs, type OpenChoice } from './newProject';
 import { folderState, validateProjectName, type ProjectNameProblem } from './projectName';
-import { TEMPLATE_IDS, TEMPLATES, writeTemplate, type TemplateId, type WrittenTemplate } from './templates';
+import {
+  NOTEBOOK_FILE,
+  TEMPLATE_IDS,
+  TEMPLATES,
+  writeTemplate,
+  type TemplateId,
+  type WrittenTemplate,
+} from './templates';
 
 /** What `aiOnramp.newProject` returns (host tests read it). */
 export interface NewProjectResult {
@@ -41,6 +49,8 @@ export interface NewProjectResult {
   readonly env?: EnvOutcome;
   /** PyTorch template: the wheels chosen for this machine ('cpu' without an NVIDIA GPU on Linux/Windows). */
   readonly torchWheels?: TorchWheels;
+  /** Keras and PyTorch: whether .venv imports ipykernel (the notebook's kernel); absent without a notebook. */
+  readonly ipykernel?: boolean;
 }
 
 function templateLabel(id: TemplateId): { label: string; description: string } {
@@ -310,6 +320,10 @@ async function newProject(
               projectDir,
               indexUrl: configuredIndexUrl(services),
               requirementsHead: torchWheels ? torchRequirementLines(torchWheels) : undefined,
+              notebook: {
+                language: vscode.env.language.toLowerCase().startsWith('zh') ? 'zh-cn' : 'en',
+                pythonVersion: version.join('.'),
+              },
             });
             filesMs = Date.now() - started;
             services.log.info(
@@ -340,9 +354,31 @@ async function newProject(
     };
   }
 
-  // 7. Open it.
-  await openProject(args.open, projectDir, TEMPLATES[template].mainFile, env.venvPython);
-  return { ...result, status: 'created' };
+  // 7. The notebook's kernel: ipykernel importable from .venv (vscode-jupyter#17067's "Running cells requires
+  //    the ipykernel package" otherwise). With the Jupyter extension, the notebook is what opens.
+  let ipykernel: boolean | undefined;
+  const notebook = files?.written.includes(NOTEBOOK_FILE) === true;
+  if (notebook && env.venvPython) {
+    const r = await runProcess(env.venvPython, ['-c', 'import ipykernel'], { timeoutMs: 60_000 });
+    ipykernel = r.code === 0;
+    const detail = (r.stderr || r.spawnError?.message || '').trim().split(/\r?\n/).pop() ?? '';
+    services.log[ipykernel ? 'info' : 'warn'](
+      `new project: .venv ${ipykernel ? 'imports ipykernel' : `cannot import ipykernel: ${detail}`}`,
+    );
+    if (!ipykernel) {
+      void vscode.window.showWarningMessage(
+        t(
+          'The notebook needs ipykernel, which .venv cannot import ({0}). Install it with: {1}',
+          detail,
+          `"${env.venvPython}" -m pip install ipykernel`,
+        ),
+      );
+    }
+  }
+  const jupyter = vscode.extensions.getExtension('ms-toolsai.jupyter') !== undefined;
+  const mainFile = notebook && jupyter && ipykernel ? NOTEBOOK_FILE : TEMPLATES[template].mainFile;
+  await openProject(args.open, projectDir, mainFile, env.venvPython);
+  return { ...result, status: 'created', ipykernel };
 }
 
 async function openProject(

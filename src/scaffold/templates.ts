@@ -4,6 +4,7 @@ import { constants } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipInstallCommand } from '../python/indexes';
+import { notebookFromScript, type NotebookLanguage } from './notebook';
 
 export const TEMPLATE_IDS = ['keras-mnist', 'pytorch-mnist', 'data-science'] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
@@ -23,6 +24,9 @@ export const TEMPLATES: Readonly<Record<TemplateId, TemplateInfo>> = {
 export function isTemplateId(value: unknown): value is TemplateId {
   return typeof value === 'string' && (TEMPLATE_IDS as readonly string[]).includes(value);
 }
+
+/** The notebook the Keras and PyTorch templates get next to train_mnist.py. */
+export const NOTEBOOK_FILE = 'train_mnist.ipynb';
 
 /** Files every template gets; stored without their leading dot so that no tool treats them as its own. */
 const COMMON_RENAMES: Readonly<Record<string, string>> = { gitignore: '.gitignore' };
@@ -76,6 +80,8 @@ export async function writeTemplate(options: {
   readonly indexUrl?: string;
   /** Lines that go first in requirements.txt (PyTorch's CPU index; see torchRequirementLines). */
   readonly requirementsHead?: readonly string[];
+  /** Keras and PyTorch: also write train_mnist.ipynb (the script as a notebook) in this language. */
+  readonly notebook?: { readonly language: NotebookLanguage; readonly pythonVersion?: string };
 }): Promise<WrittenTemplate> {
   const { templatesRoot, id, projectDir } = options;
   const written: string[] = [];
@@ -102,6 +108,12 @@ export async function writeTemplate(options: {
       const text = [...options.requirementsHead, await readFile(source, 'utf8')].join('\n');
       await put(rel, (dest) => writeFile(dest, text, { flag: 'wx' }));
     } else await put(rel, (dest) => copyFile(source, dest, constants.COPYFILE_EXCL));
+  }
+  const notebookKind = id === 'keras-mnist' ? 'keras' : id === 'pytorch-mnist' ? 'torch' : undefined;
+  if (options.notebook && notebookKind) {
+    const script = await readFile(path.join(templateDir, 'train_mnist.py'), 'utf8');
+    const text = notebookFromScript({ script, kind: notebookKind, ...options.notebook });
+    await put(NOTEBOOK_FILE, (dest) => writeFile(dest, text, { flag: 'wx' }));
   }
   const commonDir = path.join(templatesRoot, 'common');
   for (const rel of await listFiles(commonDir)) {

@@ -196,11 +196,12 @@ describe('python hardening and mirror (host)', function () {
     }
   });
 
-  it('New AI Project (PyTorch): CPU wheels in requirements.txt without nvidia-smi, installed offline; the check shows the preflight', async () => {
+  it('New AI Project (PyTorch): CPU wheels without nvidia-smi, the notebook and its ipykernel checked, installed offline; the check shows the preflight', async () => {
     const gpu = await findNvidiaGpu();
     const expected = chooseTorchWheels(process.platform, gpu);
     const standIns = path.join(tmp, 'torch stand-ins');
-    for (const name of ['torch', 'torchvision', 'tensorboard']) buildTinyWheel(standIns, name, '2.0.0');
+    for (const name of ['torch', 'torchvision', 'tensorboard', 'ipykernel'])
+      buildTinyWheel(standIns, name, '2.0.0');
     const parentFolder = path.join(tmp, 'projects');
     mkdirSync(parentFolder, { recursive: true });
     const result = await vscode.commands.executeCommand<NewProjectResult>('aiOnramp.newProject', {
@@ -219,10 +220,21 @@ describe('python hardening and mirror (host)', function () {
       await logContaining(`new project: ${gpu.detail}; PyTorch wheels: cpu`);
     } else assert.ok(!requirements.includes(TORCH_CPU_INDEX), requirements);
     assert.deepEqual([...(result.env?.install?.installed ?? [])].sort(), [
+      'ipykernel-2.0.0',
       'tensorboard-2.0.0',
       'torch-2.0.0',
       'torchvision-2.0.0',
     ]);
+    // The notebook: its kernelspec names the project's .venv, and .venv imports ipykernel (checked, logged).
+    const notebook = JSON.parse(
+      readFileSync(path.join(parentFolder, 'torch 项目', 'train_mnist.ipynb'), 'utf8'),
+    );
+    const version = execFileSync(python, ['-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])'], {
+      encoding: 'utf8',
+    }).trim();
+    assert.equal(notebook.metadata.kernelspec.display_name, `.venv (Python ${version})`);
+    assert.equal(result.ipykernel, true);
+    await logContaining('new project: .venv imports ipykernel');
     const check = await vscode.commands.executeCommand<CheckPythonResult>('aiOnramp.checkPython', {
       show: false,
     });

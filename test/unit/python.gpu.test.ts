@@ -70,7 +70,7 @@ describe('python: NVIDIA GPU and PyTorch wheels', function () {
     });
     const lines = readFileSync(path.join(projectDir, 'requirements.txt'), 'utf8').split('\n');
     assert.equal(lines[2], `--extra-index-url ${TORCH_CPU_INDEX}`);
-    assert.deepEqual(lines.slice(3).filter(Boolean), ['torch', 'torchvision', 'tensorboard']);
+    assert.deepEqual(lines.slice(3).filter(Boolean), ['torch', 'torchvision', 'tensorboard', 'ipykernel']);
     assert.deepEqual(torchRequirementLines('default'), []);
   });
 });
