@@ -259,4 +259,18 @@ describe('python hardening and mirror (host)', function () {
     await logContaining(`venv: uv ${uv.version}: ${uv.path} venv`);
     await logContaining(`pip (uv ${uv.version}): ${uv.path} pip install`);
   });
+
+  it('Choose Package Index (Mirror) saves a known mirror to aiOnramp.python.indexUrl (PyPI clears it)', async () => {
+    try {
+      const tuna = await vscode.commands.executeCommand<string>('aiOnramp.pickPackageIndex', { id: 'tuna' });
+      assert.equal(tuna, 'https://pypi.tuna.tsinghua.edu.cn/simple');
+      assert.equal(vscode.workspace.getConfiguration('aiOnramp').get('python.indexUrl'), tuna);
+      const pypi = await vscode.commands.executeCommand<string>('aiOnramp.pickPackageIndex', { id: 'pypi' });
+      assert.equal(pypi, '');
+      assert.equal(vscode.workspace.getConfiguration('aiOnramp').get('python.indexUrl'), '');
+      await logContaining("pip: package index set to pip's default");
+    } finally {
+      await setSetting('python.indexUrl', undefined);
+    }
+  });
 });
