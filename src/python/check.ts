@@ -7,6 +7,7 @@ import {
   type UsableInterpreter,
 } from './interpreters';
 import { detectOs, type OsInfo } from './osInfo';
+import type { PreflightLine } from './preflight';
 import { RECOMMENDED_PYTHON, supportedRangeText } from './versions';
 
 /** `vscode.l10n.t` in the extension; a plain `{0}` formatter in unit tests. */
@@ -19,6 +20,14 @@ export type Problem =
       readonly severity: 'error';
       readonly path: string;
       readonly detail: string;
+    }
+  /** `aiOnramp.pythonPath` runs, but is not a Python 3: another interpreter is used, and the report says so. */
+  | {
+      readonly code: 'settingSkipped';
+      readonly severity: 'warning';
+      readonly path: string;
+      readonly version: string;
+      readonly usedInstead: string;
     }
   | { readonly code: 'storeAlias'; readonly severity: 'error'; readonly path: string }
   | { readonly code: 'python2Only'; readonly severity: 'error'; readonly version: string }
@@ -67,6 +76,15 @@ export function findProblems(
 ): Problem[] {
   const problems: Problem[] = [];
   for (const p of interpreters) {
+    if (p.ok && p.source === 'setting' && p.info.version[0] < 3 && chosen) {
+      problems.push({
+        code: 'settingSkipped',
+        severity: 'warning',
+        path: p.command,
+        version: p.info.version.join('.'),
+        usedInstead: chosen.info.executable,
+      });
+    }
     if (p.ok) continue;
     if (p.source === 'setting') {
       problems.push({
@@ -217,6 +235,16 @@ export function describeProblem(problem: Problem, os: OsInfo, t: Translate): { t
         title: t('The interpreter set in "aiOnramp.pythonPath" does not work: {0}', problem.path),
         fix: { text: t('Correct the setting, or clear it to search PATH. Details: {0}', problem.detail) },
       };
+    case 'settingSkipped':
+      return {
+        title: t(
+          'The interpreter set in "aiOnramp.pythonPath" ({0}) is Python {1}; AI Onramp needs Python 3, so it uses {2} instead.',
+          problem.path,
+          problem.version,
+          problem.usedInstead,
+        ),
+        fix: { text: t('Set "aiOnramp.pythonPath" to a Python 3, or clear it to search PATH.') },
+      };
     case 'storeAlias':
       return {
         title: t('"{0}" is the Microsoft Store alias, not a real Python.', problem.path),
@@ -285,8 +313,12 @@ function escapeCell(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/`/g, '\\`');
 }
 
-/** The report as Markdown, for a read-only preview. */
-export function renderCheckReport(check: PythonCheck, t: Translate): string {
+/** The report as Markdown, for a read-only preview; `preflight` adds the preflight lines (src/python/preflight.ts). */
+export function renderCheckReport(
+  check: PythonCheck,
+  t: Translate,
+  preflight: readonly PreflightLine[] = [],
+): string {
   const lines: string[] = [];
   const errors = check.problems.filter((p) => p.severity === 'error');
   const warnings = check.problems.filter((p) => p.severity === 'warning');
@@ -309,6 +341,19 @@ export function renderCheckReport(check: PythonCheck, t: Translate): string {
       if (fix.command) lines.push('   ```sh', `   ${fix.command}`, '   ```', '');
       if (fix.link) lines.push(`   ${fix.link}`, '');
     });
+  }
+  if (preflight.length) {
+    lines.push(`## ${t('Before a project is created')}`, '');
+    const marks = { ok: '✅', info: 'ℹ️', warning: '⚠️', error: '❌' } as const;
+    for (const line of preflight) {
+      lines.push(`- ${marks[line.status]} ${line.title}`);
+      if (line.fix) {
+        lines.push(`  ${line.fix.text}`);
+        if (line.fix.command) lines.push('  ```sh', `  ${line.fix.command}`, '  ```');
+        if (line.fix.link) lines.push(`  ${line.fix.link}`);
+      }
+    }
+    lines.push('');
   }
   const found = check.interpreters.filter((p): p is UsableInterpreter => p.ok);
   lines.push(`## ${t('Interpreters found')}`, '');

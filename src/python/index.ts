@@ -1,15 +1,20 @@
 // "Check Python Environment" and "Create Virtual Environment Here", and the context keys they keep up to date.
+import { homedir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../common/services';
 import { parseCreateVenvArgs } from '../scaffold/newProject';
-import type { PythonCheck } from './check';
-import { probeInterpreter } from './probe';
+import { describeProblem, type PythonCheck } from './check';
+import { probeInterpreter, type ProbeInfo } from './probe';
+import { pickPackageIndex } from './indexPicker';
+import { gatherPreflightFacts } from './preflight';
 import { watchPythonSteps } from './stepWatch';
 import { selectInPythonExtension } from './pythonExtension';
 import {
   announceOutcome,
   CHECK_STARTED,
+  envFailureMessage,
+  indexPreflight,
   pickInterpreter,
   renderReport,
   ReportDocuments,
@@ -19,7 +24,7 @@ import {
   t,
   type EnvOutcome,
 } from './ui';
-import { inspectVenv, VENV_DIR_NAME } from './venv';
+import { probeVenv, VENV_DIR_NAME } from './venv';
 import { detectOs } from './osInfo';
 import type { ExistingVenvChoice } from './projectEnv';
 
@@ -35,7 +40,7 @@ export interface CheckPythonResult {
 
 export type CreateVenvResult =
   | (EnvOutcome & { readonly folder: string })
-  | { readonly status: 'invalid' | 'noFolder'; readonly message: string };
+  | { readonly status: 'invalid' | 'noFolder' | 'untrusted'; readonly message: string };
 
 let reports: ReportDocuments | undefined;
 
@@ -50,10 +55,18 @@ export function registerPython(services: Services): void {
     vscode.commands.registerCommand('aiOnramp.createVenv', (args?: unknown) =>
       createVenvCommand(services, args),
     ),
+    vscode.commands.registerCommand('aiOnramp.pickPackageIndex', (args?: unknown) =>
+      pickPackageIndex(services, args),
+    ),
+    // Once detection runs, what it found follows the setting and the workspace.
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('aiOnramp.pythonPath')) refreshInBackground(services);
+      if (services.pythonDemand.raised && e.affectsConfiguration('aiOnramp.pythonPath')) {
+        refreshInBackground(services);
+      }
     }),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => refreshInBackground(services)),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      if (services.pythonDemand.raised) refreshInBackground(services);
+    }),
   );
   // Nothing is probed or polled at start-up: detection begins when a walkthrough or a command first needs it.
   services.pythonDemand.whenRaised((reason) => {
@@ -81,7 +94,13 @@ async function checkPythonCommand(services: Services, rawArgs: unknown): Promise
     { location: vscode.ProgressLocation.Window, title: t('Checking Python…') },
     () => runCheck(services),
   );
-  const report = renderReport(check);
+  // Free space where projects go (the open folder, else the home folder) and, on Windows, its policies.
+  const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
+  const [facts, index] = await Promise.all([
+    gatherPreflightFacts(folder ?? homedir()),
+    indexPreflight(services),
+  ]);
+  const report = renderReport(check, facts, index);
   const reportUri = show && reports ? (await reports.show(t('Python check'), report)).toString() : undefined;
   return summarize(check, report, reportUri);
 }
@@ -97,26 +116,36 @@ function summarize(check: PythonCheck, report: string, reportUri?: string): Chec
   };
 }
 
-/** Asks what to do with a `.venv` that is already there. */
+/**
+ * Asks what to do with a `.venv` that is already there. A file or a folder without `pyvenv.cfg` is not asked
+ * about: setting up refuses to touch it and says why. A venv whose Python does not run offers Recreate only.
+ */
 export async function askExistingVenv(venvDir: string): Promise<ExistingVenvChoice> {
-  const existing = await inspectVenv(venvDir);
-  if (existing.kind === 'absent') return 'recreate';
+  const { existing } = await probeVenv(venvDir);
+  if (existing.kind === 'absent' || existing.kind === 'file' || existing.kind === 'folder') return 'recreate';
   const use = t('Use It');
   const recreate = t('Recreate');
-  const message =
-    existing.kind === 'venv'
-      ? t('{0} already has a virtual environment (.venv).', path.dirname(venvDir))
-      : existing.kind === 'file'
-        ? t('{0} has a file called .venv where the virtual environment should go.', path.dirname(venvDir))
-        : t('{0} has a .venv folder that is not a working virtual environment.', path.dirname(venvDir));
-  const detail =
-    existing.kind === 'venv'
-      ? t('Use it and install the requirements into it, or delete it and make a new one?')
-      : t('Recreating deletes it and makes a new virtual environment.');
+  if (existing.kind === 'broken') {
+    const choice = await vscode.window.showWarningMessage(
+      t('The .venv here is broken (its Python {0} does not run: {1}).', existing.python, existing.detail),
+      {
+        modal: true,
+        detail: t(
+          'Recreate makes a new virtual environment in its place; files of yours inside .venv are kept.',
+        ),
+      },
+      recreate,
+    );
+    return choice === recreate ? 'recreate' : 'cancel';
+  }
   const choice = await vscode.window.showWarningMessage(
-    message,
-    { modal: true, detail },
-    ...(existing.kind === 'venv' ? [use, recreate] : [recreate]),
+    t('{0} already has a virtual environment (.venv).', path.dirname(venvDir)),
+    {
+      modal: true,
+      detail: t('Use it and install the requirements into it, or delete it and make a new one?'),
+    },
+    use,
+    recreate,
   );
   return choice === use ? 'use' : choice === recreate ? 'recreate' : 'cancel';
 }
@@ -133,6 +162,14 @@ async function createVenvCommand(services: Services, rawArgs: unknown): Promise<
     return { status: 'invalid', message };
   }
   const args = parsed.value;
+  // Installing a folder's requirements.txt runs its packages' build code: not in Restricted Mode.
+  if (!vscode.workspace.isTrusted) {
+    const message = t(
+      'This folder is open in Restricted Mode: trust it first ("Manage Workspace Trust"), then create the virtual environment.',
+    );
+    void vscode.window.showWarningMessage(message);
+    return { status: 'untrusted', message };
+  }
   let folder = args.folder;
   if (!folder) {
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
@@ -153,8 +190,11 @@ async function createVenvCommand(services: Services, rawArgs: unknown): Promise<
   let python = args.python;
   let pythonLabel = python ?? '';
   let version: readonly number[] | undefined;
+  // Each interpreter is probed once: a Python that hangs costs its timeout one time, not twice.
+  let baseInfo: ProbeInfo | undefined;
   if (!python) {
     const check = await runCheck(services);
+    warnSkippedSetting(services, check);
     const chosen = await pickInterpreter(check);
     if (!chosen) {
       if (!check.chosen) {
@@ -171,12 +211,19 @@ async function createVenvCommand(services: Services, rawArgs: unknown): Promise<
     python = chosen.info.executable;
     pythonLabel = `Python ${chosen.info.version.join('.')}`;
     version = chosen.info.version;
+    baseInfo = chosen.info;
   } else {
     const probe = await probeInterpreter(python);
-    if (probe.ok) {
-      pythonLabel = `Python ${probe.info.version.join('.')}`;
-      version = probe.info.version;
+    if (!probe.ok) {
+      const { message } = envFailureMessage({ code: 'pythonUnusable', output: probe.failure.detail }, os);
+      services.log.error(`venv: ${python} does not run: ${probe.failure.detail}`);
+      const outcome: EnvOutcome = { status: 'failed', stage: 'venv', message };
+      announceOutcome(services, outcome, () => Promise.resolve(outcome));
+      return { ...outcome, folder };
     }
+    pythonLabel = `Python ${probe.info.version.join('.')}`;
+    version = probe.info.version;
+    baseInfo = probe.info;
   }
   const existingVenv = args.existingVenv ?? (await askExistingVenv(path.join(folder, VENV_DIR_NAME)));
   if (existingVenv === 'cancel') return { status: 'cancelled', stage: 'venv', folder };
@@ -190,6 +237,8 @@ async function createVenvCommand(services: Services, rawArgs: unknown): Promise<
       pipArgs: args.requirementsArgs,
       os,
       version,
+      // "Use it" after a failure runs on an existing venv: the base interpreter is not needed again.
+      baseInfo,
     });
   const outcome = await run(existingVenv);
   if (outcome.status === 'ready') {
@@ -203,4 +252,13 @@ async function createVenvCommand(services: Services, rawArgs: unknown): Promise<
     announceOutcome(services, outcome, () => run('use'));
   }
   return { ...outcome, folder };
+}
+
+/** Says (once a command, not silently) that `aiOnramp.pythonPath` names a Python that was passed over, and why. */
+export function warnSkippedSetting(services: Services, check: PythonCheck): void {
+  const skipped = check.problems.find((p) => p.code === 'settingSkipped');
+  if (!skipped) return;
+  const { title } = describeProblem(skipped, check.os, t);
+  services.log.warn(`python: ${title}`);
+  void vscode.window.showWarningMessage(title);
 }

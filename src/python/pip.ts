@@ -1,5 +1,6 @@
 // `python -m pip install -r requirements.txt` with its output parsed into steps a progress notification can show.
 import { run, type Logger, pythonEnv } from './process';
+import { parseUvLine, uvConnectionError, uvEnv, uvPipInstallArgs, type UvTool } from './uv';
 import { compareVersions } from './versions';
 
 export type PipEvent =
@@ -46,8 +47,73 @@ export function supportsRawProgress(pipVersion: string | null | undefined): bool
 
 /** pip's version in an interpreter, from `python -m pip --version` ("pip 24.2 from … (python 3.13)"). */
 export async function pipVersion(python: string): Promise<string | undefined> {
+  return (await findPip(python)).version;
+}
+
+/**
+ * Runs `python -m pip --version`: the version, or why pip cannot run there (no pip module in the venv, or an
+ * interpreter that does not start), in the words of the failing program.
+ */
+export async function findPip(
+  python: string,
+): Promise<{ readonly version?: string; readonly problem?: PipProblem; readonly detail?: string }> {
   const r = await run(python, ['-m', 'pip', '--version'], { env: pythonEnv(), timeoutMs: 30_000 });
-  return r.code === 0 ? /^pip (\S+)/.exec(r.stdout.trim())?.[1] : undefined;
+  const version = r.code === 0 ? /^pip (\S+)/.exec(r.stdout.trim())?.[1] : undefined;
+  if (version) return { version };
+  const said = (r.stderr || r.stdout).trim().split(/\r?\n/).filter(Boolean).pop() ?? '';
+  if (/No module named pip\b/.test(said)) return { problem: 'noPip', detail: said };
+  if (r.spawnError || r.code === 126 || r.code === 127 || r.code === null) {
+    const detail = r.spawnError?.message ?? (said || `exit code ${r.code}`);
+    return { problem: 'pythonDoesNotRun', detail };
+  }
+  return {};
+}
+
+/**
+ * Why an install failed before or around pip's own resolution: no pip in the venv, a venv Python that does not
+ * run, or a package index that could not be reached (pip retried, then said "from versions: none").
+ */
+export type PipProblem = 'noPip' | 'pythonDoesNotRun' | 'indexUnreachable';
+
+/**
+ * The network error in one of pip's retry warnings ("WARNING: Retrying (Retry(total=4, …)) after connection
+ * broken by 'NewConnectionError(…: Failed to establish a new connection: [Errno 111] Connection refused')':
+ * /simple/x/"), as the short phrase the message shows; undefined for other lines.
+ */
+export function connectionError(line: string): string | undefined {
+  const m = /^WARNING: Retrying \(.*?\) after connection broken by '(.*)': \S*\s*$/.exec(line.trim());
+  if (!m) return undefined;
+  const inner = m[1];
+  const known =
+    /(Failed to establish a new connection: [^'")]+|Read timed out\.?(?: \([^)]*\))?|Connection to \S+ timed out\.?(?: \([^)]*\))?|\[Errno -?\d+\] [^'")]+|Connection refused|Connection reset by peer|certificate verify failed[^'")]*)/.exec(
+      inner,
+    );
+  return (known?.[1] ?? inner).trim();
+}
+
+/** `aiOnramp.python.indexUrl`: an http(s) or file URL without spaces; undefined when it is not one. */
+export function validIndexUrl(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const url = raw.trim();
+  if (!url || url.length > 2000 || /\s/.test(url)) return undefined;
+  try {
+    const parsed = new URL(url);
+    return ['http:', 'https:', 'file:'].includes(parsed.protocol) ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The URL as it may be shown and logged: a password in it (a private mirror's) replaced by ***. */
+export function redactIndexUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.password) return url;
+    parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
 }
 
 export interface PipInstallResult {
@@ -59,6 +125,12 @@ export interface PipInstallResult {
   /** Every line pip printed (also streamed to the log). */
   readonly output: readonly string[];
   readonly installed: readonly string[];
+  /** Set when the cause is known to be outside the requirements (see PipProblem). */
+  readonly problem?: PipProblem;
+  /** The words that go with `problem`: pip's or the interpreter's, or the network error. */
+  readonly problemDetail?: string;
+  /** The `--index-url` this install used; absent when pip used its default (or its own configuration). */
+  readonly indexUrl?: string;
   readonly pid?: number;
   readonly durationMs: number;
 }
@@ -72,19 +144,44 @@ export async function pipInstallRequirements(options: {
   readonly cwd: string;
   readonly requirementsFile: string;
   readonly extraArgs?: readonly string[];
+  /** The primary package index (`--index-url`), already checked with validIndexUrl; absent: pip's own. */
+  readonly indexUrl?: string;
+  /** Install with `uv pip install` (see src/python/uv.ts) instead of pip. */
+  readonly uv?: UvTool;
   readonly log?: Logger;
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: PipEvent) => void;
   readonly onSpawn?: (pid: number) => void;
 }): Promise<PipInstallResult> {
+  if (options.uv) return uvInstallRequirements({ ...options, uv: options.uv });
   const { log } = options;
-  const version = await pipVersion(options.python);
+  const started = Date.now();
+  const found = await findPip(options.python);
+  if (found.problem) {
+    log?.error(`pip: cannot run pip with ${options.python}: ${found.detail ?? found.problem}`);
+    return {
+      ok: false,
+      cancelled: false,
+      exitCode: null,
+      errors: found.detail ? [found.detail] : [],
+      output: [],
+      installed: [],
+      problem: found.problem,
+      problemDetail: found.detail,
+      durationMs: Date.now() - started,
+    };
+  }
+  const version = found.version;
   const args = ['-m', 'pip', 'install', '-r', options.requirementsFile];
   if (supportsRawProgress(version)) args.push('--progress-bar', 'raw');
+  if (options.indexUrl) args.push('--index-url', options.indexUrl);
   args.push(...(options.extraArgs ?? []));
-  log?.info(`pip ${version ?? '(version unknown)'}: ${options.python} ${args.join(' ')}`);
+  const shown = options.indexUrl ? args.map((a) => (a === options.indexUrl ? redactIndexUrl(a) : a)) : args;
+  log?.info(`pip ${version ?? '(version unknown)'}: ${options.python} ${shown.join(' ')}`);
   const output: string[] = [];
   const errors: string[] = [];
+  const stderrLines: string[] = [];
+  let networkError: string | undefined;
   let installed: readonly string[] = [];
   const result = await run(options.python, args, {
     cwd: options.cwd,
@@ -93,6 +190,8 @@ export async function pipInstallRequirements(options: {
     onSpawn: options.onSpawn,
     onLine: (line, stream) => {
       output.push(line);
+      if (stream === 'stderr' && line.trim()) stderrLines.push(line.trim());
+      networkError = connectionError(line) ?? networkError;
       const event = parsePipLine(line);
       if (event?.kind !== 'progress') {
         if (stream === 'stderr' || event?.kind === 'error') log?.warn(`pip: ${line}`);
@@ -105,6 +204,12 @@ export async function pipInstallRequirements(options: {
   });
   if (result.spawnError) errors.push(result.spawnError.message);
   const ok = result.code === 0 && !result.cancelled;
+  // No "ERROR:" line (a traceback, an interpreter message): the last thing it said on stderr is the reason.
+  if (!ok && !result.cancelled && errors.length === 0 && stderrLines.length > 0)
+    errors.push(stderrLines[stderrLines.length - 1]);
+  // pip retried the index, then reported "from versions: none": the index, not the package, is the problem.
+  const problem: PipProblem | undefined =
+    !ok && !result.cancelled && networkError !== undefined ? 'indexUnreachable' : undefined;
   const summary = result.cancelled ? 'cancelled' : ok ? 'done' : `failed (exit code ${result.code})`;
   const level = ok ? 'info' : result.cancelled ? 'warn' : 'error';
   log?.[level](`pip: ${summary} in ${result.durationMs} ms`);
@@ -115,9 +220,65 @@ export async function pipInstallRequirements(options: {
     errors,
     output,
     installed,
+    problem,
+    problemDetail: problem ? networkError : undefined,
+    indexUrl: options.indexUrl,
     pid: result.pid,
     durationMs: result.durationMs,
   };
+}
+
+/** `uv pip install -r …` into the venv: the same result shape, events and log as pip's. */
+async function uvInstallRequirements(options: Parameters<typeof pipInstallRequirements>[0] & { uv: UvTool }) {
+  const { log, uv } = options;
+  const args = uvPipInstallArgs({
+    venvPython: options.python,
+    requirementsFile: options.requirementsFile,
+    indexUrl: options.indexUrl,
+    extraArgs: options.extraArgs,
+  });
+  const shown = options.indexUrl ? args.map((a) => (a === options.indexUrl ? redactIndexUrl(a) : a)) : args;
+  log?.info(`pip (uv ${uv.version}): ${uv.path} ${shown.join(' ')}`);
+  const output: string[] = [];
+  const errors: string[] = [];
+  const installed: string[] = [];
+  let networkError: string | undefined;
+  const result = await run(uv.path, args, {
+    cwd: options.cwd,
+    env: uvEnv(),
+    signal: options.signal,
+    onSpawn: options.onSpawn,
+    onLine: (line) => {
+      output.push(line);
+      networkError = uvConnectionError(line) ?? networkError;
+      const event = parseUvLine(line);
+      if (event?.kind === 'error') {
+        errors.push(event.message);
+        log?.warn(`uv: ${line}`);
+      } else log?.info(`uv: ${line}`);
+      if (event?.kind === 'installed') installed.push(...event.names);
+      if (event) options.onEvent?.(event);
+    },
+  });
+  if (result.spawnError) errors.push(result.spawnError.message);
+  const ok = result.code === 0 && !result.cancelled;
+  const summary = result.cancelled ? 'cancelled' : ok ? 'done' : `failed (exit code ${result.code})`;
+  log?.[ok ? 'info' : result.cancelled ? 'warn' : 'error'](`uv pip: ${summary} in ${result.durationMs} ms`);
+  const problem: PipProblem | undefined =
+    !ok && !result.cancelled && networkError !== undefined ? 'indexUnreachable' : undefined;
+  return {
+    ok,
+    cancelled: result.cancelled,
+    exitCode: result.code,
+    errors,
+    output,
+    installed,
+    problem,
+    problemDetail: problem ? networkError : undefined,
+    indexUrl: options.indexUrl,
+    pid: result.pid,
+    durationMs: result.durationMs,
+  } satisfies PipInstallResult;
 }
 
 /**

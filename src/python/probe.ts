@@ -22,6 +22,11 @@ export interface ProbeInfo {
   readonly frameworks: readonly Framework[];
   /** Where pip puts this interpreter's packages (`sysconfig`'s purelib); null where unknown. */
   readonly sitePackages: string | null;
+  /**
+   * PEP 668: the OS manages this Python (an `EXTERNALLY-MANAGED` file in its standard library: Debian 12,
+   * Ubuntu 24.04, Homebrew), so `pip install` outside a venv refuses. False inside a venv.
+   */
+  readonly externallyManaged: boolean;
 }
 
 /** What the "Install a deep-learning framework" step looks for. */
@@ -65,6 +70,14 @@ def site_packages():
         return sysconfig.get_paths()["purelib"]
     except Exception:
         return None
+def externally_managed():
+    try:
+        import os, sysconfig
+        if sys.prefix != getattr(sys, "base_prefix", sys.prefix):
+            return False
+        return os.path.isfile(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED"))
+    except Exception:
+        return False
 def pip_version():
     try:
         from importlib.metadata import version
@@ -84,6 +97,7 @@ info = {
     "pipVersion": pip_version(),
     "frameworks": [n for n in ${JSON.stringify(FRAMEWORKS)} if found(n)],
     "sitePackages": site_packages(),
+    "externallyManaged": externally_managed(),
 }
 sys.stdout.write("${MARKER}" + json.dumps(info) + "\\n")
 `;
@@ -129,6 +143,7 @@ export function parseProbeOutput(stdout: string): ProbeInfo | undefined {
       ? FRAMEWORKS.filter((f) => (r.frameworks as unknown[]).includes(f))
       : [],
     sitePackages: typeof r.sitePackages === 'string' ? r.sitePackages : null,
+    externallyManaged: r.externallyManaged === true,
   };
 }
 
@@ -156,11 +171,25 @@ export async function probeInterpreter(
     };
   }
   if (result.code !== 0) {
-    const detail = (result.stderr || result.stdout).trim().split(/\r?\n/).slice(-5).join('\n');
+    const detail =
+      lastLines(result.stderr || result.stdout) ||
+      (result.code === null
+        ? 'it was ended by a signal without printing anything'
+        : `it exited with code ${result.code} without printing anything`);
     return { ok: false, durationMs, failure: { code: 'failed', detail, exitCode: result.code } };
   }
   const info = parseProbeOutput(result.stdout);
-  if (!info)
-    return { ok: false, durationMs, failure: { code: 'badOutput', detail: result.stdout.slice(0, 500) } };
+  if (!info) {
+    // Whatever it said instead of the answer (a wrapper that prints only to stderr, a banner), or that it was silent.
+    const said = lastLines(result.stdout) || lastLines(result.stderr);
+    const detail = said
+      ? `it did not answer like a Python interpreter; it printed: ${said.slice(0, 500)}`
+      : 'it exited without printing anything (not a Python interpreter?)';
+    return { ok: false, durationMs, failure: { code: 'badOutput', detail } };
+  }
   return { ok: true, info, durationMs };
+}
+
+function lastLines(text: string): string {
+  return text.trim().split(/\r?\n/).slice(-5).join('\n');
 }

@@ -1,6 +1,7 @@
 // Child processes for Python and pip: argument arrays only (never a shell string), output split into lines as it
 // arrives, and cancellation that ends the whole process tree (pip starts build backends as grandchildren).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { statSync } from 'node:fs';
 
 /** What the Node-side modules log through; the extension passes its `LogOutputChannel`. */
 export interface Logger {
@@ -107,6 +108,20 @@ export function run(command: string, args: readonly string[], options: RunOption
       resolve({ code: null, cancelled: true, timedOut: false, stdout, stderr, durationMs: 0 });
       return;
     }
+    // spawn reports a missing working folder as `spawn <program> ENOENT`, which blames the program.
+    const cwdProblem = options.cwd === undefined ? undefined : workingFolderProblem(options.cwd);
+    if (cwdProblem) {
+      resolve({
+        code: null,
+        cancelled: false,
+        timedOut: false,
+        spawnError: cwdProblem,
+        stdout,
+        stderr,
+        durationMs: 0,
+      });
+      return;
+    }
     const child = spawn(command, [...args], {
       cwd: options.cwd,
       env: options.env ?? pythonEnv(),
@@ -164,4 +179,16 @@ export function run(command: string, args: readonly string[], options: RunOption
     });
     child.on('close', (code) => finish(code));
   });
+}
+
+/** Why `cwd` cannot be a child's working folder, as an error that names the folder; undefined when it can. */
+function workingFolderProblem(cwd: string): NodeJS.ErrnoException | undefined {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(cwd).isDirectory();
+  } catch {
+    return Object.assign(new Error(`the folder ${cwd} does not exist`), { code: 'ENOENT', path: cwd });
+  }
+  if (isDirectory) return undefined;
+  return Object.assign(new Error(`${cwd} is a file, not a folder`), { code: 'ENOTDIR', path: cwd });
 }

@@ -1,14 +1,17 @@
 // A project's environment: `.venv` made (or reused) with a chosen interpreter, then its requirements installed.
 // Shared by "New AI Project" and "Create Virtual Environment Here".
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipInstallRequirements, type PipEvent, type PipInstallResult } from './pip';
 import type { Logger } from './process';
+import type { UvTool } from './uv';
 import { probeInterpreter, type ProbeInfo } from './probe';
 import {
   createVenv,
   inspectVenv,
-  removeVenv,
+  probeVenv,
+  removeVenvParts,
   VENV_DIR_NAME,
   type ExistingVenv,
   type VenvFailure,
@@ -21,8 +24,17 @@ export type EnvFailure =
   | VenvFailure
   | { readonly code: 'pythonUnusable'; readonly output: string }
   | { readonly code: 'noVenvModule'; readonly version: readonly number[]; readonly output: string }
-  /** A `.venv` is there and the choice was "cancel" (or "use" for something that is not a venv). */
-  | { readonly code: 'existingVenv'; readonly existing: ExistingVenv['kind']; readonly output: string };
+  /**
+   * A `.venv` is there and the choice was "cancel", or "use"/"recreate" for something that is not a venv (a file,
+   * or a folder without `pyvenv.cfg`: never deleted).
+   */
+  | { readonly code: 'existingVenv'; readonly existing: ExistingVenv['kind']; readonly output: string }
+  /** The `.venv` is a venv whose Python does not run, and the choice was "use". */
+  | { readonly code: 'brokenVenv'; readonly python: string; readonly output: string }
+  /** The project folder is not there (or is a file). */
+  | { readonly code: 'folderMissing'; readonly folder: string; readonly output: string }
+  /** The project folder cannot be written to (permissions, a read-only disk). */
+  | { readonly code: 'folderNotWritable'; readonly folder: string; readonly output: string };
 
 export type ProgressStep =
   | { readonly stage: 'checkPython' }
@@ -49,6 +61,12 @@ export async function setUpEnvironment(options: {
   /** The base interpreter that makes the venv (absolute path). */
   readonly python: string;
   readonly existingVenv: ExistingVenvChoice;
+  /** The base interpreter's probe when the caller already ran it (a hanging Python costs its timeout once). */
+  readonly baseInfo?: ProbeInfo;
+  /** The primary package index for pip (see validIndexUrl); absent: pip's own. */
+  readonly indexUrl?: string;
+  /** uv, when found and not turned off: it makes the venv and installs the requirements. */
+  readonly uv?: UvTool;
   /** Relative to projectDir; skipped when the file does not exist. */
   readonly requirementsFile?: string;
   /** Already validated extra arguments for pip (see validatePipArgs). */
@@ -70,7 +88,16 @@ export async function setUpEnvironment(options: {
     base,
   });
 
-  const existing = await inspectVenv(venvDir);
+  const folderState = await stat(projectDir).catch((e: NodeJS.ErrnoException) => e);
+  if (folderState instanceof Error || !folderState.isDirectory()) {
+    const output = folderState instanceof Error ? folderState.message : `${projectDir} is a file`;
+    log?.error(`venv: no folder ${projectDir}: ${output}`);
+    return fail({ code: 'folderMissing', folder: projectDir, output });
+  }
+  // Only a venv that is going to be used needs its Python run; "recreate" and "cancel" read the folder only.
+  let existing = await inspectVenv(venvDir);
+  if (existing.kind === 'venv' && options.existingVenv === 'use')
+    existing = (await probeVenv(venvDir)).existing;
   let venvPython: string | undefined;
   let venvStatus: 'created' | 'reused' = 'created';
   let venvMs = 0;
@@ -78,36 +105,65 @@ export async function setUpEnvironment(options: {
   if (existing.kind !== 'absent' && options.existingVenv === 'cancel') {
     return fail({ code: 'existingVenv', existing: existing.kind, output: '' });
   }
-  if (existing.kind !== 'absent' && options.existingVenv === 'use') {
-    if (existing.kind !== 'venv') return fail({ code: 'existingVenv', existing: existing.kind, output: '' });
+  // A file, or a folder without pyvenv.cfg, is someone's own: neither used nor deleted.
+  if (existing.kind === 'file' || existing.kind === 'folder') {
+    log?.error(`venv: ${venvDir} is not a virtual environment (${existing.kind}); left as it is`);
+    return fail({ code: 'existingVenv', existing: existing.kind, output: '' });
+  }
+  if (existing.kind === 'broken' && options.existingVenv === 'use') {
+    log?.error(`venv: ${venvDir} is broken: ${existing.detail}`);
+    return fail({ code: 'brokenVenv', python: existing.python, output: existing.detail });
+  }
+  if (existing.kind === 'venv' && options.existingVenv === 'use') {
     venvPython = existing.python;
     venvStatus = 'reused';
     log?.info(`venv: using the existing ${venvDir}`);
   } else {
+    const writable = await access(projectDir, constants.W_OK).catch((e: NodeJS.ErrnoException) => e);
+    if (writable instanceof Error) {
+      log?.error(`venv: cannot write in ${projectDir}: ${writable.message}`);
+      return fail({ code: 'folderNotWritable', folder: projectDir, output: writable.message });
+    }
     // Check the interpreter before touching anything: a missing ensurepip must not cost the user a .venv.
     options.onProgress?.({ stage: 'checkPython' });
-    const probe = await probeInterpreter(options.python);
-    if (!probe.ok) {
-      log?.error(`venv: ${options.python} does not run: ${probe.failure.detail}`);
-      return fail({ code: 'pythonUnusable', output: probe.failure.detail });
+    if (options.baseInfo) base = options.baseInfo;
+    else {
+      const probe = await probeInterpreter(options.python);
+      if (!probe.ok) {
+        log?.error(`venv: ${options.python} does not run: ${probe.failure.detail}`);
+        return fail({ code: 'pythonUnusable', output: probe.failure.detail });
+      }
+      base = probe.info;
     }
-    base = probe.info;
-    if (base.version[0] < 3 || !base.modules.venv) {
+    // uv makes venvs without the venv and ensurepip modules (it only needs the interpreter).
+    if (base.version[0] < 3 || (!base.modules.venv && !options.uv)) {
       log?.error(`venv: ${options.python} (Python ${base.version.join('.')}) has no venv module`);
       return fail({ code: 'noVenvModule', version: base.version, output: '' }, base);
     }
-    if (!base.modules.ensurepip) {
+    if (!base.modules.ensurepip && !options.uv) {
       log?.error(
         `venv: ${options.python} (Python ${base.version.join('.')}) has no ensurepip; nothing created`,
       );
       return fail({ code: 'noEnsurepip', output: '' }, base);
     }
+    let intoKeptFolder = false;
     if (existing.kind !== 'absent') {
-      log?.info(`venv: removing the existing ${existing.kind} at ${venvDir} to recreate it`);
-      await removeVenv(venvDir);
+      const kept = await removeVenvParts(venvDir);
+      intoKeptFolder = kept.length > 0;
+      log?.info(
+        `venv: removed the existing ${existing.kind} venv at ${venvDir} to recreate it` +
+          (kept.length ? `; kept ${kept.join(', ')}` : ''),
+      );
     }
     options.onProgress?.({ stage: 'venv' });
-    const made = await createVenv({ python: options.python, venvDir, log, signal: options.signal });
+    const made = await createVenv({
+      python: options.python,
+      venvDir,
+      intoKeptFolder,
+      uv: options.uv,
+      log,
+      signal: options.signal,
+    });
     if (!made.ok) return fail(made.failure, base, made.removedPartial, made.durationMs);
     venvPython = made.python;
     venvMs = made.durationMs;
@@ -126,6 +182,8 @@ export async function setUpEnvironment(options: {
     cwd: projectDir,
     requirementsFile: options.requirementsFile,
     extraArgs: options.pipArgs,
+    indexUrl: options.indexUrl,
+    uv: options.uv,
     log,
     signal: options.signal,
     onSpawn: options.onPipSpawn,

@@ -12,11 +12,15 @@ import {
 } from './check';
 import type { UsableInterpreter } from './interpreters';
 import type { OsInfo } from './osInfo';
+import { checkIndex, indexLine, preflightLines, type PreflightFacts, type PreflightLine } from './preflight';
 import type { PipEvent } from './pip';
-import { probeInterpreter, type Framework } from './probe';
+import { probeInterpreter, type Framework, type ProbeInfo } from './probe';
 import type { StepWatchState } from './stepWatch';
 import { setUpEnvironment, type EnvFailure, type ExistingVenvChoice, type ProgressStep } from './projectEnv';
 import { pythonExtensionInterpreter } from './pythonExtension';
+import { configuredIndexUrl, indexLabel, pickPackageIndex } from './indexPicker';
+import type { PipProblem } from './pip';
+import { findUv, type UvTool } from './uv';
 import { inspectVenv, VENV_DIR_NAME } from './venv';
 import * as path from 'node:path';
 
@@ -30,12 +34,17 @@ export async function runCheck(services: Services): Promise<PythonCheck> {
   services.pythonDemand.raise(CHECK_STARTED);
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   const settingPath = vscode.workspace.getConfiguration('aiOnramp').get<string>('pythonPath', '');
+  // Restricted Mode: nothing the folder names is run (its venv, the interpreter its settings give the Python
+  // extension); `aiOnramp.pythonPath` is a restricted setting, so VS Code gives only the user's own value.
+  const trusted = vscode.workspace.isTrusted;
   const check = await checkPython({
-    pythonExtensionPath: await pythonExtensionInterpreter(folder),
+    pythonExtensionPath: trusted ? await pythonExtensionInterpreter(folder) : undefined,
     settingPath,
   });
   const venv =
-    folder?.scheme === 'file' ? await inspectVenv(path.join(folder.fsPath, VENV_DIR_NAME)) : undefined;
+    folder?.scheme === 'file' && trusted
+      ? await inspectVenv(path.join(folder.fsPath, VENV_DIR_NAME))
+      : undefined;
   const chosen = check.chosen;
   services.log.info(
     `python check (${check.durationMs} ms): ` +
@@ -57,8 +66,12 @@ export async function runCheck(services: Services): Promise<PythonCheck> {
     services.contextKeys.set('aiOnramp.pythonFound', chosen !== undefined),
     services.contextKeys.set('aiOnramp.packagesInstalled', frameworks.size > 0),
     // pip counts as found where the user will use it: in the chosen Python, or in this folder's venv.
-    services.contextKeys.set('aiOnramp.pipFound', chosen?.info.modules.pip === true || venv?.kind === 'venv'),
-    services.contextKeys.set('aiOnramp.venvReady', venv?.kind === 'venv'),
+    services.contextKeys.set(
+      'aiOnramp.pipFound',
+      chosen?.info.modules.pip === true || venvProbe?.ok === true,
+    ),
+    // A .venv whose Python does not run is not ready.
+    services.contextKeys.set('aiOnramp.venvReady', venvProbe?.ok === true),
   ]);
   return check;
 }
@@ -71,6 +84,23 @@ export const lastCheckState = (): StepWatchState => lastCheck;
 async function frameworksIn(python: string): Promise<readonly Framework[]> {
   const probe = await probeInterpreter(python);
   return probe.ok ? probe.info.frameworks : [];
+}
+
+/**
+ * uv when `aiOnramp.python.useUv` is on (the default) and uv is at `aiOnramp.python.uvPath` or on PATH; the log
+ * says which tool makes the venv and installs.
+ */
+export async function configuredUv(services: Services): Promise<UvTool | undefined> {
+  const config = vscode.workspace.getConfiguration('aiOnramp');
+  if (!config.get<boolean>('python.useUv', true)) {
+    services.log.info('venv: uv turned off (aiOnramp.python.useUv); using python -m venv and pip');
+    return undefined;
+  }
+  const uv = await findUv(config.get<string>('python.uvPath', '') || undefined);
+  services.log.info(
+    uv ? `venv: using uv ${uv.version} at ${uv.path}` : 'venv: uv not found; using python -m venv and pip',
+  );
+  return uv;
 }
 
 /** Read-only Markdown documents (the check report): previewed, never "unsaved". */
@@ -103,8 +133,23 @@ export class ReportDocuments implements vscode.TextDocumentContentProvider {
   }
 }
 
-export function renderReport(check: PythonCheck): string {
-  return renderCheckReport(check, t);
+export function renderReport(check: PythonCheck, facts?: PreflightFacts, index?: PreflightLine): string {
+  const lines = facts ? preflightLines(check, facts, t) : [];
+  return renderCheckReport(check, t, index ? [...lines, index] : lines);
+}
+
+/**
+ * The preflight's index line, for a mirror set in `aiOnramp.python.indexUrl` only: the default index (PyPI) is
+ * not contacted by a check (pip reports it at install time), so a check sends nothing over the network unasked.
+ */
+export async function indexPreflight(services: Services): Promise<PreflightLine | undefined> {
+  const url = configuredIndexUrl(services);
+  if (!url) return undefined;
+  const answer = await checkIndex(url);
+  services.log.info(
+    `python check: package index ${indexLabel(url)}: ${answer.ok ? 'answers' : 'no answer'}, ${answer.detail}`,
+  );
+  return indexLine(answer, indexLabel(url), t);
 }
 
 /** Asks which interpreter to use when several can make venvs; the chosen one is first and preselected. */
@@ -160,7 +205,29 @@ export function envFailureMessage(
         message:
           failure.existing === 'file'
             ? t('There is a file called .venv where the virtual environment should go. Nothing was changed.')
-            : t('The folder already has a .venv. Nothing was changed.'),
+            : failure.existing === 'folder'
+              ? t(
+                  'The .venv folder here is not a virtual environment (it has no pyvenv.cfg), so AI Onramp does not delete it. Move or rename it, then try again. Nothing was changed.',
+                )
+              : t('The folder already has a .venv. Nothing was changed.'),
+      };
+    case 'brokenVenv':
+      return {
+        message: t(
+          'The .venv here is broken (its Python {0} does not run: {1}). Run the command again and choose Recreate; files of yours in .venv are kept. Nothing was changed.',
+          failure.python,
+          lastLine(failure.output),
+        ),
+      };
+    case 'folderMissing':
+      return { message: t('The folder {0} does not exist. Nothing was created.', failure.folder) };
+    case 'folderNotWritable':
+      return {
+        message: t(
+          'AI Onramp cannot write in {0} ({1}). Pick a folder you can write to; nothing was created.',
+          failure.folder,
+          failure.output,
+        ),
       };
     case 'cancelled':
       return {
@@ -199,6 +266,10 @@ export interface EnvOutcome {
     readonly installed: readonly string[];
     readonly durationMs: number;
     readonly pid?: number;
+    /** Why, when the cause is outside the requirements (no pip, a venv Python that does not run, the index). */
+    readonly problem?: PipProblem;
+    /** The `--index-url` used; absent for pip's default. */
+    readonly indexUrl?: string;
   };
 }
 
@@ -255,6 +326,8 @@ export async function setUpWithProgress(
     readonly pipArgs: readonly string[];
     readonly os: OsInfo;
     readonly version?: readonly number[];
+    /** The base interpreter's probe, when the caller already ran it: it is not run again. */
+    readonly baseInfo?: ProbeInfo;
     readonly before?: (report: (step: { stage: 'files' }) => void) => Promise<void>;
   },
 ): Promise<EnvOutcome> {
@@ -276,6 +349,9 @@ export async function setUpWithProgress(
         const env = await setUpEnvironment({
           projectDir: options.projectDir,
           python: options.python,
+          baseInfo: options.baseInfo,
+          indexUrl: configuredIndexUrl(services),
+          uv: await configuredUv(services),
           existingVenv: options.existingVenv,
           requirementsFile: 'requirements.txt',
           pipArgs: options.pipArgs,
@@ -313,6 +389,8 @@ export async function setUpWithProgress(
           installed: install.installed,
           durationMs: install.durationMs,
           pid: install.pid,
+          problem: install.problem,
+          indexUrl: install.indexUrl,
         };
         // The walkthrough's "Install a deep-learning framework" step: ticked by what the venv can now import.
         if (install.ok && env.venv.python) {
@@ -331,17 +409,56 @@ export async function setUpWithProgress(
             ),
           };
         }
-        return {
-          status: 'failed',
-          stage: 'install',
-          ...base,
-          install: installSummary,
-          message: t(
-            'Installing the packages failed: {0}. The project files and .venv are kept.',
-            install.errors.at(-1)?.replace(/\.$/, '') ??
-              t('pip exited with code {0}', String(install.exitCode)),
-          ),
-        };
+        const detail = (install.problemDetail ?? install.errors.at(-1) ?? '').replace(/\.$/, '');
+        switch (install.problem) {
+          case 'noPip':
+            return {
+              status: 'failed',
+              stage: 'install',
+              ...base,
+              install: installSummary,
+              fixCommand: `"${env.venv.python}" -m ensurepip --upgrade`,
+              message: t(
+                'The virtual environment has no pip ({0}). "Copy Command" gives the command that adds it; or recreate the .venv. The project files and .venv are kept.',
+                detail,
+              ),
+            };
+          case 'pythonDoesNotRun':
+            return {
+              status: 'failed',
+              stage: 'install',
+              ...base,
+              install: installSummary,
+              message: t(
+                'The .venv is broken: its Python {0} does not run ({1}). Run "Create Virtual Environment Here" and choose Recreate. The project files are kept.',
+                env.venv.python,
+                detail,
+              ),
+            };
+          case 'indexUnreachable':
+            return {
+              status: 'failed',
+              stage: 'install',
+              ...base,
+              install: installSummary,
+              message: t(
+                'Could not reach the package index {0}: {1}. Pick another index (a mirror near you) and retry. The project files and .venv are kept.',
+                indexLabel(install.indexUrl),
+                detail,
+              ),
+            };
+          default:
+            return {
+              status: 'failed',
+              stage: 'install',
+              ...base,
+              install: installSummary,
+              message: t(
+                'Installing the packages failed: {0}. The project files and .venv are kept.',
+                detail || t('pip exited with code {0}', String(install.exitCode)),
+              ),
+            };
+        }
       } finally {
         sub.dispose();
       }
@@ -362,8 +479,11 @@ export function announceOutcome(
   const showLog = t('Show Log');
   const retryLabel = t('Retry');
   const copy = t('Copy Command');
+  const pickIndex = t('Pick Another Index and Retry');
+  const unreachable = outcome.install?.problem === 'indexUnreachable';
   const buttons = [
     ...(outcome.fixCommand ? [copy] : []),
+    ...(unreachable ? [pickIndex] : []),
     showLog,
     ...(outcome.stage === 'install' && outcome.status === 'failed' ? [retryLabel] : []),
   ];
@@ -374,7 +494,8 @@ export function announceOutcome(
     else if (choice === copy && outcome.fixCommand) {
       await vscode.env.clipboard.writeText(outcome.fixCommand);
       void vscode.window.showInformationMessage(t('Copied: {0}', outcome.fixCommand));
-    } else if (choice === retryLabel) {
+    } else if (choice === retryLabel || choice === pickIndex) {
+      if (choice === pickIndex && (await pickPackageIndex(services)) === undefined) return;
       const again = await retry();
       if (again.status === 'ready')
         void vscode.window.showInformationMessage(t('The packages are installed.'));

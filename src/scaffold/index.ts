@@ -5,8 +5,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../common/services';
 import { askExistingVenv } from '../python';
+import { chooseTorchWheels, findNvidiaGpu, torchRequirementLines, type TorchWheels } from '../python/gpu';
+import { configuredIndexUrl } from '../python/indexPicker';
+import { diskLine, gatherPreflightFacts, type PreflightFramework } from '../python/preflight';
 import { detectOs } from '../python/osInfo';
 import { probeInterpreter } from '../python/probe';
+import { run as runProcess } from '../python/process';
 import type { ExistingVenvChoice } from '../python/projectEnv';
 import { selectInPythonExtension } from '../python/pythonExtension';
 import {
@@ -22,7 +26,14 @@ import { VENV_DIR_NAME } from '../python/venv';
 import { classifyVersion, supportedRangeText } from '../python/versions';
 import { parseNewProjectArgs, type OpenChoice } from './newProject';
 import { folderState, validateProjectName, type ProjectNameProblem } from './projectName';
-import { TEMPLATE_IDS, TEMPLATES, writeTemplate, type TemplateId, type WrittenTemplate } from './templates';
+import {
+  NOTEBOOK_FILE,
+  TEMPLATE_IDS,
+  TEMPLATES,
+  writeTemplate,
+  type TemplateId,
+  type WrittenTemplate,
+} from './templates';
 
 /** What `aiOnramp.newProject` returns (host tests read it). */
 export interface NewProjectResult {
@@ -36,6 +47,10 @@ export interface NewProjectResult {
   readonly files?: WrittenTemplate;
   readonly filesMs?: number;
   readonly env?: EnvOutcome;
+  /** PyTorch template: the wheels chosen for this machine ('cpu' without an NVIDIA GPU on Linux/Windows). */
+  readonly torchWheels?: TorchWheels;
+  /** Keras and PyTorch: whether .venv imports ipykernel (the notebook's kernel); absent without a notebook. */
+  readonly ipykernel?: boolean;
 }
 
 function templateLabel(id: TemplateId): { label: string; description: string } {
@@ -245,6 +260,35 @@ async function newProject(
     );
   }
 
+  // Preflight of what the install needs: PyTorch's wheels for this machine, and the disk space they take.
+  let torchWheels: TorchWheels | undefined;
+  if (template === 'pytorch-mnist') {
+    const gpu = await findNvidiaGpu();
+    torchWheels = chooseTorchWheels(process.platform, gpu);
+    services.log.info(`new project: ${gpu.detail}; PyTorch wheels: ${torchWheels}`);
+    if (torchWheels === 'cpu') {
+      void vscode.window.showInformationMessage(
+        t(
+          "No NVIDIA GPU was found ({0}), so PyTorch's CPU-only build is installed: about 200 MB instead of about 3 GB with CUDA. requirements.txt says so; delete its --extra-index-url line for CUDA.",
+          gpu.detail,
+        ),
+      );
+    }
+  }
+  const framework: PreflightFramework =
+    template === 'keras-mnist'
+      ? 'tensorflow'
+      : template === 'data-science'
+        ? 'data-science'
+        : torchWheels === 'cpu'
+          ? 'torch-cpu'
+          : 'torch';
+  const disk = diskLine(await gatherPreflightFacts(parentFolder), t, framework);
+  if (disk) services.log.info(`new project: ${disk.title}`);
+  if (disk?.status === 'warning') {
+    void vscode.window.showWarningMessage(`${disk.title} ${disk.fix?.text ?? ''}`.trim());
+  }
+
   // 5. What to do with a .venv that is already there.
   let existingVenv: ExistingVenvChoice = args.existingVenv ?? 'recreate';
   if (state === 'notEmpty' && !args.existingVenv)
@@ -270,7 +314,17 @@ async function newProject(
         ? async (report) => {
             report({ stage: 'files' });
             const started = Date.now();
-            files = await writeTemplate({ templatesRoot, id: chosenTemplate, projectDir });
+            files = await writeTemplate({
+              templatesRoot,
+              id: chosenTemplate,
+              projectDir,
+              indexUrl: configuredIndexUrl(services),
+              requirementsHead: torchWheels ? torchRequirementLines(torchWheels) : undefined,
+              notebook: {
+                language: vscode.env.language.toLowerCase().startsWith('zh') ? 'zh-cn' : 'en',
+                pythonVersion: version.join('.'),
+              },
+            });
             filesMs = Date.now() - started;
             services.log.info(
               `new project: ${chosenTemplate} in ${projectDir}: wrote ${files.written.join(', ')}` +
@@ -289,7 +343,7 @@ async function newProject(
     void vscode.window.showErrorMessage(message);
     return { status: 'failed', stage: 'files', message, template, projectDir, files };
   }
-  const result = { template, projectDir, files, filesMs, env };
+  const result = { template, projectDir, files, filesMs, env, torchWheels };
   if (env.status !== 'ready') {
     announceOutcome(services, env, () => run('use', false));
     return {
@@ -300,9 +354,31 @@ async function newProject(
     };
   }
 
-  // 7. Open it.
-  await openProject(args.open, projectDir, TEMPLATES[template].mainFile, env.venvPython);
-  return { ...result, status: 'created' };
+  // 7. The notebook's kernel: ipykernel importable from .venv (vscode-jupyter#17067's "Running cells requires
+  //    the ipykernel package" otherwise). With the Jupyter extension, the notebook is what opens.
+  let ipykernel: boolean | undefined;
+  const notebook = files?.written.includes(NOTEBOOK_FILE) === true;
+  if (notebook && env.venvPython) {
+    const r = await runProcess(env.venvPython, ['-c', 'import ipykernel'], { timeoutMs: 60_000 });
+    ipykernel = r.code === 0;
+    const detail = (r.stderr || r.spawnError?.message || '').trim().split(/\r?\n/).pop() ?? '';
+    services.log[ipykernel ? 'info' : 'warn'](
+      `new project: .venv ${ipykernel ? 'imports ipykernel' : `cannot import ipykernel: ${detail}`}`,
+    );
+    if (!ipykernel) {
+      void vscode.window.showWarningMessage(
+        t(
+          'The notebook needs ipykernel, which .venv cannot import ({0}). Install it with: {1}',
+          detail,
+          `"${env.venvPython}" -m pip install ipykernel`,
+        ),
+      );
+    }
+  }
+  const jupyter = vscode.extensions.getExtension('ms-toolsai.jupyter') !== undefined;
+  const mainFile = notebook && jupyter && ipykernel ? NOTEBOOK_FILE : TEMPLATES[template].mainFile;
+  await openProject(args.open, projectDir, mainFile, env.venvPython);
+  return { ...result, status: 'created', ipykernel };
 }
 
 async function openProject(

@@ -152,6 +152,8 @@ export async function createProject(options: {
   readonly python: string;
   readonly existingVenv: ExistingVenvChoice;
   readonly pipArgs?: readonly string[];
+  /** The primary package index: pip installs from it and the README's pip command names it. */
+  readonly indexUrl?: string;
   readonly log?: Logger;
   readonly signal?: AbortSignal;
   readonly onProgress?: (step: ProgressStep | { readonly stage: 'files' }) => void;
@@ -163,6 +165,7 @@ export async function createProject(options: {
     templatesRoot: options.templatesRoot,
     id: options.template,
     projectDir: options.projectDir,
+    indexUrl: options.indexUrl,
   });
   const filesMs = Date.now() - started;
   options.log?.info(
@@ -175,6 +178,7 @@ export async function createProject(options: {
     existingVenv: options.existingVenv,
     requirementsFile: 'requirements.txt',
     pipArgs: options.pipArgs,
+    indexUrl: options.indexUrl,
     log: options.log,
     signal: options.signal,
     onProgress: options.onProgress,

@@ -1,8 +1,10 @@
 // The project templates: folders of real files (src/scaffold/templates/, shipped as dist/templates/), written
 // into a new project without ever overwriting a file that is already there.
 import { constants } from 'node:fs';
-import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { pipInstallCommand } from '../python/indexes';
+import { notebookFromScript, type NotebookLanguage } from './notebook';
 
 export const TEMPLATE_IDS = ['keras-mnist', 'pytorch-mnist', 'data-science'] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
@@ -22,6 +24,9 @@ export const TEMPLATES: Readonly<Record<TemplateId, TemplateInfo>> = {
 export function isTemplateId(value: unknown): value is TemplateId {
   return typeof value === 'string' && (TEMPLATE_IDS as readonly string[]).includes(value);
 }
+
+/** The notebook the Keras and PyTorch templates get next to train_mnist.py. */
+export const NOTEBOOK_FILE = 'train_mnist.ipynb';
 
 /** Files every template gets; stored without their leading dot so that no tool treats them as its own. */
 const COMMON_RENAMES: Readonly<Record<string, string>> = { gitignore: '.gitignore' };
@@ -71,6 +76,12 @@ export async function writeTemplate(options: {
   readonly id: TemplateId;
   readonly projectDir: string;
   readonly platform?: NodeJS.Platform;
+  /** The package index the install uses (`aiOnramp.python.indexUrl`): the README's pip command names it too. */
+  readonly indexUrl?: string;
+  /** Lines that go first in requirements.txt (PyTorch's CPU index; see torchRequirementLines). */
+  readonly requirementsHead?: readonly string[];
+  /** Keras and PyTorch: also write train_mnist.ipynb (the script as a notebook) in this language. */
+  readonly notebook?: { readonly language: NotebookLanguage; readonly pythonVersion?: string };
 }): Promise<WrittenTemplate> {
   const { templatesRoot, id, projectDir } = options;
   const written: string[] = [];
@@ -89,9 +100,20 @@ export async function writeTemplate(options: {
   };
   const templateDir = path.join(templatesRoot, id);
   for (const rel of await listFiles(templateDir)) {
-    await put(rel, (dest) =>
-      copyFile(path.join(templateDir, ...rel.split('/')), dest, constants.COPYFILE_EXCL),
-    );
+    const source = path.join(templateDir, ...rel.split('/'));
+    if (rel === 'README.md') {
+      const text = withPipCommand(await readFile(source, 'utf8'), options.indexUrl);
+      await put(rel, (dest) => writeFile(dest, text, { flag: 'wx' }));
+    } else if (rel === 'requirements.txt' && options.requirementsHead?.length) {
+      const text = [...options.requirementsHead, await readFile(source, 'utf8')].join('\n');
+      await put(rel, (dest) => writeFile(dest, text, { flag: 'wx' }));
+    } else await put(rel, (dest) => copyFile(source, dest, constants.COPYFILE_EXCL));
+  }
+  const notebookKind = id === 'keras-mnist' ? 'keras' : id === 'pytorch-mnist' ? 'torch' : undefined;
+  if (options.notebook && notebookKind) {
+    const script = await readFile(path.join(templateDir, 'train_mnist.py'), 'utf8');
+    const text = notebookFromScript({ script, kind: notebookKind, ...options.notebook });
+    await put(NOTEBOOK_FILE, (dest) => writeFile(dest, text, { flag: 'wx' }));
   }
   const commonDir = path.join(templatesRoot, 'common');
   for (const rel of await listFiles(commonDir)) {
@@ -103,4 +125,11 @@ export async function writeTemplate(options: {
     writeFile(dest, workspaceSettings(options.platform ?? process.platform), { flag: 'wx' }),
   );
   return { written, kept };
+}
+
+/** The template READMEs' reinstall line, written with the index the project was installed from. */
+export const README_PIP_LINE = pipInstallCommand(undefined);
+
+export function withPipCommand(readme: string, indexUrl: string | undefined): string {
+  return readme.split(README_PIP_LINE).join(pipInstallCommand(indexUrl));
 }

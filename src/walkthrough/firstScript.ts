@@ -22,7 +22,9 @@ export interface ScriptInterpreter {
  * user to install TensorFlow; otherwise the interpreter that "Check Python Environment" would choose.
  */
 export async function findScriptInterpreter(): Promise<ScriptInterpreter | undefined> {
-  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+  // Restricted Mode: a folder's own .venv is a program from that folder, and is not run.
+  const folders = vscode.workspace.isTrusted ? (vscode.workspace.workspaceFolders ?? []) : [];
+  for (const folder of folders) {
     if (folder.uri.scheme !== 'file') continue;
     const venv = await inspectVenv(path.join(folder.uri.fsPath, VENV_DIR_NAME));
     if (venv.kind === 'venv') return { command: venv.python, args: [], origin: 'workspaceVenv' };

@@ -69,6 +69,7 @@ describe('New AI Project (host)', function () {
       'README.md',
       'load_weights.py',
       'requirements.txt',
+      'train_mnist.ipynb',
       'train_mnist.py',
     ]);
     for (const f of result.files?.written ?? []) assert.ok(existsSync(path.join(projectDir, f)), f);

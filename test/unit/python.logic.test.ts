@@ -42,6 +42,7 @@ function info(version: [number, number, number], modules: Partial<ProbeInfo['mod
     pipVersion: '24.0',
     frameworks: [],
     sitePackages: null,
+    externallyManaged: false,
   };
 }
 

@@ -175,3 +175,98 @@ export function isolatePipFromMachineConfig(): () => void {
     Object.assign(process.env, saved);
   };
 }
+
+/**
+ * A PEP 503 "simple" package index on a loopback port, serving the wheels in `wheelsDir` (a mirror, as pip
+ * sees one): `/simple/` lists the projects, `/simple/<name>/` links each file with its sha256.
+ */
+export async function serveSimpleIndex(
+  wheelsDir: string,
+): Promise<{ readonly url: string; readonly requests: string[]; close(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const { createHash } = await import('node:crypto');
+  const normalize = (name: string): string => name.toLowerCase().replace(/[-_.]+/g, '-');
+  const files = readdirSync(wheelsDir).filter((f) => f.endsWith('.whl') || f.endsWith('.tar.gz'));
+  const projects = new Map<string, string[]>();
+  for (const f of files) {
+    const name = normalize(f.split('-')[0]);
+    projects.set(name, [...(projects.get(name) ?? []), f]);
+  }
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    const url = decodeURIComponent((req.url ?? '/').split('?')[0]);
+    requests.push(url);
+    const page = (body: string): void => {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end(`<!DOCTYPE html><html><body>${body}</body></html>`);
+    };
+    if (url === '/simple/') {
+      page([...projects.keys()].map((p) => `<a href="${p}/">${p}</a>`).join('\n'));
+      return;
+    }
+    let m = /^\/simple\/([^/]+)\/$/.exec(url);
+    if (m) {
+      const list = projects.get(normalize(m[1]));
+      if (!list) {
+        res.writeHead(404).end('not found');
+        return;
+      }
+      page(
+        list
+          .map((f) => {
+            const sha = createHash('sha256')
+              .update(readFileSync(path.join(wheelsDir, f)))
+              .digest('hex');
+            return `<a href="../../files/${encodeURIComponent(f)}#sha256=${sha}">${f}</a>`;
+          })
+          .join('\n'),
+      );
+      return;
+    }
+    m = /^\/files\/([^/]+)$/.exec(url);
+    if (m && files.includes(m[1])) {
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+      res.end(readFileSync(path.join(wheelsDir, m[1])));
+      return;
+    }
+    res.writeHead(404).end('not found');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}/simple/`,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** An index URL on a loopback port nothing listens on (bound, then closed): pip gets "Connection refused". */
+export async function unreachableIndexUrl(): Promise<string> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}/simple/`;
+}
+
+/** A script standing in for an interpreter (POSIX only): `body` is its shell text after the `#!/bin/sh` line. */
+export function fakeInterpreter(file: string, body: string): string {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+  return file;
+}
+
+/**
+ * Makes `dir` impossible to write into, even for root (the CI machine runs tests as root, for whom mode 0555
+ * changes nothing): `chattr +i` there, mode 0555 otherwise. Returns the function that undoes it.
+ */
+export function makeReadOnly(dir: string): () => void {
+  const root = process.getuid?.() === 0;
+  if (root) execFileSync('chattr', ['+i', dir]);
+  else execFileSync('chmod', ['0555', dir]);
+  return () => {
+    if (root) execFileSync('chattr', ['-i', dir]);
+    else execFileSync('chmod', ['0755', dir]);
+  };
+}

@@ -180,11 +180,11 @@ describe('scaffold: templates', function () {
     assert.equal(32 * (3 * 3 + 1) + 32 * 13 * 13 * 10 + 10, 54_410);
     assert.equal(
       readFileSync(path.join(templatesRoot, 'keras-mnist/requirements.txt'), 'utf8'),
-      'tensorflow\n',
+      'tensorflow\nipykernel\n',
     );
     assert.equal(
       readFileSync(path.join(templatesRoot, 'pytorch-mnist/requirements.txt'), 'utf8'),
-      'torch\ntorchvision\ntensorboard\n',
+      'torch\ntorchvision\ntensorboard\nipykernel\n',
     );
     assert.equal(
       readFileSync(path.join(templatesRoot, 'data-science/requirements.txt'), 'utf8'),
