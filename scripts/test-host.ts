@@ -131,6 +131,8 @@ export async function runHostTests(opts: RunHostTestsOptions = {}): Promise<Host
       userDataDir: join(scratch, 'user-data'),
       extensionsDir,
       locale: opts.locale,
+      // Tests expect plain venv + pip whatever the machine has on PATH; the uv test turns uv on itself.
+      settings: { 'aiOnramp.python.useUv': false },
       env: {
         ...opts.env,
         ...(opts.vsix ? { AI_ONRAMP_VSIX_EXTENSIONS_DIR: extensionsDir } : {}),

@@ -245,19 +245,26 @@ describe('python hardening and mirror (host)', function () {
   it('with uv installed, Create Virtual Environment Here makes the venv and installs with uv (pending without uv)', async function () {
     const uv = await findUv(undefined);
     if (!uv) this.skip();
-    const folder = path.join(tmp, 'uv 项目');
-    writeRequirements(folder, ['onramp_hello']);
-    const r = await createVenv({
-      folder,
-      python,
-      existingVenv: 'recreate',
-      requirementsArgs: ['--no-index', '--find-links', wheels],
-    });
-    assert.equal(r.status, 'ready', JSON.stringify(r));
-    assert.ok('install' in r);
-    assert.deepEqual(r.install?.installed, ['onramp-hello-1.0.0']);
-    await logContaining(`venv: uv ${uv.version}: ${uv.path} venv`);
-    await logContaining(`pip (uv ${uv.version}): ${uv.path} pip install`);
+    // The harness turns uv off for every other test; this one turns it on as a user's default would be.
+    const config = vscode.workspace.getConfiguration('aiOnramp');
+    await config.update('python.useUv', true, vscode.ConfigurationTarget.Global);
+    try {
+      const folder = path.join(tmp, 'uv 项目');
+      writeRequirements(folder, ['onramp_hello']);
+      const r = await createVenv({
+        folder,
+        python,
+        existingVenv: 'recreate',
+        requirementsArgs: ['--no-index', '--find-links', wheels],
+      });
+      assert.equal(r.status, 'ready', JSON.stringify(r));
+      assert.ok('install' in r);
+      assert.deepEqual(r.install?.installed, ['onramp-hello-1.0.0']);
+      await logContaining(`venv: uv ${uv.version}: ${uv.path} venv`);
+      await logContaining(`pip (uv ${uv.version}): ${uv.path} pip install`);
+    } finally {
+      await config.update('python.useUv', false, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('Choose Package Index (Mirror) saves a known mirror to aiOnramp.python.indexUrl (PyPI clears it)', async () => {
