@@ -68,6 +68,7 @@ export function renderHtml(
 export class TrainingPanel {
   private static current: TrainingPanel | undefined;
   private ready = false;
+  private disposed = false;
   private readonly queue: HostMessage[] = [];
   private latestRun: RunRecord | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -137,6 +138,7 @@ export class TrainingPanel {
 
   /** Sends a message, or queues it until the page says it is ready. */
   post(message: HostMessage): void {
+    if (this.disposed) return;
     if (!this.ready) {
       this.queue.push(message);
       return;
@@ -161,8 +163,8 @@ export class TrainingPanel {
     switch (message.type) {
       case 'ready': {
         this.ready = true;
-        void this.panel.webview.postMessage({ type: 'history', runs: await this.history.list() });
-        for (const m of this.queue.splice(0)) void this.panel.webview.postMessage(m);
+        this.post({ type: 'history', runs: await this.history.list() });
+        for (const m of this.queue.splice(0)) this.post(m);
         return;
       }
       case 'log':
@@ -203,14 +205,15 @@ export class TrainingPanel {
           }
         }
         this.finishedListeners.forEach((l) => l(run));
-        void this.panel.webview.postMessage({ type: 'history', runs: await this.history.list() });
+        // The page may be gone by now (a run that finished as its panel closed).
+        this.post({ type: 'history', runs: await this.history.list() });
         return;
       }
       case 'saveFile':
         return this.saveFile(message);
       case 'saveModelFiles':
       case 'loadModelFiles':
-        handleModelFilesMessage(message, log, (answer) => void this.panel.webview.postMessage(answer));
+        handleModelFilesMessage(message, log, (answer) => this.post(answer));
         return;
     }
   }
@@ -227,6 +230,7 @@ export class TrainingPanel {
   }
 
   private onDisposed(): void {
+    this.disposed = true;
     if (TrainingPanel.current === this) TrainingPanel.current = undefined;
     this.disposables.forEach((d) => d.dispose());
     // Closing the panel ends the page and its training; keep the run as far as it got.

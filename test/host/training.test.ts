@@ -145,7 +145,7 @@ describe('training panel', function () {
   it('keeps a run that the closing of the panel cut short', async () => {
     const before = new Set((await listRuns()).map((r) => r.id));
     await vscode.commands.executeCommand('aiOnramp.openTrainingPanel', {
-      epochs: 3,
+      epochs: 30,
       trainSamples: 2048,
       backend: 'wasm',
       autoStart: true,
