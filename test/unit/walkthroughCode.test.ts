@@ -51,9 +51,6 @@ function copyLinks(text: string): { label: string; args: unknown[] }[] {
   }));
 }
 
-// pip.md is being rewritten for issue 17 (mirrors) by its owner; its Copy links come with that change.
-const WITHOUT_COPY_LINKS = new Set(['en/pip.md', 'zh-cn/pip.md']);
-
 function check(command: string, args: string[], input: string): string | undefined {
   try {
     execFileSync(command, args, { input, stdio: ['pipe', 'ignore', 'pipe'] });
@@ -108,7 +105,6 @@ describe('walkthrough code blocks', () => {
 
   it('every code block is followed by a Copy link to itself, labelled in its language', () => {
     for (const block of blocks) {
-      if (WITHOUT_COPY_LINKS.has(block.source)) continue;
       const [link] = copyLinks(block.after);
       assert.ok(link, `${block.file}:${block.line}: no Copy link right after the block`);
       assert.deepEqual(
