@@ -17,7 +17,6 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
 import { findChromium, launchChromium } from './chromium';
 import { serveStatic } from '../test/webview/harness';
 import type { BenchResult } from '../test/webview/pages/training-bench';
@@ -28,6 +27,7 @@ import { createOnrampCpuEngine } from '../src/webview/engine/engine';
 import * as engineNode from '../src/webview/engine/node';
 import * as tf from '@tensorflow/tfjs';
 import type { Hyperparameters } from '../src/protocol';
+import { buildBenchPage } from './benchPage';
 
 const root = path.resolve(__dirname, '..');
 const SAMPLES = Number(process.env.BENCH_GPU_SAMPLES ?? 16384);
@@ -178,16 +178,7 @@ interface BenchPage {
 }
 
 async function chromiumGpu(adapters: Adapter[], measure: boolean): Promise<Row[]> {
-  await esbuild.build({
-    entryPoints: [path.join(root, 'test/webview/pages/training-bench.ts')],
-    outfile: path.join(root, 'out/bench/training-bench.js'),
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: ['chrome114'],
-    logLevel: 'warning',
-    external: ['fs', 'path', 'crypto', 'worker_threads', 'os', 'perf_hooks', 'util'],
-  });
+  await buildBenchPage(root);
   const server = await serveStatic(root);
   const browser = await launchChromium({ gpu: true, extraArgs: CHROMIUM_GPU_ARGS });
   const rows: Row[] = [];

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
+import { buildBenchPage } from './benchPage';
 import { findChromium } from './chromium';
 import { repoRoot, startBrowserSession } from '../test/webview/harness';
 import type { BenchResult } from '../test/webview/pages/training-bench';
@@ -48,26 +48,13 @@ function machine() {
   };
 }
 
-async function buildBenchPage(): Promise<void> {
-  await esbuild.build({
-    entryPoints: [path.join(repoRoot, 'test/webview/pages/training-bench.ts')],
-    outfile: path.join(repoRoot, 'out/bench/training-bench.js'),
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: ['chrome114'],
-    logLevel: 'warning',
-    external: ['fs', 'path', 'crypto', 'worker_threads', 'os', 'perf_hooks', 'util'],
-  });
-}
-
 interface BenchApi {
   available(): Promise<{ name: string; renderer?: string }[]>;
   run(backend: string, loop: string, samples: number, testSamples: number): Promise<BenchResult>;
 }
 
 async function benchTraining(): Promise<Row[]> {
-  await buildBenchPage();
+  await buildBenchPage(repoRoot);
   const session = await startBrowserSession();
   const rows: Row[] = [];
   try {

@@ -202,24 +202,41 @@ export async function pipInstallRequirements(options: {
       if (event) options.onEvent?.(event);
     },
   });
+  return installResult('pip', result, { errors, output, installed, networkError, stderrLines }, options);
+}
+
+/** What pip and uv both end with: the result and its closing log line. */
+function installResult(
+  tool: 'pip' | 'uv pip',
+  result: Awaited<ReturnType<typeof run>>,
+  seen: {
+    errors: string[];
+    output: string[];
+    installed: readonly string[];
+    networkError: string | undefined;
+    stderrLines?: readonly string[];
+  },
+  options: { readonly indexUrl?: string; readonly log?: Logger },
+): PipInstallResult {
+  const { errors, networkError, stderrLines = [] } = seen;
   if (result.spawnError) errors.push(result.spawnError.message);
   const ok = result.code === 0 && !result.cancelled;
   // No "ERROR:" line (a traceback, an interpreter message): the last thing it said on stderr is the reason.
   if (!ok && !result.cancelled && errors.length === 0 && stderrLines.length > 0)
     errors.push(stderrLines[stderrLines.length - 1]);
-  // pip retried the index, then reported "from versions: none": the index, not the package, is the problem.
+  // The index was retried and then nothing found: the index, not the package, is the problem.
   const problem: PipProblem | undefined =
     !ok && !result.cancelled && networkError !== undefined ? 'indexUnreachable' : undefined;
   const summary = result.cancelled ? 'cancelled' : ok ? 'done' : `failed (exit code ${result.code})`;
   const level = ok ? 'info' : result.cancelled ? 'warn' : 'error';
-  log?.[level](`pip: ${summary} in ${result.durationMs} ms`);
+  options.log?.[level](`${tool}: ${summary} in ${result.durationMs} ms`);
   return {
     ok,
     cancelled: result.cancelled,
     exitCode: result.code,
     errors,
-    output,
-    installed,
+    output: seen.output,
+    installed: seen.installed,
     problem,
     problemDetail: problem ? networkError : undefined,
     indexUrl: options.indexUrl,
@@ -260,25 +277,7 @@ async function uvInstallRequirements(options: Parameters<typeof pipInstallRequir
       if (event) options.onEvent?.(event);
     },
   });
-  if (result.spawnError) errors.push(result.spawnError.message);
-  const ok = result.code === 0 && !result.cancelled;
-  const summary = result.cancelled ? 'cancelled' : ok ? 'done' : `failed (exit code ${result.code})`;
-  log?.[ok ? 'info' : result.cancelled ? 'warn' : 'error'](`uv pip: ${summary} in ${result.durationMs} ms`);
-  const problem: PipProblem | undefined =
-    !ok && !result.cancelled && networkError !== undefined ? 'indexUnreachable' : undefined;
-  return {
-    ok,
-    cancelled: result.cancelled,
-    exitCode: result.code,
-    errors,
-    output,
-    installed,
-    problem,
-    problemDetail: problem ? networkError : undefined,
-    indexUrl: options.indexUrl,
-    pid: result.pid,
-    durationMs: result.durationMs,
-  } satisfies PipInstallResult;
+  return installResult('uv pip', result, { errors, output, installed, networkError }, options);
 }
 
 /**
