@@ -6,7 +6,7 @@
 //   dist/engine/*.wasm      the CPU training engine (scripts/build-engine.mjs)
 //   dist/walkthrough/*.svg  formulas rendered at build time (scripts/build-formulas.mjs)
 //   dist/codicons/*         codicon font for webviews
-//   out/test/{host,vsix}/*.js  the host and VSIX smoke suites, loaded by the extension host
+//   out/test/{host,trust,vsix}/*.js  the host, Restricted Mode and VSIX smoke suites, loaded by the extension host
 // `--watch` rebuilds the bundles on change. Steps that produce data are skipped when up to date.
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, copyFileSync, rmSync } from 'node:fs';
@@ -31,8 +31,8 @@ function webviewEntries(demos) {
   return entries;
 }
 
-// Suites the extension host loads: test/host/ (this folder as the development extension) and test/vsix/ (the
-// installed VSIX).
+// Suites the extension host loads: test/host/ and test/trust/ (this folder as the development extension; trust
+// in Restricted Mode) and test/vsix/ (the installed VSIX).
 function hostTestEntries(dir = join(root, 'test'), out = []) {
   for (const e of existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : []) {
     const p = join(dir, e.name);
@@ -41,7 +41,9 @@ function hostTestEntries(dir = join(root, 'test'), out = []) {
   }
   return out;
 }
-const extensionHostSuites = ['host', 'vsix'].flatMap((suite) => hostTestEntries(join(root, 'test', suite)));
+const extensionHostSuites = ['host', 'vsix', 'trust'].flatMap((suite) =>
+  hostTestEntries(join(root, 'test', suite)),
+);
 
 // Inline source maps in development builds: a separate .map file would slip into the VSIX past .vscodeignore's allow list.
 const common = {

@@ -382,6 +382,8 @@ export interface StartCodeServerOptions {
   extraArgs?: string[];
   /** Where the server's output goes; defaults to `<userDataDir>/server.log`. */
   logFile?: string;
+  /** Keeps VS Code's workspace trust on, so an untrusted folder opens in Restricted Mode (default: off). */
+  workspaceTrust?: boolean;
 }
 
 export interface RunningCodeServer {
@@ -488,7 +490,7 @@ export async function startCodeServer(opts: StartCodeServerOptions): Promise<Run
     opts.extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     ...(opts.locale ? ['--locale', opts.locale] : []),
     ...(opts.extraArgs ?? []),

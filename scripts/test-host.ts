@@ -49,6 +49,11 @@ export interface RunHostTestsOptions {
    * the development extension that VS Code requires for running tests.
    */
   vsix?: string;
+  /**
+   * Runs out/test/trust/ with workspace trust on and the workspace untrusted, i.e. in Restricted Mode, as a
+   * folder someone else made opens.
+   */
+  restricted?: boolean;
 }
 
 export interface HostRunResult extends HostTestResults {
@@ -65,6 +70,14 @@ const WORKBENCH_NOISE =
 const HOST_SUITE = join(REPO_ROOT, 'out/test/host/index.js');
 const VSIX_SUITE = join(REPO_ROOT, 'out/test/vsix/index.js');
 const VSIX_RUNNER = join(REPO_ROOT, 'test/vsix/runner');
+const TRUST_SUITE = join(REPO_ROOT, 'out/test/trust/index.js');
+/** Trust on, never asked: VS Code then opens a folder it was not told to trust in Restricted Mode. */
+const RESTRICTED_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'never',
+  'security.workspace.trust.untrustedFiles': 'open',
+};
 
 /**
  * A loopback endpoint through which host tests read the workbench's DOM (the extension API cannot tell,
@@ -101,7 +114,7 @@ async function startWorkbenchProbe(page: Promise<Page>): Promise<{ url: string; 
 
 export async function runHostTests(opts: RunHostTestsOptions = {}): Promise<HostRunResult> {
   const write = opts.write ?? ((line: string) => process.stdout.write(line + '\n'));
-  const suite = opts.vsix ? VSIX_SUITE : HOST_SUITE;
+  const suite = opts.vsix ? VSIX_SUITE : opts.restricted ? TRUST_SUITE : HOST_SUITE;
   if (!existsSync(suite)) {
     throw new Error(`${suite} is missing: run \`npm run build\` first (it bundles test/ into out/).`);
   }
@@ -132,7 +145,8 @@ export async function runHostTests(opts: RunHostTestsOptions = {}): Promise<Host
       extensionsDir,
       locale: opts.locale,
       // Tests expect plain venv + pip whatever the machine has on PATH; the uv test turns uv on itself.
-      settings: { 'aiOnramp.python.useUv': false },
+      settings: { 'aiOnramp.python.useUv': false, ...(opts.restricted ? RESTRICTED_SETTINGS : {}) },
+      workspaceTrust: opts.restricted,
       env: {
         ...opts.env,
         ...(opts.vsix ? { AI_ONRAMP_VSIX_EXTENSIONS_DIR: extensionsDir } : {}),

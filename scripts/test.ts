@@ -1,7 +1,8 @@
 /**
  * `npm test` after lint, type check and build: runs every test layer and prints one summary line per layer and
  * a final `N passed, N failed` line. Layers: unit (plain Node), webview (Chromium), host (a real VS Code
- * extension host in code-server), ui (that workbench driven by Chromium: walkthroughs in en and zh-cn), vsix (the
+ * extension host in code-server), ui (that workbench driven by Chromium: walkthroughs in en and zh-cn), trust (the
+ * extension host in Restricted Mode), vsix (the
  * packed VSIX installed into a fresh profile with --install-extension, and a smoke suite against it). vsix runs
  * last: packing replaces dist/ with the production build.
  * `tsx scripts/test.ts unit webview` runs some.
@@ -25,7 +26,7 @@ interface LayerResult {
 }
 
 const root = path.resolve(__dirname, '..');
-const allLayers = ['unit', 'webview', 'host', 'ui', 'vsix'] as const;
+const allLayers = ['unit', 'webview', 'host', 'ui', 'trust', 'vsix'] as const;
 type Layer = (typeof allLayers)[number];
 
 function runNode(args: string[]): Promise<number> {
@@ -35,7 +36,7 @@ function runNode(args: string[]): Promise<number> {
   });
 }
 
-async function runMochaLayer(layer: Exclude<Layer, 'host' | 'vsix'>): Promise<LayerResult> {
+async function runMochaLayer(layer: Exclude<Layer, 'host' | 'trust' | 'vsix'>): Promise<LayerResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `ai-onramp-${layer}-`));
   const resultsFile = path.join(dir, 'results.json');
   const started = Date.now();
@@ -62,7 +63,7 @@ async function runMochaLayer(layer: Exclude<Layer, 'host' | 'vsix'>): Promise<La
   }
 }
 
-async function runHostLayer(layer: 'host' | 'vsix'): Promise<LayerResult> {
+async function runHostLayer(layer: 'host' | 'trust' | 'vsix'): Promise<LayerResult> {
   const started = Date.now();
   try {
     let vsix: string | undefined;
@@ -76,6 +77,7 @@ async function runHostLayer(layer: 'host' | 'vsix'): Promise<LayerResult> {
     const r = await runHostTests({
       grep: process.env.TEST_GREP,
       vsix,
+      restricted: layer === 'trust',
       screenshot: path.join(root, `test-results/${layer}/workbench.png`),
     });
     const error = r.exitCode !== 0 && r.failed === 0 ? `exited with code ${r.exitCode}` : undefined;
@@ -100,7 +102,9 @@ async function runHostLayer(layer: 'host' | 'vsix'): Promise<LayerResult> {
 }
 
 function runLayer(layer: Layer): Promise<LayerResult> {
-  return layer === 'host' || layer === 'vsix' ? runHostLayer(layer) : runMochaLayer(layer);
+  return layer === 'host' || layer === 'trust' || layer === 'vsix'
+    ? runHostLayer(layer)
+    : runMochaLayer(layer);
 }
 
 async function main(): Promise<void> {
