@@ -242,7 +242,7 @@ class TensorBoardPage {
     this.runList = runs;
     for (const run of runs) {
       if (run.source !== 'panel' || run.label === undefined) continue;
-      const chartRun = run.tags.length > 0 ? this.place(run.name, run.tags[0], false).chartRun : run.name;
+      const chartRun = run.tags.length > 0 ? chartPlacement(run.name, run.tags[0]).chartRun : run.name;
       const label = format(this.strings.panelRun, run.label);
       if (this.runLabels.get(chartRun) === label) continue;
       this.runLabels.set(chartRun, label);
@@ -250,7 +250,11 @@ class TensorBoardPage {
     }
     this.scheduleTable();
     const cards = new Set<string>();
-    for (const run of [...runs].sort((a, b) => compareNames(a.name, b.name))) {
+    // The folder's runs first, then the panel's, so that the run list reads in that order too.
+    const ordered = [...runs].sort(
+      (a, b) => Number(a.source === 'panel') - Number(b.source === 'panel') || compareNames(a.name, b.name),
+    );
+    for (const run of ordered) {
       for (const tag of run.tags) cards.add(this.place(run.name, tag, false).card);
     }
     const groups = groupTags(cards);
@@ -470,7 +474,7 @@ class TensorBoardPage {
   }
 
   private chartRunOf(run: RunSummary): string | undefined {
-    return run.tags.length > 0 ? this.place(run.name, run.tags[0], false).chartRun : undefined;
+    return run.tags.length > 0 ? chartPlacement(run.name, run.tags[0]).chartRun : undefined;
   }
 
   private sessionLabel(session: RunSummary): string {
