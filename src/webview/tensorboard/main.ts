@@ -383,13 +383,13 @@ class TensorBoardPage {
       const members = this.runList.filter(
         (run) => run.name === session.name || this.chartRunOf(run) === session.name,
       );
-      const cards = new Set(members.flatMap((run) => run.tags.map((tag) => `${run.name}\0${tag}`)));
+      const runTags = new Set(members.flatMap((run) => run.tags.map((tag) => `${run.name}\0${tag}`)));
       for (const run of members) {
         for (const tag of run.tags) {
           const place = this.place(run.name, tag, false);
           if (this.experimentMetrics && !this.experimentMetrics.includes(tag)) continue;
           const repeated = /^batch_(.+)$/.exec(tag)?.[1] ?? /^evaluation_(.+)_vs_iterations$/.exec(tag)?.[1];
-          if (repeated !== undefined && cards.has(`${run.name}\0epoch_${repeated}`)) continue;
+          if (repeated !== undefined && runTags.has(`${run.name}\0epoch_${repeated}`)) continue;
           const value = this.lastValues.get(`${run.name}\0${tag}`);
           if (value === undefined) continue;
           const label =
