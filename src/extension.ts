@@ -46,8 +46,8 @@ export function activate(context: vscode.ExtensionContext): AiOnrampApi {
   registerWalkthrough(services);
   registerPython(services);
   registerScaffold(services);
-  registerTrainingPanel(services);
-  registerTensorBoardLogs(services);
+  const runHistory = registerTrainingPanel(services);
+  registerTensorBoardLogs(services, runHistory);
   const ended = performance.now();
   const activation: ActivationTimes = {
     loadMs:

@@ -4,14 +4,15 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../common/services';
-import { TensorBoardViewer, type TensorBoardLogsView } from './viewer';
+import { TensorBoardViewer, type PanelRunSource, type TensorBoardLogsView } from './viewer';
 
 export type { TensorBoardLogsView } from './viewer';
 
 /** Folders a training script writes logs to by default: Keras templates `logs/`, PyTorch `runs/`. */
 const DEFAULT_LOG_FOLDERS = ['logs', 'runs'];
 
-export function registerTensorBoardLogs(services: Services): void {
+/** `panelRuns`: the training panel's run history, drawn beside the log folder's runs. */
+export function registerTensorBoardLogs(services: Services, panelRuns?: PanelRunSource): void {
   const viewers = new Map<string, TensorBoardViewer>();
   services.context.subscriptions.push(
     vscode.commands.registerCommand(
@@ -35,7 +36,7 @@ export function registerTensorBoardLogs(services: Services): void {
           vscode.ViewColumn.Active,
           { enableScripts: true, retainContextWhenHidden: false },
         );
-        const viewer = new TensorBoardViewer(services, folder, panel);
+        const viewer = new TensorBoardViewer(services, folder, panel, panelRuns);
         viewers.set(key, viewer);
         viewer.onDidDispose(() => viewers.delete(key));
         services.log.info(`TensorBoard logs: showing ${folder.fsPath}`);

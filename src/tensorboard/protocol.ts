@@ -17,6 +17,12 @@ export interface RunSummary {
   readonly tags: readonly string[];
   /** The run's hyperparameters, when the hparams plugin recorded them in its folder. */
   readonly hparams?: Readonly<Record<string, HParamValue>>;
+  /** `panel`: a run of the training panel (src/tensorboard/panelRuns.ts), not of the log folder. */
+  readonly source?: 'panel';
+  /** What the page shows instead of the name (a panel run's start time, which the page words as such). */
+  readonly label?: string;
+  /** Final values no chart draws (a panel run's test accuracy and loss), for the runs table. */
+  readonly metrics?: Readonly<Record<string, number>>;
 }
 
 // Host → webview.
@@ -224,10 +230,20 @@ export function parseHostMessage(data: unknown): ReceivedHostMessage | undefined
       const runs: RunSummary[] = [];
       for (const run of message.runs as unknown[]) {
         if (typeof run !== 'object' || run === null) return undefined;
-        const { name, tags, hparams } = run as Record<string, unknown>;
+        const { name, tags, hparams, source, label, metrics } = run as Record<string, unknown>;
         if (!isName(name) || !Array.isArray(tags) || !tags.every(isName)) return undefined;
         if (hparams !== undefined && !isHParams(hparams)) return undefined;
-        runs.push({ name, tags: tags as string[], ...(hparams !== undefined && { hparams }) });
+        if (source !== undefined && source !== 'panel') return undefined;
+        if (label !== undefined && !isName(label)) return undefined;
+        if (metrics !== undefined && !isMetrics(metrics)) return undefined;
+        runs.push({
+          name,
+          tags: tags as string[],
+          ...(hparams !== undefined && { hparams }),
+          ...(source !== undefined && { source }),
+          ...(label !== undefined && { label }),
+          ...(metrics !== undefined && { metrics }),
+        });
       }
       const { metrics } = message;
       if (metrics !== undefined && (!Array.isArray(metrics) || !metrics.every(isName))) return undefined;
@@ -261,6 +277,13 @@ function isHParams(value: unknown): value is Record<string, HParamValue> {
     ([key, v]) =>
       isName(key) &&
       (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))),
+  );
+}
+
+function isMetrics(value: unknown): value is Record<string, number> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return Object.entries(value).every(
+    ([key, v]) => isName(key) && typeof v === 'number' && Number.isFinite(v),
   );
 }
 

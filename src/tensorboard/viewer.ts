@@ -1,7 +1,9 @@
 // The TensorBoard-logs panel: reads a log folder with LogDirectory, keeps it live with a file watcher
 // (and a once-a-second poll, see `POLL_MS`), and sends runs and points to the page in
-// src/webview/tensorboard/main.ts.
+// src/webview/tensorboard/main.ts; beside them, the training panel's runs from its history
+// (src/tensorboard/panelRuns.ts), refreshed whenever the panel saves one.
 import * as vscode from 'vscode';
+import type { RunRecord } from '../protocol';
 import { webviewPageHtml, webviewPanelOptions } from '../common/webviewPage';
 import type { Services } from '../common/services';
 import { translatedStrings } from './strings';
@@ -14,6 +16,13 @@ import {
   type WebviewMessage,
 } from './protocol';
 import { LogDirectory } from './reader';
+import { isPanelRun, panelRunLabel, panelRunLogs, type PanelRunLogs } from './panelRuns';
+
+/** The training panel's runs: src/training/history.ts's RunHistory. */
+export interface PanelRunSource {
+  list(): Promise<RunRecord[]>;
+  readonly onDidSave: vscode.Event<RunRecord>;
+}
 
 /** What "Open TensorBoard Logs" returns: the open viewer (used by callers and host tests). */
 export interface TensorBoardLogsView {
@@ -23,7 +32,9 @@ export interface TensorBoardLogsView {
   readonly ready: Promise<void>;
   /** Runs with scalars read so far, and their tags. */
   runs(): RunSummary[];
-  /** Points of a run's tag read from its event files so far. */
+  /** The training panel's runs drawn beside them (names under PANEL_RUN_ROOT). */
+  panelRuns(): RunSummary[];
+  /** Points of a run's tag read from its event files (or, for a panel run, from its record) so far. */
   readCount(run: string, tag: string): number;
   /** Points of a run's tag the page reports it has handed to its chart. */
   shownCount(run: string, tag: string): number;
@@ -64,6 +75,9 @@ export class TensorBoardViewer implements TensorBoardLogsView, vscode.Disposable
   private readonly sent = new Map<string, Sent>();
   private readonly shown = new Map<string, number>();
   private readonly placements = new Map<string, ChartPlacement>();
+  /** The panel's runs by id, as the page draws them, and the signature of each series sent. */
+  private readonly panelLogs = new Map<string, PanelRunLogs>();
+  private readonly panelSent = new Map<string, string>();
   private sentRuns = '';
   private sentStatus = '';
   private polling: Promise<void> | undefined;
@@ -79,6 +93,7 @@ export class TensorBoardViewer implements TensorBoardLogsView, vscode.Disposable
     private readonly services: Services,
     readonly folder: vscode.Uri,
     readonly panel: vscode.WebviewPanel,
+    panelRuns?: PanelRunSource,
   ) {
     this.logs = new LogDirectory(folder.fsPath);
     this.ready = new Promise<void>((resolve) => (this.resolveReady = resolve));
@@ -100,6 +115,7 @@ export class TensorBoardViewer implements TensorBoardLogsView, vscode.Disposable
       watcher.onDidChange(() => this.schedulePoll()),
     );
     this.timer = setInterval(() => void this.refresh(), POLL_MS);
+    if (panelRuns) this.watchPanelRuns(panelRuns);
     void this.refresh();
   }
 
@@ -107,7 +123,12 @@ export class TensorBoardViewer implements TensorBoardLogsView, vscode.Disposable
     return this.logs.runs();
   }
 
+  panelRuns(): RunSummary[] {
+    return [...this.panelLogs.values()].flatMap((logs) => logs.runs);
+  }
+
   readCount(run: string, tag: string): number {
+    if (isPanelRun(run)) return this.panelSeries(run, tag)?.length ?? 0;
     return this.logs.series(run, tag)?.length ?? 0;
   }
 
@@ -166,6 +187,38 @@ export class TensorBoardViewer implements TensorBoardLogsView, vscode.Disposable
     this.onDidDisposeEmitter.dispose();
   }
 
+  /** Every run in the panel's history, and each run again as the panel saves it (live while it trains). */
+  private watchPanelRuns(source: PanelRunSource): void {
+    this.disposables.push(
+      source.onDidSave((record) => {
+        this.setPanelRun(record);
+        this.flush();
+      }),
+    );
+    source.list().then(
+      (records) => {
+        // A run saved since the list was asked for is newer than its listed copy.
+        for (const record of records) if (!this.panelLogs.has(record.id)) this.setPanelRun(record);
+        this.flush();
+      },
+      (error: Error) => this.services.log.error(`TensorBoard logs: panel runs: ${error.message}`),
+    );
+  }
+
+  private setPanelRun(record: RunRecord): void {
+    const logs = panelRunLogs(record, panelRunLabel(record.startedAt));
+    // A run that has not logged a point yet has nothing to draw or compare.
+    if (logs.series.length > 0) this.panelLogs.set(record.id, logs);
+  }
+
+  private panelSeries(run: string, tag: string) {
+    for (const logs of this.panelLogs.values()) {
+      const found = logs.series.find((s) => s.run === run && s.tag === tag);
+      if (found) return found.points;
+    }
+    return undefined;
+  }
+
   private schedulePoll(): void {
     clearTimeout(this.debounce);
     this.debounce = setTimeout(() => void this.refresh(), WATCH_DEBOUNCE_MS);
@@ -176,10 +229,27 @@ export class TensorBoardViewer implements TensorBoardLogsView, vscode.Disposable
     if (!this.pageReady) return;
     const runs = this.logs.runs();
     const metrics = this.logs.hparamsMetrics();
-    const signature = JSON.stringify([runs, metrics]);
+    const panelRuns = this.panelRuns();
+    const signature = JSON.stringify([runs, metrics, panelRuns]);
     if (signature !== this.sentRuns) {
       this.sentRuns = signature;
-      this.post({ type: 'runs', folder: displayPath(this.folder), runs, ...(metrics && { metrics }) });
+      this.post({
+        type: 'runs',
+        folder: displayPath(this.folder),
+        runs: [...runs, ...panelRuns],
+        ...(metrics && { metrics }),
+      });
+    }
+    // A panel run's series are a few hundred points at most: sent whole whenever they change.
+    for (const logs of this.panelLogs.values()) {
+      for (const { run, tag, points } of logs.series) {
+        const key = `${run}\0${tag}`;
+        const last = points[points.length - 1];
+        const seriesSignature = `${points.length}:${last.step}:${last.value}`;
+        if (this.panelSent.get(key) === seriesSignature) continue;
+        this.panelSent.set(key, seriesSignature);
+        this.post({ type: 'points', run, tag, points: encodePoints(points), replace: true });
+      }
     }
     const status = this.logs.status();
     const statusSignature = JSON.stringify(status);
@@ -235,6 +305,7 @@ export class TensorBoardViewer implements TensorBoardLogsView, vscode.Disposable
       case 'ready':
         this.pageReady = true;
         this.sent.clear();
+        this.panelSent.clear();
         this.shown.clear();
         this.sentRuns = '';
         this.sentStatus = '';

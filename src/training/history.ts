@@ -6,9 +6,12 @@ import { KeyedQueue } from '../common/keyedQueue';
  * Training runs, one JSON file each under the extension's global storage (`runs/<id>.json`), so runs can be
  * compared across sessions and workspaces. Files that fail validation are logged and skipped, never deleted.
  */
-export class RunHistory {
+export class RunHistory implements vscode.Disposable {
   private readonly dir: vscode.Uri;
   private readonly writes = new KeyedQueue();
+  private readonly onDidSaveEmitter = new vscode.EventEmitter<RunRecord>();
+  /** A run was saved (a few times an epoch while it trains, and when it finishes): the run as saved. */
+  readonly onDidSave = this.onDidSaveEmitter.event;
 
   constructor(
     storage: vscode.Uri,
@@ -28,7 +31,12 @@ export class RunHistory {
     return this.writes.run(run.id, async () => {
       await vscode.workspace.fs.createDirectory(this.dir);
       await vscode.workspace.fs.writeFile(file, Buffer.from(JSON.stringify(run), 'utf8'));
+      this.onDidSaveEmitter.fire(run);
     });
+  }
+
+  dispose(): void {
+    this.onDidSaveEmitter.dispose();
   }
 
   async get(id: string): Promise<RunRecord | undefined> {

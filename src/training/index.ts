@@ -9,11 +9,13 @@ import { TrainingPanel, VIEW_TYPE } from './panel';
  * The training panel: `aiOnramp.openTrainingPanel` opens (or reveals) it, a serializer restores it after a
  * reload. Internal commands (not in the palette) serve tests and the run comparison:
  * `aiOnramp.training.listRuns` → RunRecord[]; `aiOnramp.training.waitForRun` → the next run that finishes.
+ * Returns the run history, which the TensorBoard-logs panel draws beside log runs.
  */
-export function registerTrainingPanel(services: Services): void {
+export function registerTrainingPanel(services: Services): RunHistory {
   const { context, log, contextKeys } = services;
   const history = new RunHistory(context.globalStorageUri, log);
   context.subscriptions.push(
+    history,
     vscode.commands.registerCommand('aiOnramp.openTrainingPanel', (rawArgs?: unknown) => {
       let args;
       try {
@@ -40,4 +42,5 @@ export function registerTrainingPanel(services: Services): void {
     }),
   );
   void contextKeys.set('aiOnramp.trainingPanelAvailable', true);
+  return history;
 }

@@ -3,7 +3,9 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { RunRecord } from '../../src/protocol';
 import type { TensorBoardLogsView } from '../../src/tensorboard';
+import { PANEL_RUN_ROOT } from '../../src/tensorboard/panelRuns';
 import {
   concatBytes,
   encodeFileVersionEvent,
@@ -131,6 +133,110 @@ describe('TensorBoard logs viewer', () => {
       opened.runs().map((r) => r.name),
       ['20240101-120000/train', '20240101-120000/validation', '20240101-130000/train'],
     );
+  });
+
+  it('draws a training-panel run beside a Keras log in the same cards, refreshed when the run finishes', async function () {
+    this.timeout(300_000);
+    // A Keras TensorBoard callback folder of 2 epochs: epoch_* at x = epoch from 0.
+    const kerasRun = '20240101-120000';
+    for (const [split, offset] of [
+      ['train', 0],
+      ['validation', 0.1],
+    ] as const) {
+      const dir = path.join(logDir, kerasRun, split);
+      await fs.mkdir(dir, { recursive: true });
+      await fs.writeFile(
+        path.join(dir, `events.out.tfevents.1700000000.host.${split}.v2`),
+        concatBytes([
+          frameRecord(encodeFileVersionEvent(1700000000)),
+          ...[0, 1].flatMap((epoch) => [
+            scalarRecord(epoch, 'epoch_loss', 0.3 / (epoch + 1) + offset, true),
+            scalarRecord(epoch, 'epoch_accuracy', 0.9 + epoch / 100 - offset, true),
+          ]),
+        ]),
+      );
+    }
+    view = await vscode.commands.executeCommand<TensorBoardLogsView>('aiOnramp.openTensorBoardLogs', logDir);
+    const opened = view;
+    await waitFor(() => opened.ready.then(() => true), { timeoutMs: 30_000, message: 'the page to load' });
+    await waitFor(() => opened.shownCount(`${kerasRun}/validation`, 'epoch_loss') === 2, {
+      timeoutMs: 15_000,
+      message: 'the Keras validation points',
+    });
+
+    // A short panel run of 2 epochs, trained while the viewer is open: the viewer hears of it from the history.
+    const listRuns = () => vscode.commands.executeCommand<RunRecord[]>('aiOnramp.training.listRuns');
+    const before = new Set((await listRuns()).map((r) => r.id));
+    await vscode.commands.executeCommand('aiOnramp.openTrainingPanel', {
+      epochs: 2,
+      batchSize: 64,
+      trainSamples: 512,
+      testSamples: 200,
+      backend: 'onramp-cpu',
+      autoStart: true,
+    });
+    try {
+      const run = await waitFor(
+        async () => (await listRuns()).find((r) => !before.has(r.id) && r.status !== 'running'),
+        { timeoutMs: 240_000, intervalMs: 500, message: 'the panel run to finish' },
+      );
+      assert.equal(run.status, 'completed', run.error);
+      const panelRun = `${PANEL_RUN_ROOT}/${run.id}`;
+      // The training panel opened over the viewer, whose page was torn down while hidden; shown again,
+      // it gets what the viewer heard meanwhile (the run was not in the history when the viewer opened).
+      opened.panel.reveal();
+      await waitFor(() => opened.shownCount(`${panelRun}/validation`, 'epoch_loss') === 2, {
+        timeoutMs: 15_000,
+        message: "the panel run's 2 validation epochs on the page",
+      });
+      await waitFor(() => opened.placement(`${panelRun}/validation`, 'epoch_loss'), {
+        timeoutMs: 5_000,
+        message: "where the page drew the panel run's validation loss",
+      });
+      // The Keras run's validation and the panel run's validation: two runs' dashed lines in one card.
+      assert.deepEqual(opened.placement(`${kerasRun}/validation`, 'epoch_loss'), {
+        chartRun: kerasRun,
+        card: 'epoch_loss',
+        series: 'validation',
+      });
+      assert.deepEqual(opened.placement(`${panelRun}/validation`, 'epoch_loss'), {
+        chartRun: panelRun,
+        card: 'epoch_loss',
+        series: 'validation',
+      });
+      await waitFor(() => opened.placement(`${panelRun}/train`, 'epoch_accuracy'), {
+        timeoutMs: 5_000,
+        message: "the panel run's training accuracy",
+      });
+      assert.equal(opened.placement(`${panelRun}/train`, 'epoch_accuracy')?.card, 'epoch_accuracy');
+      // Its values as the history holds them, its epochs at x = epoch from 0 as Keras writes them.
+      assert.equal(opened.readCount(`${panelRun}/validation`, 'epoch_loss'), run.curves.valLoss.length);
+      // The runs table's row: the run's hyperparameters and test metrics.
+      const session = opened.panelRuns().find((r) => r.name === panelRun);
+      assert.deepEqual(session?.hparams, {
+        epochs: 2,
+        batch_size: 64,
+        learning_rate: run.hyperparameters.learningRate,
+        schedule: run.hyperparameters.schedule,
+        optimizer: run.hyperparameters.optimizer,
+        backend: 'onramp-cpu',
+        train_samples: 512,
+      });
+      assert.equal(session?.metrics?.test_accuracy, run.testAccuracy);
+      assert.equal(session?.source, 'panel');
+      // The folder's own runs are still just the Keras pair.
+      assert.deepEqual(
+        opened.runs().map((r) => r.name),
+        [`${kerasRun}/train`, `${kerasRun}/validation`],
+      );
+    } finally {
+      const tabs = vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .filter(
+          (t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('aiOnramp.training'),
+        );
+      await vscode.window.tabGroups.close(tabs);
+    }
   });
 
   it('reopening the same folder reveals the open viewer', async () => {

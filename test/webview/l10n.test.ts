@@ -233,8 +233,39 @@ describe('every page in Chinese (zh-cn)', function () {
         runs: [
           { name: '实验一', tags: ['损失', '准确率'] },
           { name: '实验二', tags: ['损失'] },
+          // A training-panel run as the host sends it (src/tensorboard/panelRuns.ts), with the log's tag names.
+          {
+            name: '/ai-onramp-panel/run-a',
+            tags: [],
+            source: 'panel',
+            label: '2026-12-01 09:05:07',
+            hparams: {
+              epochs: 5,
+              batch_size: 64,
+              learning_rate: 0.003,
+              schedule: 'cosine',
+              optimizer: 'adam',
+              backend: 'onramp-cpu',
+              train_samples: 54000,
+            },
+            metrics: { test_accuracy: 0.98, test_loss: 0.05 },
+          },
+          {
+            name: '/ai-onramp-panel/run-a/train',
+            tags: ['损失'],
+            source: 'panel',
+            label: '2026-12-01 09:05:07',
+          },
+          {
+            name: '/ai-onramp-panel/run-a/validation',
+            tags: ['损失'],
+            source: 'panel',
+            label: '2026-12-01 09:05:07',
+          },
         ],
       },
+      { type: 'points', run: '/ai-onramp-panel/run-a/train', tag: '损失', points: points(1.5) },
+      { type: 'points', run: '/ai-onramp-panel/run-a/validation', tag: '损失', points: points(1.6) },
       { type: 'points', run: '实验一', tag: '损失', points: points(2) },
       { type: 'points', run: '实验一', tag: '准确率', points: points(0.5) },
       { type: 'points', run: '实验二', tag: '损失', points: points(3) },
@@ -245,6 +276,7 @@ describe('every page in Chinese (zh-cn)', function () {
     const seen: string[] = [];
     const look = async (where: string) =>
       seen.push(...(await visibleEnglish(page)).map((s) => `${where} ${s}`));
+    await page.waitForSelector('.tb-hparams table');
     await look('charts:');
     // The tooltip of a point, the download menu, and the message for a run filter that is not a regex.
     const card = page.locator('.onramp-chart-card').first();

@@ -7,6 +7,9 @@ import { strict as assert } from 'node:assert';
 import type { Page } from 'playwright-core';
 import { startBrowserSession, type BrowserSession } from './harness';
 import type { FolderStatus, HostMessage, WebviewMessage } from '../../src/tensorboard/protocol';
+import { encodePoints } from '../../src/tensorboard/protocol';
+import { panelRunLogs } from '../../src/tensorboard/panelRuns';
+import type { RunRecord } from '../../src/protocol';
 
 const EMPTY_STATUS: FolderStatus = {
   folders: 3,
@@ -148,6 +151,199 @@ describe('TensorBoard logs page in Chromium', function () {
         ['20240101-120000/validation', 5, '20240101-120000', 'epoch_loss', 'validation'],
       ],
     );
+  });
+
+  it('draws training-panel runs beside a Keras run, hides one on request, and lists them in the runs table', async () => {
+    // Two panel runs of 2 epochs, 2 batches each (64 images, batches of 32), as the host maps them.
+    const panelRun = (id: string, learningRate: number, schedule: 'cosine' | 'constant', valLoss: number) => {
+      const c = (values: number[], steps: number[]) =>
+        steps.map((step, i) => ({ step, wallTime: 1700000000 + step, value: values[i] }));
+      const run: RunRecord = {
+        id,
+        startedAt: new Date(2026, 11, 1, 9, 5, id === 'run-a' ? 7 : 9).getTime(),
+        durationMs: 1000,
+        status: 'completed',
+        hyperparameters: {
+          epochs: 2,
+          batchSize: 32,
+          learningRate,
+          schedule,
+          optimizer: 'adam',
+          backend: 'auto',
+        },
+        backend: 'onramp-cpu',
+        trainSamples: 64,
+        testSamples: 50,
+        epochsCompleted: 2,
+        samplesPerSec: 500,
+        testAccuracy: 0.9,
+        testLoss: 0.3,
+        curves: {
+          trainLoss: c([1, 0.8, 0.6, 0.5], [1, 2, 3, 4]),
+          trainAccuracy: c([0.5, 0.6, 0.7, 0.8], [1, 2, 3, 4]),
+          valLoss: c([valLoss + 0.2, valLoss], [2, 4]),
+          valAccuracy: c([0.7, 0.8], [2, 4]),
+        },
+        memory: [],
+      };
+      return panelRunLogs(run, `2026-12-01 09:05:0${id === 'run-a' ? 7 : 9}`);
+    };
+    const panelRuns = [panelRun('run-a', 0.003, 'cosine', 0.5), panelRun('run-b', 0.001, 'constant', 0.4)];
+    await send(
+      page,
+      {
+        type: 'runs',
+        folder: 'logs',
+        runs: [
+          { name: '20240101-120000/train', tags: ['epoch_loss'] },
+          { name: '20240101-120000/validation', tags: ['epoch_loss'] },
+          ...panelRuns.flatMap((r) => r.runs),
+        ],
+      },
+      {
+        type: 'points',
+        run: '20240101-120000/train',
+        tag: 'epoch_loss',
+        points: points(2, (s) => 1 / (s + 1)),
+      },
+      {
+        type: 'points',
+        run: '20240101-120000/validation',
+        tag: 'epoch_loss',
+        points: points(2, (s) => 1.2 / (s + 1)),
+      },
+      ...panelRuns.flatMap((r) =>
+        r.series.map((s): HostMessage => ({
+          type: 'points',
+          run: s.run,
+          tag: s.tag,
+          points: encodePoints(s.points),
+          replace: true,
+        })),
+      ),
+    );
+    const lines = () =>
+      page.evaluate(() =>
+        document
+          .querySelector('.onramp-chart-card[data-tag="epoch_loss"] .onramp-chart-plot')
+          ?.getAttribute('data-lines'),
+      );
+    // Three runs, each a train and a validation line, in the one epoch_loss card.
+    await page.waitForFunction(
+      () =>
+        document
+          .querySelector('.onramp-chart-card[data-tag="epoch_loss"] .onramp-chart-plot')
+          ?.getAttribute('data-lines') === '6',
+    );
+    assert.deepEqual(await page.locator('.onramp-charts-run .onramp-charts-runname').allInnerTexts(), [
+      '20240101-120000',
+      'AI Onramp panel: 2026-12-01 09:05:07',
+      'AI Onramp panel: 2026-12-01 09:05:09',
+    ]);
+    // The folder's own runs are counted; the panel's are not the folder's.
+    assert.match(await page.locator('.tb-meta').nth(1).innerText(), /^2 runs, 1 tags$/);
+    await page.getByLabel('AI Onramp panel: 2026-12-01 09:05:07', { exact: false }).first().uncheck();
+    await page.waitForFunction(
+      () =>
+        document
+          .querySelector('.onramp-chart-card[data-tag="epoch_loss"] .onramp-chart-plot')
+          ?.getAttribute('data-lines') === '4',
+    );
+    assert.equal(await lines(), '4');
+
+    await page.waitForFunction(() => document.querySelectorAll('.tb-hparams tbody tr').length === 2);
+    const rows = async () =>
+      page
+        .locator('.tb-hparams table tr')
+        .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent ?? '')));
+    await page.getByLabel('Only hyperparameters that differ').check();
+    assert.deepEqual(await rows(), [
+      [
+        'Run',
+        'Learning rate',
+        'Learning-rate schedule',
+        'epoch_accuracy',
+        'epoch_accuracy (validation)',
+        'epoch_loss',
+        'epoch_loss (validation)',
+        'Test accuracy',
+        'Test loss',
+      ],
+      [
+        'AI Onramp panel: 2026-12-01 09:05:07',
+        '0.003',
+        'Cosine decay',
+        '0.75',
+        '0.8',
+        '0.55',
+        '0.5',
+        '0.9',
+        '0.3',
+      ],
+      [
+        'AI Onramp panel: 2026-12-01 09:05:09 ★ best',
+        '0.001',
+        'Constant',
+        '0.75',
+        '0.8',
+        '0.55',
+        '0.4',
+        '0.9',
+        '0.3',
+      ],
+    ]);
+    await page.getByLabel('Only hyperparameters that differ').uncheck();
+    const all = await rows();
+    assert.deepEqual(all[0].slice(0, 8), [
+      'Run',
+      'Backend',
+      'Batch size',
+      'Epochs',
+      'Learning rate',
+      'Optimizer',
+      'Learning-rate schedule',
+      'Training images',
+    ]);
+    assert.deepEqual(all[1].slice(1, 8), ['AI Onramp CPU', '32', '2', '0.003', 'Adam', 'Cosine decay', '64']);
+  });
+
+  it('explains an empty folder while the panel runs are drawn', async () => {
+    const logs = panelRunLogs(
+      {
+        id: 'run-a',
+        startedAt: 0,
+        durationMs: 0,
+        status: 'completed',
+        hyperparameters: {
+          epochs: 1,
+          batchSize: 32,
+          learningRate: 0.003,
+          schedule: 'cosine',
+          optimizer: 'adam',
+          backend: 'auto',
+        },
+        backend: 'wasm',
+        trainSamples: 32,
+        testSamples: 10,
+        epochsCompleted: 1,
+        samplesPerSec: 1,
+        curves: {
+          trainLoss: [{ step: 1, wallTime: 1, value: 1 }],
+          trainAccuracy: [{ step: 1, wallTime: 1, value: 0.5 }],
+          valLoss: [{ step: 1, wallTime: 1, value: 1 }],
+          valAccuracy: [{ step: 1, wallTime: 1, value: 0.5 }],
+        },
+        memory: [],
+      },
+      'x',
+    );
+    await send(
+      page,
+      { type: 'runs', folder: 'logs', runs: logs.runs },
+      { type: 'status', status: EMPTY_STATUS },
+    );
+    await page.locator('.tb-explanation').waitFor({ state: 'visible' });
+    assert.match(await page.locator('.tb-explanation').innerText(), /No event files here/);
   });
 
   it('replaces a series when the host sends it again after a restart', async () => {

@@ -3,7 +3,14 @@
  * protocol.ts); this page lists the runs and tag groups and draws one TensorBoard-style card per tag
  * with the shared chart component. Every host message is validated before use.
  */
-import { createChartPanel, type ChartPanel, type ChartStrings, type ExportFile } from '../charts';
+import {
+  createChartPanel,
+  defaultChartStrings,
+  type ChartPanel,
+  type ChartStrings,
+  type ExportFile,
+} from '../charts';
+import { PANEL_HPARAMS, PANEL_METRICS } from '../../tensorboard/panelRuns';
 import {
   chartPlacement,
   compareNames,
@@ -65,6 +72,41 @@ function formatHParam(value: HParamValue | undefined): string {
   return value === undefined ? '' : String(value);
 }
 
+/** The words for the panel's hyperparameters (the names are the page's own, so they are translated). */
+const PANEL_HPARAM_STRINGS: Readonly<Record<(typeof PANEL_HPARAMS)[number], keyof TensorBoardStrings>> = {
+  epochs: 'hpEpochs',
+  batch_size: 'hpBatchSize',
+  learning_rate: 'hpLearningRate',
+  schedule: 'hpSchedule',
+  optimizer: 'hpOptimizer',
+  backend: 'hpBackend',
+  train_samples: 'hpTrainSamples',
+};
+const PANEL_METRIC_STRINGS: Readonly<Record<(typeof PANEL_METRICS)[number], keyof TensorBoardStrings>> = {
+  test_accuracy: 'testAccuracy',
+  test_loss: 'testLoss',
+};
+/** Names of the panel's optimizers and backends, as the training panel shows them. */
+const PANEL_VALUE_NAMES: Readonly<Record<string, string>> = {
+  adam: 'Adam',
+  sgd: 'SGD',
+  rmsprop: 'RMSprop',
+  webgpu: 'WebGPU',
+  webgl: 'WebGL',
+  wasm: 'WASM',
+  cpu: 'tfjs CPU',
+  'onramp-cpu': 'AI Onramp CPU',
+};
+
+function own<T extends object>(table: T, key: string): key is Extract<keyof T, string> {
+  return Object.prototype.hasOwnProperty.call(table, key);
+}
+
+/** Whether a lower value of a metric is the better one. */
+function lowerIsBetter(name: string): boolean {
+  return /loss|error|mse|mae|perplexity/i.test(name);
+}
+
 function formatMetric(value: number): string {
   return Number.isFinite(value) ? String(Number(value.toPrecision(4))) : String(value);
 }
@@ -78,7 +120,10 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: stri
 
 class TensorBoardPage {
   private readonly strings: TensorBoardStrings;
+  private readonly chartStrings: ChartStrings;
   private readonly charts: ChartPanel;
+  /** Run-list labels of chart runs that are not named after a folder (the training panel's runs). */
+  private readonly runLabels = new Map<string, string>();
   private readonly folderLine = element('p', 'tb-meta');
   private readonly summaryLine = element('p', 'tb-meta');
   private readonly waiting: HTMLParagraphElement;
@@ -113,6 +158,7 @@ class TensorBoardPage {
     private readonly post: (message: WebviewMessage) => void,
   ) {
     this.strings = { ...TENSORBOARD_STRINGS, ...embedded.page };
+    this.chartStrings = { ...defaultChartStrings, ...embedded.charts };
     const header = element('header', 'tb-header');
     header.append(
       element('h1', undefined, this.strings.heading),
@@ -188,13 +234,27 @@ class TensorBoardPage {
   private showRuns(folder: string, runs: readonly RunSummary[]): void {
     this.folderLine.textContent = format(this.strings.folder, folder);
     this.folderName = folder.split(/[\\/]/).filter(Boolean).pop() ?? folder;
-    const tags = new Set(runs.flatMap((r) => r.tags));
-    this.summaryLine.textContent = format(this.strings.summary, runs.length, tags.size);
-    this.runCount = runs.length;
+    // The folder's own runs: the panel's runs are drawn beside them but say nothing about the folder.
+    const logRuns = runs.filter((r) => r.source !== 'panel');
+    const tags = new Set(logRuns.flatMap((r) => r.tags));
+    this.summaryLine.textContent = format(this.strings.summary, logRuns.length, tags.size);
+    this.runCount = logRuns.length;
     this.runList = runs;
+    for (const run of runs) {
+      if (run.source !== 'panel' || run.label === undefined) continue;
+      const chartRun = run.tags.length > 0 ? chartPlacement(run.name, run.tags[0]).chartRun : run.name;
+      const label = format(this.strings.panelRun, run.label);
+      if (this.runLabels.get(chartRun) === label) continue;
+      this.runLabels.set(chartRun, label);
+      if (this.knownRuns.has(chartRun)) this.charts.addRun({ id: chartRun, label });
+    }
     this.scheduleTable();
     const cards = new Set<string>();
-    for (const run of [...runs].sort((a, b) => compareNames(a.name, b.name))) {
+    // The folder's runs first, then the panel's, so that the run list reads in that order too.
+    const ordered = [...runs].sort(
+      (a, b) => Number(a.source === 'panel') - Number(b.source === 'panel') || compareNames(a.name, b.name),
+    );
+    for (const run of ordered) {
       for (const tag of run.tags) cards.add(this.place(run.name, tag, false).card);
     }
     const groups = groupTags(cards);
@@ -226,11 +286,14 @@ class TensorBoardPage {
     }
     if (!this.knownRuns.has(place.chartRun)) {
       this.knownRuns.add(place.chartRun);
-      const label = place.chartRun === '.' ? this.folderName : place.chartRun;
-      this.charts.addRun({ id: place.chartRun, label });
+      this.charts.addRun({ id: place.chartRun, label: this.runLabel(place.chartRun) });
     }
     if (makeCard) this.addCard(place.card);
     return place;
+  }
+
+  private runLabel(chartRun: string): string {
+    return this.runLabels.get(chartRun) ?? (chartRun === '.' ? this.folderName : chartRun);
   }
 
   private addCard(card: string): void {
@@ -291,8 +354,10 @@ class TensorBoardPage {
   }
 
   /**
-   * The runs that have hyperparameters, one row each: their values, then the latest value of each
-   * metric (the experiment's, else every scalar of the run and of its `train/` and `validation/`).
+   * The runs that have hyperparameters (the hparams plugin's, and the training panel's), one row each:
+   * their values, then the latest value of each metric (the experiment's, else every scalar of the run and
+   * of its `train/` and `validation/`, less Keras's `batch_*` and `evaluation_*_vs_iterations` where the
+   * run has the `epoch_*` they repeat), then the final values no chart draws (a panel run's test metrics).
    * "Only hyperparameters that differ" hides columns equal in every row; the best row for the chosen
    * metric (lowest for a loss or error, highest otherwise) is marked.
    */
@@ -304,61 +369,97 @@ class TensorBoardPage {
     const names = [...new Set(sessions.flatMap((run) => Object.keys(run.hparams ?? {})))].sort(compareNames);
     const same = (name: string) => sessions.every((r) => r.hparams?.[name] === sessions[0].hparams?.[name]);
     const shown = this.onlyDiffering.checked && sessions.length > 1 ? names.filter((n) => !same(n)) : names;
-    // Metric columns: label → value per session row.
-    const columns = new Map<string, Map<string, number>>();
+    const withPanel = sessions.some((r) => r.source === 'panel');
+    const hparamLabel = (name: string) =>
+      withPanel && own(PANEL_HPARAM_STRINGS, name) ? s[PANEL_HPARAM_STRINGS[name]] : name;
+    // Metric columns by key (`card\0series`, or `\0name` for a final value): label, order, value per row.
+    const columns = new Map<string, { label: string; lower: boolean; values: Map<string, number> }>();
+    const column = (key: string, label: string, lower: boolean) => {
+      let found = columns.get(key);
+      if (!found) columns.set(key, (found = { label, lower, values: new Map() }));
+      return found;
+    };
     for (const session of sessions) {
-      for (const run of this.runList) {
+      const members = this.runList.filter(
+        (run) => run.name === session.name || this.chartRunOf(run) === session.name,
+      );
+      const runTags = new Set(members.flatMap((run) => run.tags.map((tag) => `${run.name}\0${tag}`)));
+      for (const run of members) {
         for (const tag of run.tags) {
           const place = this.place(run.name, tag, false);
-          if (run.name !== session.name && place.chartRun !== session.name) continue;
           if (this.experimentMetrics && !this.experimentMetrics.includes(tag)) continue;
+          const repeated = /^batch_(.+)$/.exec(tag)?.[1] ?? /^evaluation_(.+)_vs_iterations$/.exec(tag)?.[1];
+          if (repeated !== undefined && runTags.has(`${run.name}\0epoch_${repeated}`)) continue;
           const value = this.lastValues.get(`${run.name}\0${tag}`);
           if (value === undefined) continue;
-          const label = place.series === 'train' ? place.card : `${place.card} (${place.series})`;
-          let column = columns.get(label);
-          if (!column) columns.set(label, (column = new Map()));
-          column.set(session.name, value);
+          const label =
+            place.series === 'train' ? place.card : `${place.card} (${this.seriesName(place.series)})`;
+          column(`${place.card}\0${place.series}`, label, lowerIsBetter(place.card)).values.set(
+            session.name,
+            value,
+          );
         }
       }
+      for (const [name, value] of Object.entries(session.metrics ?? {})) {
+        const label =
+          session.source === 'panel' && own(PANEL_METRIC_STRINGS, name)
+            ? s[PANEL_METRIC_STRINGS[name]]
+            : name;
+        column(`\0${name}`, label, lowerIsBetter(name)).values.set(session.name, value);
+      }
     }
-    const metricLabels = [...columns.keys()].sort(compareNames);
-    const chosen = this.bestBy.value;
-    this.bestBy.replaceChildren(
-      element('option', undefined, s.noMetric),
-      ...metricLabels.map((label) => element('option', undefined, label)),
+    // Charted metrics by name, then the final values.
+    const keys = [...columns.keys()].sort(
+      (a, b) => Number(a.startsWith('\0')) - Number(b.startsWith('\0')) || compareNames(a, b),
     );
-    (this.bestBy.options[0] as HTMLOptionElement).value = '';
-    this.bestBy.value = metricLabels.includes(chosen)
+    const chosen = this.bestBy.value;
+    const noMetric = element('option', undefined, s.noMetric);
+    noMetric.value = '';
+    this.bestBy.replaceChildren(
+      noMetric,
+      ...keys.map((key) => {
+        const option = element('option', undefined, columns.get(key)?.label);
+        option.value = key;
+        return option;
+      }),
+    );
+    // By default a loss: the validation one where there is one (what a run is judged by), then any.
+    const losses = keys.filter((key) => columns.get(key)?.lower);
+    this.bestBy.value = keys.includes(chosen)
       ? chosen
-      : (metricLabels.find((l) => /loss/i.test(l)) ?? '');
+      : (losses.find((key) => key.endsWith('\0validation')) ?? losses[0] ?? '');
     let best: string | undefined;
-    const column = columns.get(this.bestBy.value);
-    if (column) {
-      const lower = /loss|error|mse|mae|perplexity/i.test(this.bestBy.value);
-      for (const [run, value] of column) {
+    const picked = columns.get(this.bestBy.value);
+    if (picked) {
+      for (const [run, value] of picked.values) {
         if (!Number.isFinite(value)) continue;
-        const current = best === undefined ? undefined : column.get(best);
-        if (current === undefined || (lower ? value < current : value > current)) best = run;
+        const current = best === undefined ? undefined : picked.values.get(best);
+        if (current === undefined || (picked.lower ? value < current : value > current)) best = run;
       }
     }
     const table = element('table');
     const head = element('tr');
-    for (const label of [s.hparamsRun, ...shown, ...metricLabels])
+    for (const label of [
+      s.hparamsRun,
+      ...shown.map(hparamLabel),
+      ...keys.map((k) => columns.get(k)?.label ?? k),
+    ])
       head.append(element('th', undefined, label));
     table.append(element('thead'), element('tbody'));
     table.tHead?.append(head);
     for (const session of sessions) {
       const row = element('tr');
       row.dataset.run = session.name;
-      const name = element('td', undefined, session.name === '.' ? this.folderName : session.name);
+      if (session.source === 'panel') row.classList.add('tb-panel-run');
+      const name = element('td', undefined, this.sessionLabel(session));
       if (session.name === best) {
         row.classList.add('tb-best');
         name.append(' ', element('span', 'tb-best-marker', `★ ${s.bestMarker}`));
       }
       row.append(name);
-      for (const n of shown) row.append(element('td', undefined, formatHParam(session.hparams?.[n])));
-      for (const label of metricLabels) {
-        const value = columns.get(label)?.get(session.name);
+      for (const n of shown) row.append(element('td', undefined, this.formatHParam(session, n)));
+      for (const key of keys) {
+        const value = columns.get(key)?.values.get(session.name);
         row.append(element('td', 'tb-number', value === undefined ? '' : formatMetric(value)));
       }
       table.tBodies[0].append(row);
@@ -370,6 +471,31 @@ class TensorBoardPage {
     const controls = element('div', 'tb-hparams-controls');
     controls.append(differing, bestLabel);
     this.hparamsSection.replaceChildren(element('h2', undefined, s.hparams), controls, table);
+  }
+
+  private chartRunOf(run: RunSummary): string | undefined {
+    return run.tags.length > 0 ? chartPlacement(run.name, run.tags[0]).chartRun : undefined;
+  }
+
+  private sessionLabel(session: RunSummary): string {
+    if (session.source === 'panel' && session.label !== undefined)
+      return format(this.strings.panelRun, session.label);
+    return session.name === '.' ? this.folderName : session.name;
+  }
+
+  /** A value as the table shows it; the panel's schedules in words, its optimizers and backends by name. */
+  private formatHParam(session: RunSummary, name: string): string {
+    const value = session.hparams?.[name];
+    if (session.source !== 'panel' || typeof value !== 'string') return formatHParam(value);
+    if (name === 'schedule' && value === 'cosine') return this.strings.scheduleCosine;
+    if (name === 'schedule' && value === 'constant') return this.strings.scheduleConstant;
+    return own(PANEL_VALUE_NAMES, value) ? PANEL_VALUE_NAMES[value] : value;
+  }
+
+  private seriesName(series: string): string {
+    if (series === 'train') return this.chartStrings.seriesTrain;
+    if (series === 'validation') return this.chartStrings.seriesValidation;
+    return series;
   }
 
   /** Tells the host what arrived, batched (a timer, not a frame: frames stop while the tab is hidden). */

@@ -38,6 +38,19 @@ export const TENSORBOARD_STRINGS = {
   bestBy: 'Best run by',
   bestMarker: 'best',
   noMetric: '(no metric)',
+  /** A training-panel run in the run list and the runs table; `{0}`: when it started. */
+  panelRun: 'AI Onramp panel: {0}',
+  hpEpochs: 'Epochs',
+  hpBatchSize: 'Batch size',
+  hpLearningRate: 'Learning rate',
+  hpSchedule: 'Learning-rate schedule',
+  hpOptimizer: 'Optimizer',
+  hpBackend: 'Backend',
+  hpTrainSamples: 'Training images',
+  scheduleCosine: 'Cosine decay',
+  scheduleConstant: 'Constant',
+  testAccuracy: 'Test accuracy',
+  testLoss: 'Test loss',
 } as const;
 
 export type TensorBoardStrings = { [K in keyof typeof TENSORBOARD_STRINGS]: string };
