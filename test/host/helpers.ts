@@ -1,6 +1,7 @@
 // Utilities for host tests, which run inside a real extension host (code-server or desktop VS Code).
 import * as vscode from 'vscode';
 import type { AiOnrampApi } from '../../src/extension';
+import type { RunRecord } from '../../src/protocol';
 
 export const EXTENSION_ID = 'ai-onramp.ai-onramp';
 
@@ -108,4 +109,16 @@ export async function workbenchText(selector: string): Promise<string[] | undefi
   const response = await fetch(`${probe}/text?selector=${encodeURIComponent(selector)}`);
   if (!response.ok) throw new Error(`workbench probe: ${response.status} ${await response.text()}`);
   return (await response.json()) as string[];
+}
+
+/** The training runs in the history (global storage), as the panel's own command lists them. */
+export function listRuns(): Thenable<RunRecord[]> {
+  return vscode.commands.executeCommand<RunRecord[]>('aiOnramp.training.listRuns');
+}
+
+/** The open training-panel tabs. */
+export function trainingTabs(): vscode.Tab[] {
+  return allTabs().filter(
+    (t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('aiOnramp.training'),
+  );
 }

@@ -3,7 +3,6 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunRecord } from '../../src/protocol';
 import type { TensorBoardLogsView } from '../../src/tensorboard';
 import { PANEL_RUN_ROOT } from '../../src/tensorboard/panelRuns';
 import {
@@ -12,7 +11,7 @@ import {
   encodeScalarEvent,
   frameRecord,
 } from '../helpers/tfeventsWriter';
-import { getApi, waitFor } from './helpers';
+import { getApi, listRuns, waitFor } from './helpers';
 
 function scalarRecord(step: number, tag: string, value: number, tensor: boolean): Uint8Array {
   return frameRecord(
@@ -165,7 +164,6 @@ describe('TensorBoard logs viewer', () => {
     });
 
     // A short panel run of 2 epochs, trained while the viewer is open: the viewer hears of it from the history.
-    const listRuns = () => vscode.commands.executeCommand<RunRecord[]>('aiOnramp.training.listRuns');
     const before = new Set((await listRuns()).map((r) => r.id));
     await vscode.commands.executeCommand('aiOnramp.openTrainingPanel', {
       epochs: 2,

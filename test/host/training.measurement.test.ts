@@ -5,18 +5,8 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../src/protocol';
-import { getApi, waitFor } from './helpers';
+import { getApi, listRuns, trainingTabs, waitFor } from './helpers';
 import { logContaining } from './pythonLog';
-
-const listRuns = () => vscode.commands.executeCommand<RunRecord[]>('aiOnramp.training.listRuns');
-
-function trainingTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all
-    .flatMap((g) => g.tabs)
-    .filter(
-      (t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('aiOnramp.training'),
-    );
-}
 
 async function automaticRun(): Promise<RunRecord> {
   const before = new Set((await listRuns()).map((r) => r.id));

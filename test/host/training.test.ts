@@ -4,17 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../src/protocol';
-import { getApi, waitFor } from './helpers';
-
-const listRuns = () => vscode.commands.executeCommand<RunRecord[]>('aiOnramp.training.listRuns');
-
-function trainingTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all
-    .flatMap((g) => g.tabs)
-    .filter(
-      (t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('aiOnramp.training'),
-    );
-}
+import { getApi, listRuns, trainingTabs, waitFor } from './helpers';
 
 async function closeTrainingTabs(): Promise<void> {
   await vscode.window.tabGroups.close(trainingTabs());

@@ -7,9 +7,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunRecord } from '../../src/protocol';
 import type { CheckPythonResult, CreateVenvResult } from '../../src/python';
-import { getApi, waitFor } from '../host/helpers';
+import { getApi, listRuns, waitFor } from '../host/helpers';
 import { testPython } from '../unit/pythonFixtures';
 
 /** An executable that records that it ran, then behaves as the real Python. */
@@ -83,7 +82,6 @@ describe('Restricted Mode (an untrusted folder)', function () {
   });
 
   it('trains a short run in the training panel', async () => {
-    const listRuns = () => vscode.commands.executeCommand<RunRecord[]>('aiOnramp.training.listRuns');
     const before = new Set((await listRuns()).map((r) => r.id));
     await vscode.commands.executeCommand('aiOnramp.openTrainingPanel', {
       epochs: 1,

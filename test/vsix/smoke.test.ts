@@ -7,9 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync }
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunRecord } from '../../src/protocol';
 import type { NewProjectResult } from '../../src/scaffold';
-import { getApi, getExtension, packageJson, waitFor, workbenchText } from '../host/helpers';
+import { getApi, getExtension, listRuns, packageJson, waitFor, workbenchText } from '../host/helpers';
 import { logContaining } from '../host/pythonLog';
 import { buildTinyWheel, isolatePipFromMachineConfig, testPython } from '../unit/pythonFixtures';
 
@@ -93,7 +92,6 @@ describe('installed VSIX (smoke)', function () {
   });
 
   it('opens the training panel from the installed files and trains a short run on the CPU engine', async () => {
-    const listRuns = () => vscode.commands.executeCommand<RunRecord[]>('aiOnramp.training.listRuns');
     const before = new Set((await listRuns()).map((r) => r.id));
     await vscode.commands.executeCommand('aiOnramp.openTrainingPanel', {
       epochs: 1,
