@@ -11,7 +11,7 @@ export default tseslint.config(
       'dist-vsix/',
       '.cache/',
       'test-results/',
-      'src/scaffold/templates/',
+      'src/extension/scaffold/templates/',
       'src/webview/engine/assembly/',
     ],
   },

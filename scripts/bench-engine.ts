@@ -23,7 +23,7 @@ import {
   loadMnist,
   type MnistArrays,
   nodeWorkerFactory,
-} from '../src/webview/engine/node';
+} from './engineNode';
 
 export interface Row {
   suite: 'training';

@@ -24,9 +24,9 @@ import { isSoftwareRenderer } from '../src/webview/training/backendChoice';
 import type { Mnist } from '../src/webview/training/data';
 import { TfjsTrainer } from '../src/webview/training/trainer';
 import { createOnrampCpuEngine } from '../src/webview/engine/engine';
-import * as engineNode from '../src/webview/engine/node';
+import * as engineNode from './engineNode';
 import * as tf from '@tensorflow/tfjs';
-import type { Hyperparameters } from '../src/protocol';
+import type { Hyperparameters } from '../src/shared/protocol/training';
 import { buildBenchPage } from './benchPage';
 
 const root = path.resolve(__dirname, '..');

@@ -13,9 +13,9 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { crc32c, maskedCrc32c } from '../src/tensorboard/crc32c';
-import { chartPlacement, encodePoints } from '../src/tensorboard/protocol';
-import { LogDirectory, readEventFile } from '../src/tensorboard/reader';
+import { crc32c, maskedCrc32c } from '../src/extension/tensorboard/crc32c';
+import { chartPlacement, encodePoints } from '../src/shared/protocol/tensorboard';
+import { LogDirectory, readEventFile } from '../src/extension/tensorboard/reader';
 import {
   concatBytes,
   encodeFileVersionEvent,

@@ -1,7 +1,7 @@
 // Builds everything the extension ships and the host tests load:
 //   dist/extension.js       host bundle (Node, CommonJS, `vscode` external)
 //   dist/webview/*.js|css   browser bundles, one per src/webview/<app>/main.ts and each *.worker.ts
-//   out/webview/*.js|css    the same for test-only apps (`src/webview/*demo/`)
+//   out/webview/*.js|css    the same for test-only apps (`test/webview/apps/*demo/`)
 //   dist/data/*             MNIST assets (scripts/build-data.mjs)
 //   dist/engine/*.wasm      the CPU training engine (scripts/build-engine.mjs)
 //   dist/walkthrough/*.svg  formulas rendered at build time (scripts/build-formulas.mjs)
@@ -17,12 +17,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
-// Apps named `*demo` exist only for tests and benches: they go to out/webview/, outside the VSIX.
+// Product pages come from src/webview/; the test-only demo apps (test/webview/apps/) go to out/webview/,
+// outside the VSIX.
 function webviewEntries(demos) {
-  const base = join(root, 'src/webview');
+  const base = join(root, demos ? 'test/webview/apps' : 'src/webview');
   const entries = {};
   for (const app of readdirSync(base, { withFileTypes: true })) {
-    if (!app.isDirectory() || app.name.endsWith('demo') !== demos) continue;
+    if (!app.isDirectory()) continue;
     for (const file of readdirSync(join(base, app.name))) {
       if (file === 'main.ts') entries[app.name] = join(base, app.name, file);
       else if (file.endsWith('.worker.ts')) entries[file.replace(/\.ts$/, '')] = join(base, app.name, file);
@@ -56,7 +57,7 @@ const common = {
 const configs = [
   {
     ...common,
-    entryPoints: { extension: join(root, 'src/extension.ts') },
+    entryPoints: { extension: join(root, 'src/extension/extension.ts') },
     outdir: join(root, 'dist'),
     // The bundle's first and last lines time its loading, which activate() reports apart from its own time.
     banner: { js: 'var __aiOnrampLoadStart = performance.now();' },

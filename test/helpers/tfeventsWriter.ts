@@ -1,5 +1,5 @@
 // Writes TensorBoard event files for tests and the bench: a small protobuf encoder and TFRecord framing,
-// written from the .proto definitions independently of the reader in src/tensorboard/ (its own
+// written from the .proto definitions independently of the reader in src/extension/tensorboard/ (its own
 // byte-at-a-time CRC-32C too, so a slip in the reader's slicing-by-8 cannot hide behind a shared one).
 
 const CRC_TABLE = (() => {

@@ -1,7 +1,7 @@
 // Utilities for host tests, which run inside a real extension host (code-server or desktop VS Code).
 import * as vscode from 'vscode';
-import type { AiOnrampApi } from '../../src/extension';
-import type { RunRecord } from '../../src/protocol';
+import type { AiOnrampApi } from '../../src/extension/extension';
+import type { RunRecord } from '../../src/shared/protocol/training';
 
 export const EXTENSION_ID = 'ai-onramp.ai-onramp';
 

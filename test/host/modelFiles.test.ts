@@ -20,13 +20,13 @@ import {
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseHostMessage } from '../../src/protocol';
+import { parseHostMessage } from '../../src/shared/protocol/training';
 import {
   handleModelFilesMessage,
   loadModelFiles,
   saveModelFiles,
   type ModelFilesUi,
-} from '../../src/training/modelFiles';
+} from '../../src/extension/training/modelFiles';
 
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
 

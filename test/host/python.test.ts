@@ -6,8 +6,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CheckPythonResult, CreateVenvResult } from '../../src/python';
-import { venvPythonPath } from '../../src/python/venv';
+import type { CheckPythonResult, CreateVenvResult } from '../../src/extension/python';
+import { venvPythonPath } from '../../src/extension/python/venv';
 import {
   buildTinyWheel,
   debianPythonWithoutEnsurepip,

@@ -8,11 +8,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CheckPythonResult, CreateVenvResult } from '../../src/python';
-import { chooseTorchWheels, findNvidiaGpu, TORCH_CPU_INDEX } from '../../src/python/gpu';
-import { findUv } from '../../src/python/uv';
-import { venvPythonPath } from '../../src/python/venv';
-import type { NewProjectResult } from '../../src/scaffold';
+import type { CheckPythonResult, CreateVenvResult } from '../../src/extension/python';
+import { chooseTorchWheels, findNvidiaGpu, TORCH_CPU_INDEX } from '../../src/extension/python/gpu';
+import { findUv } from '../../src/extension/python/uv';
+import { venvPythonPath } from '../../src/extension/python/venv';
+import type { NewProjectResult } from '../../src/extension/scaffold';
 import {
   buildTinyWheel,
   fakeInterpreter,

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { NewProjectResult } from '../../src/scaffold';
+import type { NewProjectResult } from '../../src/extension/scaffold';
 import {
   buildTinyWheel,
   debianPythonWithoutEnsurepip,

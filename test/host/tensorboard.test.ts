@@ -3,8 +3,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TensorBoardLogsView } from '../../src/tensorboard';
-import { PANEL_RUN_ROOT } from '../../src/tensorboard/panelRuns';
+import type { TensorBoardLogsView } from '../../src/extension/tensorboard';
+import { PANEL_RUN_ROOT } from '../../src/shared/tensorboard/panelRuns';
 import {
   concatBytes,
   encodeFileVersionEvent,

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import type { RunRecord } from '../../src/protocol';
+import type { RunRecord } from '../../src/shared/protocol/training';
 import { getApi, listRuns, trainingTabs, waitFor } from './helpers';
 import { logContaining } from './pythonLog';
 

@@ -3,7 +3,7 @@
 // in the history in global storage, and the walkthrough's context keys follow.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { RunRecord } from '../../src/protocol';
+import type { RunRecord } from '../../src/shared/protocol/training';
 import { getApi, listRuns, trainingTabs, waitFor } from './helpers';
 
 async function closeTrainingTabs(): Promise<void> {

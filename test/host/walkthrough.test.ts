@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { ProcessTerminal } from '../../src/walkthrough/processTerminal';
+import { ProcessTerminal } from '../../src/extension/walkthrough/processTerminal';
 import { closeAllEditors, getApi, getExtension, waitFor } from './helpers';
 import type { Walkthrough } from '../helpers/walkthroughManifest';
 

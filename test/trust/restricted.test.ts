@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CheckPythonResult, CreateVenvResult } from '../../src/python';
+import type { CheckPythonResult, CreateVenvResult } from '../../src/extension/python';
 import { getApi, listRuns, waitFor } from '../host/helpers';
 import { testPython } from '../unit/pythonFixtures';
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { Demand } from '../../src/common/demand';
+import { Demand } from '../../src/extension/common/demand';
 
 describe('Demand (deferred start-up work)', () => {
   it('starts nothing until raised, then each waiting start once, with the first reason', () => {

@@ -12,7 +12,7 @@ import {
   unpackWeights,
   PARAMETER_COUNT,
 } from '../../src/webview/engine/layout';
-import { engineWasmBytes, loadMnist, type MnistArrays } from '../../src/webview/engine/node';
+import { engineWasmBytes, loadMnist, type MnistArrays } from '../../scripts/engineNode';
 
 const root = join(__dirname, '../..');
 

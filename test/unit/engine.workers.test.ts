@@ -13,7 +13,7 @@ import {
   loadMnist,
   type MnistArrays,
   nodeWorkerFactory,
-} from '../../src/webview/engine/node';
+} from '../../scripts/engineNode';
 
 const root = join(__dirname, '../..');
 

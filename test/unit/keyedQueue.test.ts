@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { KeyedQueue } from '../../src/common/keyedQueue';
+import { KeyedQueue } from '../../src/extension/common/keyedQueue';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

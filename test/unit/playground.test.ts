@@ -13,13 +13,13 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
-import { parseHostMessage, parseWebviewMessage } from '../../src/protocol';
+import { parseHostMessage, parseWebviewMessage } from '../../src/shared/protocol/training';
 import {
   checkWeightSizes,
   ModelFileError,
   weightFilesOfModelJson,
   weightsManifestOfModelJson,
-} from '../../src/training/modelFileChecks';
+} from '../../src/extension/training/modelFileChecks';
 import { glorotWeights } from '../../src/webview/engine/layout';
 import {
   exportFiles,
@@ -258,7 +258,7 @@ for a, e in zip(arrays, expected):
     assert np.array_equal(a.reshape(-1), np.array(e, dtype=np.float32)), "values differ"
 print(json.dumps({"names": names, "arrays": out, "order": list(WEIGHT_NAMES)}))
 `;
-      const templateDir = path.join(repoRoot, 'src/scaffold/templates/keras-mnist');
+      const templateDir = path.join(repoRoot, 'src/extension/scaffold/templates/keras-mnist');
       const { stdout } = await run(python!, ['-c', script, dir, templateDir]);
       const result = JSON.parse(stdout) as {
         names: string[];

@@ -9,8 +9,8 @@ import {
   findNvidiaGpu,
   TORCH_CPU_INDEX,
   torchRequirementLines,
-} from '../../src/python/gpu';
-import { writeTemplate } from '../../src/scaffold/templates';
+} from '../../src/extension/python/gpu';
+import { writeTemplate } from '../../src/extension/scaffold/templates';
 import { fakeInterpreter } from './pythonFixtures';
 
 const root = path.resolve(__dirname, '../..');
@@ -63,7 +63,7 @@ describe('python: NVIDIA GPU and PyTorch wheels', function () {
   it("the PyTorch template's requirements.txt starts with the CPU index line, then its packages", async () => {
     const projectDir = path.join(tmp, 'torch project');
     await writeTemplate({
-      templatesRoot: path.join(root, 'src/scaffold/templates'),
+      templatesRoot: path.join(root, 'src/extension/scaffold/templates'),
       id: 'pytorch-mnist',
       projectDir,
       requirementsHead: torchRequirementLines('cpu'),

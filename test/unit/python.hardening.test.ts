@@ -15,12 +15,12 @@ import {
 } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkPython } from '../../src/python/check';
-import { pipInstallRequirements } from '../../src/python/pip';
-import { probeInterpreter } from '../../src/python/probe';
-import { run } from '../../src/python/process';
-import { setUpEnvironment } from '../../src/python/projectEnv';
-import { inspectVenv, probeVenv, venvPythonPath } from '../../src/python/venv';
+import { checkPython } from '../../src/extension/python/check';
+import { pipInstallRequirements } from '../../src/extension/python/pip';
+import { probeInterpreter } from '../../src/extension/python/probe';
+import { run } from '../../src/extension/python/process';
+import { setUpEnvironment } from '../../src/extension/python/projectEnv';
+import { inspectVenv, probeVenv, venvPythonPath } from '../../src/extension/python/venv';
 import {
   buildTinyWheel,
   fakeInterpreter,

@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkPython, describeProblem } from '../../src/python/check';
-import { probeCandidate, resolveOnPath } from '../../src/python/interpreters';
-import { probeInterpreter } from '../../src/python/probe';
-import { venvPythonPath } from '../../src/python/venv';
+import { checkPython, describeProblem } from '../../src/extension/python/check';
+import { probeCandidate, resolveOnPath } from '../../src/extension/python/interpreters';
+import { probeInterpreter } from '../../src/extension/python/probe';
+import { venvPythonPath } from '../../src/extension/python/venv';
 import { execFileSync } from 'node:child_process';
 import { buildTinyWheel, debianPythonWithoutEnsurepip, testPython } from './pythonFixtures';
 

@@ -1,4 +1,4 @@
-// The pure parts of src/python: version policy, OS detection, pip output parsing, argument checks, the report.
+// The pure parts of src/extension/python: version policy, OS detection, pip output parsing, argument checks, the report.
 import assert from 'node:assert/strict';
 import {
   describeProblem,
@@ -6,24 +6,24 @@ import {
   renderCheckReport,
   type PythonCheck,
   type Translate,
-} from '../../src/python/check';
-import type { ProbedCandidate, UsableInterpreter } from '../../src/python/interpreters';
+} from '../../src/extension/python/check';
+import type { ProbedCandidate, UsableInterpreter } from '../../src/extension/python/interpreters';
 import {
   chooseInterpreter,
   interpreterCandidates,
   isWindowsStoreAliasPath,
-} from '../../src/python/interpreters';
-import { linuxFamily, parseOsRelease, type OsInfo } from '../../src/python/osInfo';
-import { parsePipLine, supportsRawProgress, validatePipArgs } from '../../src/python/pip';
-import { parseProbeOutput, type ProbeInfo } from '../../src/python/probe';
-import { LineSplitter } from '../../src/python/process';
-import { parseEnsurepipMissing, venvPythonPath } from '../../src/python/venv';
+} from '../../src/extension/python/interpreters';
+import { linuxFamily, parseOsRelease, type OsInfo } from '../../src/extension/python/osInfo';
+import { parsePipLine, supportsRawProgress, validatePipArgs } from '../../src/extension/python/pip';
+import { parseProbeOutput, type ProbeInfo } from '../../src/extension/python/probe';
+import { LineSplitter } from '../../src/extension/python/process';
+import { parseEnsurepipMissing, venvPythonPath } from '../../src/extension/python/venv';
 import {
   classifyVersion,
   compareVersions,
   NEWEST_SUPPORTED_PYTHON,
   OLDEST_SUPPORTED_PYTHON,
-} from '../../src/python/versions';
+} from '../../src/extension/python/versions';
 
 const t: Translate = (m, ...a) => m.replace(/\{(\d+)\}/g, (_, i: string) => String(a[Number(i)]));
 

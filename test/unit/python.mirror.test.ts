@@ -5,12 +5,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { torchRequirementLines } from '../../src/python/gpu';
-import { pipInstallCommand } from '../../src/python/indexes';
-import { connectionError, redactIndexUrl, validIndexUrl } from '../../src/python/pip';
-import { setUpEnvironment } from '../../src/python/projectEnv';
-import { venvPythonPath } from '../../src/python/venv';
-import { writeTemplate } from '../../src/scaffold/templates';
+import { torchRequirementLines } from '../../src/extension/python/gpu';
+import { pipInstallCommand } from '../../src/extension/python/indexes';
+import { connectionError, redactIndexUrl, validIndexUrl } from '../../src/extension/python/pip';
+import { setUpEnvironment } from '../../src/extension/python/projectEnv';
+import { venvPythonPath } from '../../src/extension/python/venv';
+import { writeTemplate } from '../../src/extension/scaffold/templates';
 import {
   buildTinyWheel,
   isolatePipFromMachineConfig,
@@ -149,7 +149,7 @@ describe('python: package index mirror', function () {
   });
 
   it("writes the mirror into the scaffolded README's pip command (and leaves it out without one)", async () => {
-    const templatesRoot = path.join(root, 'src/scaffold/templates');
+    const templatesRoot = path.join(root, 'src/extension/scaffold/templates');
     const mirror = 'https://pypi.tuna.tsinghua.edu.cn/simple';
     for (const id of ['keras-mnist', 'pytorch-mnist', 'data-science'] as const) {
       const withMirror = path.join(tmp, `readme-${id}`);

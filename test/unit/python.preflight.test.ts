@@ -7,10 +7,15 @@ import * as os from 'node:os';
 import { createServer } from 'node:http';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { findProblems, renderCheckReport, type PythonCheck, type Translate } from '../../src/python/check';
-import { classifyVersion } from '../../src/python/versions';
-import type { ProbedCandidate, UsableInterpreter } from '../../src/python/interpreters';
-import type { OsInfo } from '../../src/python/osInfo';
+import {
+  findProblems,
+  renderCheckReport,
+  type PythonCheck,
+  type Translate,
+} from '../../src/extension/python/check';
+import { classifyVersion } from '../../src/extension/python/versions';
+import type { ProbedCandidate, UsableInterpreter } from '../../src/extension/python/interpreters';
+import type { OsInfo } from '../../src/extension/python/osInfo';
 import {
   checkIndex,
   gatherPreflightFacts,
@@ -19,8 +24,8 @@ import {
   parseLongPaths,
   preflightLines,
   type PreflightFacts,
-} from '../../src/python/preflight';
-import { probeInterpreter, type ProbeInfo } from '../../src/python/probe';
+} from '../../src/extension/python/preflight';
+import { probeInterpreter, type ProbeInfo } from '../../src/extension/python/probe';
 import { serveSimpleIndex, testPython, unreachableIndexUrl } from './pythonFixtures';
 
 const t: Translate = (m, ...a) => m.replace(/\{(\d+)\}/g, (_, i: string) => String(a[Number(i)]));

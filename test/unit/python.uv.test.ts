@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Logger } from '../../src/python/process';
-import { setUpEnvironment } from '../../src/python/projectEnv';
+import type { Logger } from '../../src/extension/python/process';
+import { setUpEnvironment } from '../../src/extension/python/projectEnv';
 import {
   findUv,
   parseUvLine,
@@ -15,8 +15,8 @@ import {
   uvConnectionError,
   uvPipInstallArgs,
   uvVenvArgs,
-} from '../../src/python/uv';
-import { createVenv, venvPythonPath } from '../../src/python/venv';
+} from '../../src/extension/python/uv';
+import { createVenv, venvPythonPath } from '../../src/extension/python/venv';
 import {
   buildTinyWheel,
   fakeInterpreter,

@@ -5,10 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pipInstallRequirements, type PipEvent } from '../../src/python/pip';
-import type { Logger } from '../../src/python/process';
-import { setUpEnvironment } from '../../src/python/projectEnv';
-import { createVenv, inspectVenv, venvPythonPath } from '../../src/python/venv';
+import { pipInstallRequirements, type PipEvent } from '../../src/extension/python/pip';
+import type { Logger } from '../../src/extension/python/process';
+import { setUpEnvironment } from '../../src/extension/python/projectEnv';
+import { createVenv, inspectVenv, venvPythonPath } from '../../src/extension/python/venv';
 import {
   buildSlowSdist,
   buildTinyWheel,

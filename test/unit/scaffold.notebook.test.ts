@@ -6,12 +6,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { notebookFromScript } from '../../src/scaffold/notebook';
-import { NOTEBOOK_FILE, writeTemplate } from '../../src/scaffold/templates';
+import { notebookFromScript } from '../../src/extension/scaffold/notebook';
+import { NOTEBOOK_FILE, writeTemplate } from '../../src/extension/scaffold/templates';
 import { testPython } from './pythonFixtures';
 
 const root = path.resolve(__dirname, '../..');
-const templatesRoot = path.join(root, 'src/scaffold/templates');
+const templatesRoot = path.join(root, 'src/extension/scaffold/templates');
 
 interface Notebook {
   cells: { cell_type: string; id: string; source: string[] }[];

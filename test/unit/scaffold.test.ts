@@ -15,14 +15,18 @@ import {
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { inspectVenv } from '../../src/python/venv';
-import { createProject, parseCreateVenvArgs, parseNewProjectArgs } from '../../src/scaffold/newProject';
-import { folderState, validateProjectName } from '../../src/scaffold/projectName';
-import { TEMPLATE_IDS, workspaceSettings, writeTemplate } from '../../src/scaffold/templates';
+import { inspectVenv } from '../../src/extension/python/venv';
+import {
+  createProject,
+  parseCreateVenvArgs,
+  parseNewProjectArgs,
+} from '../../src/extension/scaffold/newProject';
+import { folderState, validateProjectName } from '../../src/extension/scaffold/projectName';
+import { TEMPLATE_IDS, workspaceSettings, writeTemplate } from '../../src/extension/scaffold/templates';
 import { isolatePipFromMachineConfig, testPython } from './pythonFixtures';
 
 const root = path.resolve(__dirname, '../..');
-const templatesRoot = path.join(root, 'src/scaffold/templates');
+const templatesRoot = path.join(root, 'src/extension/scaffold/templates');
 
 describe('scaffold: project names', () => {
   it('accepts spaces and Chinese, rejects what breaks a folder name on some OS', () => {
@@ -216,7 +220,7 @@ describe('scaffold: templates', function () {
 
   it('scripts/build-templates.mjs copies the templates to dist/templates and drops stale files', async () => {
     const fakeRoot = path.join(tmp, 'root');
-    cpSync(templatesRoot, path.join(fakeRoot, 'src/scaffold/templates'), { recursive: true });
+    cpSync(templatesRoot, path.join(fakeRoot, 'src/extension/scaffold/templates'), { recursive: true });
     mkdirSync(path.join(fakeRoot, 'dist/templates/old'), { recursive: true });
     writeFileSync(path.join(fakeRoot, 'dist/templates/old/stale.txt'), 'x');
     const mod = (await import(pathToFileURL(path.join(root, 'scripts/build-templates.mjs')).href)) as {

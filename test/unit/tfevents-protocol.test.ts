@@ -6,7 +6,7 @@ import {
   groupTags,
   parseHostMessage,
   parseWebviewMessage,
-} from '../../src/tensorboard/protocol';
+} from '../../src/shared/protocol/tensorboard';
 
 describe('TensorBoard logs protocol', () => {
   it('accepts the webview messages it defines', () => {

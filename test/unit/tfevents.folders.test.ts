@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chartPlacement } from '../../src/tensorboard/protocol';
-import { LogDirectory } from '../../src/tensorboard/reader';
+import { chartPlacement } from '../../src/shared/protocol/tensorboard';
+import { LogDirectory } from '../../src/extension/tensorboard/reader';
 import {
   concatBytes,
   encodeFileVersionEvent,

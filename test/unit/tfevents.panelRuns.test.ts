@@ -1,9 +1,14 @@
-// The training panel's runs drawn as Keras logs them (src/tensorboard/panelRuns.ts): the same quantity in
+// The training panel's runs drawn as Keras logs them (src/shared/tensorboard/panelRuns.ts): the same quantity in
 // the same card, with the same x meaning, as the scaffolded Keras project's TensorBoard log.
 import assert from 'node:assert/strict';
-import type { CurvePoint, RunRecord } from '../../src/protocol';
-import { chartPlacement, parseHostMessage } from '../../src/tensorboard/protocol';
-import { PANEL_RUN_ROOT, isPanelRun, panelRunLabel, panelRunLogs } from '../../src/tensorboard/panelRuns';
+import type { CurvePoint, RunRecord } from '../../src/shared/protocol/training';
+import { chartPlacement, parseHostMessage } from '../../src/shared/protocol/tensorboard';
+import {
+  PANEL_RUN_ROOT,
+  isPanelRun,
+  panelRunLabel,
+  panelRunLogs,
+} from '../../src/shared/tensorboard/panelRuns';
 
 const curve = (points: [step: number, value: number][]): CurvePoint[] =>
   points.map(([step, value]) => ({ step, wallTime: 1700000000 + step, value }));

@@ -2,10 +2,15 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { crc32c, maskedCrc32c } from '../../src/tensorboard/crc32c';
-import { ProtoReader, ProtobufError } from '../../src/tensorboard/protobuf';
-import { EventFileTailer, LogDirectory, readEventFile, type PointsByTag } from '../../src/tensorboard/reader';
-import { scanRecords } from '../../src/tensorboard/tfrecord';
+import { crc32c, maskedCrc32c } from '../../src/extension/tensorboard/crc32c';
+import { ProtoReader, ProtobufError } from '../../src/extension/tensorboard/protobuf';
+import {
+  EventFileTailer,
+  LogDirectory,
+  readEventFile,
+  type PointsByTag,
+} from '../../src/extension/tensorboard/reader';
+import { scanRecords } from '../../src/extension/tensorboard/tfrecord';
 import {
   concatBytes,
   encodeFileVersionEvent,

@@ -2,7 +2,11 @@
 // what it measures, when a stored measurement still holds, and that the fastest measured candidate wins,
 // a GPU included; the user's explicit choice always wins.
 import assert from 'node:assert/strict';
-import { isBackendMeasurement, parseWebviewMessage, type BackendMeasurement } from '../../src/protocol';
+import {
+  isBackendMeasurement,
+  parseWebviewMessage,
+  type BackendMeasurement,
+} from '../../src/shared/protocol/training';
 import {
   chooseBackend,
   measurementCandidates,

@@ -1,14 +1,14 @@
 // The divergence rule both trainers apply to the loss they read back (src/webview/training/divergence.ts), on
 // loss readings recorded from real runs in the panel, and the message the panel then shows.
 import assert from 'node:assert/strict';
-import { DEFAULT_HYPERPARAMETERS } from '../../src/training/defaults';
+import { DEFAULT_HYPERPARAMETERS } from '../../src/extension/training/defaults';
 import {
   DIVERGENCE_BATCHES,
   DivergenceWatch,
   divergenceMessage,
   type Divergence,
 } from '../../src/webview/training/divergence';
-import { makeTranslate } from '../../src/webview/training/strings';
+import { makeTranslate } from '../../src/shared/l10n/training';
 
 const LN10 = Math.log(10);
 

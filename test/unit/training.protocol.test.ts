@@ -1,4 +1,4 @@
-// The training panel's protocol (src/protocol.ts) on hostile messages: what it passes on is only what it knows
+// The training panel's protocol (src/shared/protocol/training.ts) on hostile messages: what it passes on is only what it knows
 // (the host writes runs to disk as they come), its arrays are bounded, and file names are plain names that no
 // file system reads as something else (`.` and `..`, Windows devices, two names that differ only in case).
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import {
   parseWebviewMessage,
   readRunRecord,
   type RunRecord,
-} from '../../src/protocol';
+} from '../../src/shared/protocol/training';
 
 const run = (): RunRecord => ({
   id: 'run-1',

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
-import type { Hyperparameters } from '../../src/protocol';
-import { DEFAULT_HYPERPARAMETERS } from '../../src/training/defaults';
+import type { Hyperparameters } from '../../src/shared/protocol/training';
+import { DEFAULT_HYPERPARAMETERS } from '../../src/extension/training/defaults';
 import { kerasCode } from '../../src/webview/training/kerasCode';
 import { makeOptimizer, setLearningRate } from '../../src/webview/training/model';
 

@@ -11,7 +11,7 @@ import {
   openWalkthroughArgument,
   parseWalkthroughTarget,
   WALKTHROUGH_IDS,
-} from '../../src/walkthrough/targets';
+} from '../../src/extension/walkthrough/targets';
 import type { Walkthrough, WalkthroughStep } from '../helpers/walkthroughManifest';
 
 const root = join(__dirname, '../..');
@@ -266,7 +266,7 @@ describe('walkthroughs', () => {
   });
 
   it('completes action steps on real state, not on a click', () => {
-    const contextKeySource = readFileSync(join(root, 'src/walkthrough/contextKeys.ts'), 'utf8');
+    const contextKeySource = readFileSync(join(root, 'src/extension/walkthrough/contextKeys.ts'), 'utf8');
     for (const { walkthrough, step } of allSteps('en')) {
       const events = step.completionEvents ?? [];
       assert.equal(events.length, 1, `${step.id}: expected exactly one completion event`);

@@ -5,7 +5,12 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { codeBlocks, copyText, parseCopyArguments, type CodeBlock } from '../../src/walkthrough/codeBlocks';
+import {
+  codeBlocks,
+  copyText,
+  parseCopyArguments,
+  type CodeBlock,
+} from '../../src/extension/walkthrough/codeBlocks';
 
 const root = join(__dirname, '../..');
 

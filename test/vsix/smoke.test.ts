@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync }
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { NewProjectResult } from '../../src/scaffold';
+import type { NewProjectResult } from '../../src/extension/scaffold';
 import { getApi, getExtension, listRuns, packageJson, waitFor, workbenchText } from '../host/helpers';
 import { logContaining } from '../host/pythonLog';
 import { buildTinyWheel, isolatePipFromMachineConfig, testPython } from '../unit/pythonFixtures';

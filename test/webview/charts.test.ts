@@ -1,5 +1,5 @@
 /**
- * The charts in real Chromium: test/webview/pages/charts.html mounts them (src/webview/chartsdemo) with three
+ * The charts in real Chromium: test/webview/pages/charts.html mounts them (test/webview/apps/chartsdemo) with three
  * runs, and these tests drive the real controls with the mouse and keyboard. Screenshots of the light, dark and
  * high-contrast themes go to test-results/charts/.
  */

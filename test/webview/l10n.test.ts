@@ -1,7 +1,7 @@
 /**
  * Every page in Chinese, as a zh-cn VS Code shows it: the training panel (with its charts, "Try it" and
  * "Evaluate" tabs, after a real one-epoch run) and the TensorBoard-logs page, given the strings the host
- * sends (`vscode.l10n.t` over l10n/bundle.l10n.zh-cn.json: src/training/strings.ts itself runs here, with a
+ * sends (`vscode.l10n.t` over l10n/bundle.l10n.zh-cn.json: src/extension/training/strings.ts itself runs here, with a
  * `vscode` whose l10n reads that bundle). Fails on any visible English word (text, placeholder, tooltip,
  * accessible name, option) outside the names that stay as they are. Code (`pre`, `code`) is code and stays.
  */
@@ -19,7 +19,7 @@ const bundle = JSON.parse(readFileSync(path.join(repoRoot, 'l10n/bundle.l10n.zh-
 const l10nT = (english: string): string => bundle[english] ?? english;
 
 /**
- * A host string module (`src/training/strings`, `src/tensorboard/strings`) run as the host runs it, with a
+ * A host string module (`src/extension/training/strings`, `src/extension/tensorboard/strings`) run as the host runs it, with a
  * `vscode` whose `l10n.t` reads the zh-cn bundle, and its `translatedStrings()`.
  */
 function hostStrings<T>(load: () => { translatedStrings(): T }): T {
@@ -36,10 +36,14 @@ function hostStrings<T>(load: () => { translatedStrings(): T }): T {
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const trainingPanelStrings = () =>
-  hostStrings(() => require('../../src/training/strings') as typeof import('../../src/training/strings'));
+  hostStrings(
+    () =>
+      require('../../src/extension/training/strings') as typeof import('../../src/extension/training/strings'),
+  );
 const tensorBoardStrings = () =>
   hostStrings(
-    () => require('../../src/tensorboard/strings') as typeof import('../../src/tensorboard/strings'),
+    () =>
+      require('../../src/extension/tensorboard/strings') as typeof import('../../src/extension/tensorboard/strings'),
   );
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -233,7 +237,7 @@ describe('every page in Chinese (zh-cn)', function () {
         runs: [
           { name: '实验一', tags: ['损失', '准确率'] },
           { name: '实验二', tags: ['损失'] },
-          // A training-panel run as the host sends it (src/tensorboard/panelRuns.ts), with the log's tag names.
+          // A training-panel run as the host sends it (src/shared/tensorboard/panelRuns.ts), with the log's tag names.
           {
             name: '/ai-onramp-panel/run-a',
             tags: [],

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
-import type { HostMessage, ModelFilePayload, WebviewMessage } from '../../src/protocol';
+import type { HostMessage, ModelFilePayload, WebviewMessage } from '../../src/shared/protocol/training';
 import { startBrowserSession, type BrowserSession } from './harness';
 
 const PAGE = '/test/webview/pages/playground.html';

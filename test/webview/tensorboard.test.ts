@@ -6,10 +6,10 @@
 import { strict as assert } from 'node:assert';
 import type { Page } from 'playwright-core';
 import { startBrowserSession, type BrowserSession } from './harness';
-import type { FolderStatus, HostMessage, WebviewMessage } from '../../src/tensorboard/protocol';
-import { encodePoints } from '../../src/tensorboard/protocol';
-import { panelRunLogs } from '../../src/tensorboard/panelRuns';
-import type { RunRecord } from '../../src/protocol';
+import type { FolderStatus, HostMessage, WebviewMessage } from '../../src/shared/protocol/tensorboard';
+import { encodePoints } from '../../src/shared/protocol/tensorboard';
+import { panelRunLogs } from '../../src/shared/tensorboard/panelRuns';
+import type { RunRecord } from '../../src/shared/protocol/training';
 
 const EMPTY_STATUS: FolderStatus = {
   folders: 3,

@@ -9,7 +9,12 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { repoRoot, startBrowserSession, type BrowserSession } from './harness';
-import type { BackendMeasurement, HostMessage, RunRecord, WebviewMessage } from '../../src/protocol';
+import type {
+  BackendMeasurement,
+  HostMessage,
+  RunRecord,
+  WebviewMessage,
+} from '../../src/shared/protocol/training';
 
 const PAGE = '/test/webview/pages/training.html';
 

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { repoRoot, startBrowserSession, type BrowserSession } from './harness';
-import type { HostMessage, RunRecord, WebviewMessage } from '../../src/protocol';
+import type { HostMessage, RunRecord, WebviewMessage } from '../../src/shared/protocol/training';
 
 const PAGE = '/test/webview/pages/training.html';
 

@@ -7,7 +7,7 @@ import type { CardSpec, TooltipRow } from './index';
 import type { ChartPanelImpl, RunState } from './panel';
 import { nearestIndex, type SeriesData } from './series';
 import { outlierRange } from './smoothing';
-import { formatString, type ChartStrings } from './strings';
+import { formatString, type ChartStrings } from '../../shared/l10n/charts';
 import { withAlpha } from './theme';
 import {
   formatDuration,

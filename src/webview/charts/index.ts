@@ -9,7 +9,7 @@
  *
  * Usage:
  * ```ts
- * import { createChartPanel } from '../charts';
+ * import { createChartPanel } from './index.ts';
  * // The page links dist/webview/<app>.css (uPlot's and these charts' styles) and dist/codicons/codicon.css.
  * const charts = createChartPanel(document.getElementById('charts')!, {
  *   cards: [{ tag: 'loss', title: 'Loss' }, { tag: 'accuracy', title: 'Accuracy' }],
@@ -26,9 +26,9 @@
 import 'uplot/dist/uPlot.min.css';
 import './charts.css';
 import { ChartPanelImpl } from './panel';
-import { defaultChartStrings, type ChartStrings } from './strings';
+import { defaultChartStrings, type ChartStrings } from '../../shared/l10n/charts';
 
-export { defaultChartStrings, type ChartStrings } from './strings';
+export { defaultChartStrings, type ChartStrings } from '../../shared/l10n/charts';
 export { smooth, SmoothedSeries, outlierRange, quantile } from './smoothing';
 export { seriesToCsv, seriesToJson, exportFileName } from './export';
 

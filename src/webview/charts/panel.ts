@@ -13,7 +13,7 @@ import type {
 import { Card, type Line } from './card';
 import { SeriesData } from './series';
 import { exportFileName, seriesToCsv, seriesToJson } from './export';
-import { formatString, type ChartStrings } from './strings';
+import { formatString, type ChartStrings } from '../../shared/l10n/charts';
 import { observeTheme, readTheme, type ChartTheme } from './theme';
 
 export interface RunState {

@@ -17,7 +17,7 @@
  * ```
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { HostMessage, WebviewMessage } from '../../protocol';
+import type { HostMessage, WebviewMessage } from '../../shared/protocol/training';
 import type { TestSet } from './evaluation';
 import { weightsOfModel } from './export';
 import { mountPlayground, type Playground } from './index';

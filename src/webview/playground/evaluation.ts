@@ -6,7 +6,7 @@
 import { argMax, CLASSES, type Classifier } from './forward';
 import { el } from './dom';
 import { MNIST_PIXELS } from './preprocess';
-import type { PlaygroundTranslate } from './strings';
+import type { PlaygroundTranslate } from '../../shared/l10n/playground';
 
 export interface TestSet {
   /** count × 784 bytes, 0–255. */

@@ -16,7 +16,7 @@
  * `tryElement` and `evaluateElement` are the two sections, for a host that puts them on separate tabs.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { HostMessage, WebviewMessage } from '../../protocol';
+import type { HostMessage, WebviewMessage } from '../../shared/protocol/training';
 import { el } from './dom';
 import { DrawPad, type PadChange } from './drawPad';
 import {
@@ -30,12 +30,12 @@ import { exportFiles, fromBase64, loadWeightsFromFiles, toBase64 } from './expor
 import { createClassifier, CLASSES, type Classifier, type ModelWeights } from './forward';
 import { LivePredictor, type Prediction } from './predict';
 import { MNIST_PIXELS } from './preprocess';
-import { makePlaygroundTranslate, type PlaygroundTranslate } from './strings';
+import { makePlaygroundTranslate, type PlaygroundTranslate } from '../../shared/l10n/playground';
 import './playground.css';
 
 export type { ModelWeights } from './forward';
 export type { TestSet, EvaluationResult } from './evaluation';
-export { PLAYGROUND_STRINGS, STRING_PREFIX } from './strings';
+export { PLAYGROUND_STRINGS, STRING_PREFIX } from '../../shared/l10n/playground';
 
 export interface PlaygroundOptions {
   /** Translated strings keyed `playground.<id>` (see strings.ts); English for any missing. */

@@ -1,5 +1,5 @@
 /**
- * The TensorBoard-logs page: the host reads event files and sends runs and points (src/tensorboard/
+ * The TensorBoard-logs page: the host reads event files and sends runs and points (src/extension/tensorboard/
  * protocol.ts); this page lists the runs and tag groups and draws one TensorBoard-style card per tag
  * with the shared chart component. Every host message is validated before use.
  */
@@ -10,7 +10,7 @@ import {
   type ChartStrings,
   type ExportFile,
 } from '../charts';
-import { PANEL_HPARAMS, PANEL_METRICS } from '../../tensorboard/panelRuns';
+import { PANEL_HPARAMS, PANEL_METRICS } from '../../shared/tensorboard/panelRuns';
 import {
   chartPlacement,
   compareNames,
@@ -23,8 +23,8 @@ import {
   type ReceivedHostMessage,
   type RunSummary,
   type WebviewMessage,
-} from '../../tensorboard/protocol';
-import { TENSORBOARD_STRINGS, format, type TensorBoardStrings } from './strings';
+} from '../../shared/protocol/tensorboard';
+import { TENSORBOARD_STRINGS, format, type TensorBoardStrings } from '../../shared/l10n/tensorboard';
 import './tensorboard.css';
 
 interface VsCodeApi {

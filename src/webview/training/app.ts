@@ -12,7 +12,7 @@ import {
   type RunLimits,
   type RunRecord,
   type TrainingPageConfig,
-} from '../../protocol';
+} from '../../shared/protocol/training';
 import {
   activateBackend,
   chooseBackend,
@@ -29,7 +29,7 @@ import { DataError, loadMnist, TEST_COUNT, TRAIN_COUNT, VALIDATION_COUNT, type M
 import type { HostChannel } from './messaging';
 import { buildModel, summarize } from './model';
 import { divergenceMessage } from './divergence';
-import { makeTranslate, type Translate } from './strings';
+import { makeTranslate, type Translate } from '../../shared/l10n/training';
 import { EngineTrainer } from './engineTrainer';
 import { TfjsTrainer, type RunControl, type Trainer, type TrainingSizes } from './trainer';
 import { backendLabel, TrainingView, type PanelState } from './view';

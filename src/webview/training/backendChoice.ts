@@ -7,8 +7,13 @@
  * hardware WebGPU or WebGL, our CPU engine (`onramp-cpu`), tfjs WASM, software WebGL/WebGPU, tfjs CPU.
  * Every backend not chosen gets a reason the panel shows under "Why not the others".
  */
-import { BACKENDS, type BackendChoice, type BackendMeasurement, type BackendName } from '../../protocol';
-import type { StringId } from './strings';
+import {
+  BACKENDS,
+  type BackendChoice,
+  type BackendMeasurement,
+  type BackendName,
+} from '../../shared/protocol/training';
+import type { StringId } from '../../shared/l10n/training';
 
 export interface Reason {
   id: StringId;

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import type { BackendName } from '../../protocol';
+import type { BackendName } from '../../shared/protocol/training';
 import { isSoftwareRenderer, type BackendProbe } from './backendChoice';
 import { registerWasmConv2DBackpropFilter } from './wasmKernels';
 

@@ -3,8 +3,8 @@
  * card, train and validation series, the live run beside runs from the history.
  */
 import { createChartPanel, type ChartPanel, type ExportFile, type ScalarPoint } from '../charts';
-import type { CurvePoint, RunRecord } from '../../protocol';
-import type { Translate } from './strings';
+import type { CurvePoint, RunRecord } from '../../shared/protocol/training';
+import type { Translate } from '../../shared/l10n/training';
 import { backendLabel, optimizerLabel } from './view';
 
 export class Curves {

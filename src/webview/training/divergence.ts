@@ -5,8 +5,8 @@
  * 50 batches: at learning rate 1 Adam's loss climbs from 2.30 to about 14 within a few batches and stays there,
  * where a learning run falls below 2.30 and never comes back near 6.9. Pure (no DOM, no tfjs): unit-tested.
  */
-import type { Hyperparameters } from '../../protocol';
-import type { Translate } from './strings';
+import type { Hyperparameters } from '../../shared/protocol/training';
+import type { Translate } from '../../shared/l10n/training';
 
 export type Divergence =
   | { kind: 'notFinite'; step: number; loss: number }

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createOnrampCpuEngine, type OnrampCpuEngine } from '../engine/engine';
-import type { Hyperparameters } from '../../protocol';
+import type { Hyperparameters } from '../../shared/protocol/training';
 import { CLASSES, PIXELS, type Mnist } from './data';
 import { DivergenceWatch, type Divergence } from './divergence';
 import { buildModel } from './model';

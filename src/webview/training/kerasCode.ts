@@ -3,7 +3,7 @@
  * batch size, optimizer, learning rate and schedule. Shown beside the model summary so a learner can carry
  * the run over to Python as it is.
  */
-import type { Hyperparameters } from '../../protocol';
+import type { Hyperparameters } from '../../shared/protocol/training';
 
 const OPTIMIZER_CLASSES = { adam: 'Adam', sgd: 'SGD', rmsprop: 'RMSprop' } as const;
 

@@ -2,10 +2,10 @@
  * Entry of the training panel's page (dist/webview/training.js). The host (or a test page) puts the page's
  * configuration in `<script type="application/json" id="ai-onramp-config">`; see TrainingPageConfig.
  */
-import type { TrainingPageConfig } from '../../protocol';
+import type { TrainingPageConfig } from '../../shared/protocol/training';
 import { TrainingApp } from './app';
 import { connectHost } from './messaging';
-import { makeTranslate } from './strings';
+import { makeTranslate } from '../../shared/l10n/training';
 
 declare global {
   interface Window {

@@ -7,7 +7,7 @@
  * read back only at the end of a round, rounds doubling in length; our CPU engine is timed by its own epochs.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BackendName, MeasuredBackend, OptimizerName } from '../../protocol';
+import type { BackendName, MeasuredBackend, OptimizerName } from '../../shared/protocol/training';
 import { activateBackend } from './backends';
 import { IMAGE_SIZE, labelsInt32, normalizedImages, PIXELS, type Mnist } from './data';
 import { createOnrampCpuEngine } from '../engine/engine';

@@ -4,7 +4,7 @@
  * the test plays the host by `window.postMessage`-ing host messages, exactly as VS Code delivers them.
  * Every incoming message is validated; malformed ones are reported to the host and dropped.
  */
-import { parseHostMessage, type HostMessage, type WebviewMessage } from '../../protocol';
+import { parseHostMessage, type HostMessage, type WebviewMessage } from '../../shared/protocol/training';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

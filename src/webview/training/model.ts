@@ -4,7 +4,7 @@
  * 54,410 parameters; Keras's default initialisers (Glorot uniform kernels, zero biases), which tfjs shares.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { OptimizerName } from '../../protocol';
+import type { OptimizerName } from '../../shared/protocol/training';
 
 export function buildModel(): tf.Sequential {
   const model = tf.sequential();

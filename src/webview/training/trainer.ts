@@ -8,7 +8,7 @@
  * `tf.memory().numTensors` is recorded after every epoch: the same after epoch 1 and epoch 5.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BackendName, EpochMemory, Hyperparameters } from '../../protocol';
+import type { BackendName, EpochMemory, Hyperparameters } from '../../shared/protocol/training';
 import { CLASSES, IMAGE_SIZE, labelsInt32, normalizedImages, type Mnist } from './data';
 import { cosineDecayedRate } from '../engine/layout';
 import { DivergenceWatch, type Divergence } from './divergence';

@@ -8,11 +8,11 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-label/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
-import { BACKENDS, LR_SCHEDULES, OPTIMIZERS, type Hyperparameters } from '../../protocol';
+import { BACKENDS, LR_SCHEDULES, OPTIMIZERS, type Hyperparameters } from '../../shared/protocol/training';
 import type { BackendChoiceResult, BackendProbe } from './backendChoice';
 import { kerasCode } from './kerasCode';
 import type { LayerSummary } from './model';
-import type { Translate } from './strings';
+import type { Translate } from '../../shared/l10n/training';
 
 type Field = HTMLElement & { value: string; disabled: boolean; invalid?: boolean };
 

@@ -5,7 +5,7 @@
  * tensors/bytes and test accuracy.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BackendName } from '../../../src/protocol';
+import type { BackendName } from '../../../src/shared/protocol/training';
 import { activateBackend, configureWasm, probeBackends } from '../../../src/webview/training/backends';
 import {
   IMAGE_SIZE,

@@ -11,7 +11,7 @@
 import { constants, promises as fsp, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { HostMessage, ModelFilePayload, WebviewMessage } from '../protocol';
+import type { HostMessage, ModelFilePayload, WebviewMessage } from '../../shared/protocol/training';
 import {
   checkWeightSizes,
   MAX_MODEL_JSON_BYTES,

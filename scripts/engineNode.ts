@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { EngineWorkerLike } from './engine';
+import type { EngineWorkerLike } from '../src/webview/engine/engine';
 
 export interface MnistArrays {
   trainImages: Uint8Array;

@@ -5,8 +5,8 @@
  * the host can measure each weights file before it reads a byte of it.
  * Messages are English templates with `{0}` placeholders: the host translates them with `vscode.l10n.t`.
  */
-import { isModelFileName } from '../protocol';
-import { formatTemplate } from '../webview/training/strings';
+import { isModelFileName } from '../../shared/protocol/training';
+import { formatTemplate } from '../../shared/l10n/training';
 
 export class ModelFileError extends Error {
   readonly args: readonly (string | number)[];

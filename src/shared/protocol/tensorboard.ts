@@ -1,6 +1,6 @@
 // Messages between the TensorBoard-logs panel (host) and its webview (src/webview/tensorboard/main.ts).
 // Pure: imported by both sides. Every message from the webview goes through `parseWebviewMessage`.
-import { isPlainFileName } from '../protocol';
+import { isPlainFileName } from './training';
 
 /** One scalar point as TensorBoard stores it; `wallTime` in seconds since the Unix epoch. */
 export interface ScalarPoint {

@@ -3,7 +3,7 @@
  * `vscode.l10n.t` (Chinese in l10n/bundle.l10n.zh-cn.json, keyed by the English text) and injects them,
  * prefixed `playground.`; the page falls back to English for any id it did not get.
  */
-import { formatTemplate } from '../training/strings';
+import { formatTemplate } from './training';
 
 export const PLAYGROUND_STRINGS = {
   tabTrain: 'Train',

@@ -3,8 +3,8 @@
 // src/webview/tensorboard/main.ts; beside them, the training panel's runs from its history
 // (src/tensorboard/panelRuns.ts), refreshed whenever the panel saves one.
 import * as vscode from 'vscode';
-import type { RunRecord } from '../protocol';
-import { webviewPageHtml, webviewPanelOptions } from '../common/webviewPage';
+import type { RunRecord } from '../../shared/protocol/training';
+import { webviewPageHtml, webviewPanelOptions } from '../webview/webviewPage';
 import type { Services } from '../common/services';
 import { translatedStrings } from './strings';
 import {
@@ -14,9 +14,14 @@ import {
   type HostMessage,
   type RunSummary,
   type WebviewMessage,
-} from './protocol';
+} from '../../shared/protocol/tensorboard';
 import { LogDirectory } from './reader';
-import { isPanelRun, panelRunLabel, panelRunLogs, type PanelRunLogs } from './panelRuns';
+import {
+  isPanelRun,
+  panelRunLabel,
+  panelRunLogs,
+  type PanelRunLogs,
+} from '../../shared/tensorboard/panelRuns';
 
 /** The training panel's runs: src/training/history.ts's RunHistory. */
 export interface PanelRunSource {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { defaultChartStrings } from '../webview/charts/strings';
-import { TENSORBOARD_STRINGS } from '../webview/tensorboard/strings';
+import { defaultChartStrings } from '../../shared/l10n/charts';
+import { TENSORBOARD_STRINGS } from '../../shared/l10n/tensorboard';
 
 /** The TensorBoard-logs page's strings, translated on the host (`vscode.l10n.t`, keyed by the English text). */
 export function translatedStrings(): { page: Record<string, string>; charts: Record<string, string> } {

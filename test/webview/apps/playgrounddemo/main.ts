@@ -6,20 +6,20 @@
  * exposes what the tests check. Not part of the extension.
  */
 import * as tf from '@tensorflow/tfjs';
-import { parseHostMessage, type WebviewMessage } from '../../protocol';
-import { createOnrampCpuEngine } from '../engine/engine';
-import { loadMnist, type Mnist } from '../training/data';
+import { parseHostMessage, type WebviewMessage } from '../../../../src/shared/protocol/training';
+import { createOnrampCpuEngine } from '../../../../src/webview/engine/engine';
+import { loadMnist, type Mnist } from '../../../../src/webview/training/data';
 import {
   loadLayersModelFromFiles,
   exportFiles,
   fromBase64,
   loadWeightsFromFiles,
   modelFromWeights,
-} from '../playground/export';
-import { attachToTrainingPanel, type AttachedPlayground } from '../playground/attach';
-import { createClassifier, type ModelWeights } from '../playground/forward';
-import type { Playground } from '../playground';
-import { inkFromRgba, preprocessDigit } from '../playground/preprocess';
+} from '../../../../src/webview/playground/export';
+import { attachToTrainingPanel, type AttachedPlayground } from '../../../../src/webview/playground/attach';
+import { createClassifier, type ModelWeights } from '../../../../src/webview/playground/forward';
+import type { Playground } from '../../../../src/webview/playground';
+import { inkFromRgba, preprocessDigit } from '../../../../src/webview/playground/preprocess';
 
 interface DemoConfig {
   data: { trainImages: string; trainLabels: string; testImages: string; testLabels: string };

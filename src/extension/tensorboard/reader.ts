@@ -10,7 +10,7 @@ import {
   type HParamValue,
   type RunSummary,
   type ScalarPoint,
-} from './protocol';
+} from '../../shared/protocol/tensorboard';
 import { SampledSeries, type ScalarSeries } from './series';
 import { scanRecords, type ScanEnd } from './tfrecord';
 

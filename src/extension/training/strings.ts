@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { defaultChartStrings } from '../webview/charts/strings';
-import { PLAYGROUND_STRINGS, STRING_PREFIX } from '../webview/playground/strings';
-import { STRINGS } from '../webview/training/strings';
+import { defaultChartStrings } from '../../shared/l10n/charts';
+import { PLAYGROUND_STRINGS, STRING_PREFIX } from '../../shared/l10n/playground';
+import { STRINGS } from '../../shared/l10n/training';
 
 /**
  * The panel's strings, translated on the host (`vscode.l10n.t`, keyed by the English text) and injected into

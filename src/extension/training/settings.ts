@@ -7,7 +7,7 @@ import {
   type Hyperparameters,
   type LearningRateSchedule,
   type OptimizerName,
-} from '../protocol';
+} from '../../shared/protocol/training';
 import { DEFAULT_HYPERPARAMETERS } from './defaults';
 
 export { DEFAULT_HYPERPARAMETERS };

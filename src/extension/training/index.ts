@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Services } from '../common/services';
-import type { RunRecord } from '../protocol';
+import type { RunRecord } from '../../shared/protocol/training';
 import { parseOpenArgs } from './args';
 import { RunHistory } from './history';
 import { TrainingPanel, VIEW_TYPE } from './panel';

@@ -1,8 +1,8 @@
 // The training panel's runs (RunRecord, kept by src/training/history.ts) as the TensorBoard-logs page
 // draws log runs: shaped as Keras's TensorBoard callback writes a run, so that the panel's run and a
 // Python run of the same model land in the same cards with the same x meaning. Pure (no vscode, no DOM).
-import type { CurvePoint, RunRecord } from '../protocol';
-import type { RunSummary, ScalarPoint } from './protocol';
+import type { CurvePoint, RunRecord } from '../protocol/training';
+import type { RunSummary, ScalarPoint } from '../protocol/tensorboard';
 
 /**
  * Panel runs are named under this root. Log runs are folder paths relative to the log folder, which never

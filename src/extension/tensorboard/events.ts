@@ -10,7 +10,7 @@
 //                     int64_val 10, half_val 13
 //   TensorShapeProto: dim 2 → Dim.size 1, unknown_rank 3
 import { ProtoReader, WireType, decodeUtf8 } from './protobuf';
-import type { HParamValue } from './protocol';
+import type { HParamValue } from '../../shared/protocol/tensorboard';
 import { ScalarSeries } from './series';
 
 /** Where decoded events go, in file order. */

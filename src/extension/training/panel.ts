@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Services } from '../common/services';
-import { webviewPageHtml, webviewPanelOptions } from '../common/webviewPage';
+import { webviewPageHtml, webviewPanelOptions } from '../webview/webviewPage';
 import {
   isBackendMeasurement,
   parseWebviewMessage,
@@ -10,7 +10,7 @@ import {
   type RunRecord,
   type TrainingPageConfig,
   type WebviewMessage,
-} from '../protocol';
+} from '../../shared/protocol/training';
 import { differentHyperparameters, type RunHistory } from './history';
 import { readHyperparameters } from './settings';
 import { handleModelFilesMessage } from './modelFiles';

@@ -9,8 +9,8 @@ import {
   type ChartPanelOptions,
   type ExportFile,
   type ScalarPoint,
-} from '../charts';
-import { mulberry32 } from '../engine/layout';
+} from '../../../../src/webview/charts';
+import { mulberry32 } from '../../../../src/webview/engine/layout';
 
 /** Deterministic pseudo-random numbers, so screenshots and figures repeat. */
 const rng = mulberry32;

@@ -1,5 +1,5 @@
 // No vscode import here: unit tests read the defaults too.
-import type { Hyperparameters } from '../protocol';
+import type { Hyperparameters } from '../../shared/protocol/training';
 
 /**
  * The declared defaults of `aiOnramp.training.*`: the article's model, loss, optimizer (Adam), batch size and

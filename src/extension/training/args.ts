@@ -1,4 +1,4 @@
-import { checkHyperparameters, type Hyperparameters } from '../protocol';
+import { checkHyperparameters, type Hyperparameters } from '../../shared/protocol/training';
 
 /** Optional arguments of `aiOnramp.openTrainingPanel` (host tests, walkthrough links). */
 export interface OpenTrainingPanelArgs extends Partial<Hyperparameters> {

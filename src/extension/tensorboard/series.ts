@@ -1,4 +1,4 @@
-import type { ScalarPoint } from './protocol';
+import type { ScalarPoint } from '../../shared/protocol/tensorboard';
 
 /**
  * One tag's points in columns. A point as an object costs four heap allocations (the object and a

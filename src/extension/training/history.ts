@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { readRunRecord, type RunRecord } from '../protocol';
+import { readRunRecord, type RunRecord } from '../../shared/protocol/training';
 import { KeyedQueue } from '../common/keyedQueue';
 
 /**
