@@ -1,6 +1,29 @@
-// ESLint flat config: typescript-eslint's recommended rules for host, webview, scripts and tests.
+// ESLint flat config: typescript-eslint's recommended rules for host, webview, scripts and tests, and the
+// import rules of the three roots (src/extension, src/shared, src/webview) as you type. The complete rules,
+// resolved to files, are .dependency-cruiser.cjs's; this part catches `vscode` and Node in the editor.
+import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+/** Imports that exist only in the extension host: vscode and every Node built-in, bare or `node:`. */
+const hostOnlyImports = (where, ...morePatterns) => [
+  'error',
+  {
+    paths: [
+      {
+        name: 'vscode',
+        message: `${where} cannot use vscode: only src/extension/ runs in the extension host.`,
+      },
+    ],
+    patterns: [
+      {
+        group: ['node:*', ...builtinModules.filter((m) => !m.startsWith('_'))],
+        message: `${where} cannot use Node modules: only src/extension/ runs in Node.`,
+      },
+      ...morePatterns,
+    ],
+  },
+];
 
 export default tseslint.config(
   {
@@ -11,6 +34,7 @@ export default tseslint.config(
       'dist-vsix/',
       '.cache/',
       'test-results/',
+      'test/fixtures/boundaries/',
       'src/extension/scaffold/templates/',
       'src/webview/engine/assembly/',
     ],
@@ -25,7 +49,27 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/webview/**/*.ts'],
+    rules: {
+      'no-restricted-imports': hostOnlyImports('Webview code (src/webview/)', {
+        group: ['**/extension/**'],
+        message: 'Webview code cannot import host code (src/extension/).',
+      }),
+    },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': hostOnlyImports('Shared code (src/shared/)', {
+        group: ['**/extension/**', '**/webview/**'],
+        message: 'Shared code imports only src/shared/: both sides load it.',
+      }),
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', module: 'writable' },
+    },
   },
 );
