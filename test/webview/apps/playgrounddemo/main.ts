@@ -55,7 +55,6 @@ export interface PlaygroundDemo {
 declare global {
   interface Window {
     playgroundDemo?: PlaygroundDemo;
-    aiOnrampOutbox?: WebviewMessage[];
   }
 }
 
