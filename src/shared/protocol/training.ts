@@ -10,7 +10,8 @@
  * Host → webview: start (optional overrides, used by the command's args and tests), stop, settings, history,
  * modelFilesSaved / modelFilesLoaded (the answers to those two).
  * A parsed message holds only the fields named here (a copy, never the object received), with bounded arrays:
- * the host writes runs to disk as they come. `ready` and `saveFile` are common.ts's, shared with the TensorBoard panel.
+ * the host writes runs to disk as they come. `ready` and `saveFile` come from common.ts, shared with the
+ * TensorBoard panel and handled by the one webview host.
  */
 import {
   isPlainFileName,
