@@ -23,7 +23,10 @@ describe('TensorBoard logs protocol', () => {
       content: 'Wall time,Step,Value\n',
       encoding: 'utf8',
     };
-    assert.deepEqual(parseWebviewMessage({ type: 'export', ...file, extra: 1 }), { type: 'export', ...file });
+    assert.deepEqual(parseWebviewMessage({ type: 'saveFile', ...file, extra: 1 }), {
+      type: 'saveFile',
+      ...file,
+    });
   });
 
   it('rejects anything else from the webview', () => {
@@ -34,12 +37,12 @@ describe('TensorBoard logs protocol', () => {
       { type: 'shown', run: '', tag: 'loss', count: 1 },
       { type: 'shown', run: 'a', tag: 'loss', count: -1 },
       { type: 'shown', run: 'a', tag: 'loss', count: 1.5 },
-      { type: 'export', filename: '../evil.csv', mime: 'text/csv', content: '', encoding: 'utf8' },
-      { type: 'export', filename: 'C:evil.csv', mime: 'text/csv', content: '', encoding: 'utf8' },
-      { type: 'export', filename: '..', mime: 'text/csv', content: '', encoding: 'utf8' },
-      { type: 'export', filename: 'a.html', mime: 'text/html', content: '', encoding: 'utf8' },
-      { type: 'export', filename: 'a.csv', mime: 'text/csv', content: 1, encoding: 'utf8' },
-      { type: 'export', filename: 'a.csv', mime: 'text/csv', content: '', encoding: 'hex' },
+      { type: 'saveFile', filename: '../evil.csv', mime: 'text/csv', content: '', encoding: 'utf8' },
+      { type: 'saveFile', filename: 'C:evil.csv', mime: 'text/csv', content: '', encoding: 'utf8' },
+      { type: 'saveFile', filename: '..', mime: 'text/csv', content: '', encoding: 'utf8' },
+      { type: 'saveFile', filename: 'a.html', mime: 'text/html', content: '', encoding: 'utf8' },
+      { type: 'saveFile', filename: 'a.csv', mime: 'text/csv', content: 1, encoding: 'utf8' },
+      { type: 'saveFile', filename: 'a.csv', mime: 'text/csv', content: '', encoding: 'hex' },
     ];
     for (const message of bad) assert.equal(parseWebviewMessage(message), undefined, JSON.stringify(message));
   });

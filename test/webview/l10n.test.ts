@@ -223,11 +223,7 @@ describe('every page in Chinese (zh-cn)', function () {
 
   it('the TensorBoard-logs page and its charts show no English outside names', async () => {
     const page = await openInChinese(session, TENSORBOARD);
-    await page.waitForFunction(() =>
-      (window as { tensorBoardOutbox?: { type: string }[] }).tensorBoardOutbox?.some(
-        (m) => m.type === 'ready',
-      ),
-    );
+    await page.waitForFunction(() => window.aiOnrampOutbox?.some((m) => m.type === 'ready'));
     const points = (base: number) =>
       Array.from({ length: 20 }, (_, i) => ({ step: i, wallTime: 1_700_000_000 + i, value: base / (i + 1) }));
     const messages = [

@@ -28,7 +28,8 @@ async function send(page: Page, ...messages: HostMessage[]): Promise<void> {
 
 async function outbox(page: Page): Promise<WebviewMessage[]> {
   return page.evaluate(
-    () => (window as unknown as { tensorBoardOutbox?: WebviewMessage[] }).tensorBoardOutbox ?? [],
+    // The outbox holds every page's messages; this page sends only the TensorBoard protocol's.
+    () => (window.aiOnrampOutbox ?? []) as WebviewMessage[],
   );
 }
 
@@ -50,11 +51,7 @@ describe('TensorBoard logs page in Chromium', function () {
 
   beforeEach(async () => {
     page = await session.open('test/webview/pages/tensorboard.html');
-    await page.waitForFunction(() =>
-      ((window as unknown as { tensorBoardOutbox?: { type: string }[] }).tensorBoardOutbox ?? []).some(
-        (m) => m.type === 'ready',
-      ),
-    );
+    await page.waitForFunction(() => (window.aiOnrampOutbox ?? []).some((m) => m.type === 'ready'));
   });
 
   afterEach(async () => {
@@ -138,10 +135,7 @@ describe('TensorBoard logs page in Chromium', function () {
     ]);
     assert.equal(await page.locator('.tb-explanation').isVisible(), false);
     await page.waitForFunction(
-      () =>
-        ((window as unknown as { tensorBoardOutbox?: { type: string }[] }).tensorBoardOutbox ?? []).filter(
-          (m) => m.type === 'shown',
-        ).length >= 2,
+      () => (window.aiOnrampOutbox ?? []).filter((m) => m.type === 'shown').length >= 2,
     );
     const shown = (await outbox(page)).filter((m) => m.type === 'shown');
     assert.deepEqual(
@@ -353,10 +347,7 @@ describe('TensorBoard logs page in Chromium', function () {
       { type: 'points', run: 'exp', tag: 'loss', points: points(10, (s) => s) },
     );
     await page.waitForFunction(() =>
-      (
-        (window as unknown as { tensorBoardOutbox?: { type: string; count?: number }[] }).tensorBoardOutbox ??
-        []
-      ).some((m) => m.type === 'shown' && m.count === 10),
+      (window.aiOnrampOutbox ?? []).some((m) => m.type === 'shown' && m.count === 10),
     );
     await send(page, {
       type: 'points',
@@ -366,10 +357,7 @@ describe('TensorBoard logs page in Chromium', function () {
       replace: true,
     });
     await page.waitForFunction(() =>
-      (
-        (window as unknown as { tensorBoardOutbox?: { type: string; count?: number }[] }).tensorBoardOutbox ??
-        []
-      ).some((m) => m.type === 'shown' && m.count === 4),
+      (window.aiOnrampOutbox ?? []).some((m) => m.type === 'shown' && m.count === 4),
     );
     const xMax = await page
       .locator('.onramp-chart-card[data-tag="loss"] .onramp-chart-plot')
@@ -459,15 +447,15 @@ describe('TensorBoard logs page in Chromium', function () {
       await card.getByRole('button', { name: 'Download data' }).click();
       await card.locator(`.onramp-chart-menuitem[data-format="${format}"]`).click();
     }
-    const exports = (await outbox(page)).filter((m) => m.type === 'export');
+    const exports = (await outbox(page)).filter((m) => m.type === 'saveFile');
     assert.deepEqual(
-      exports.map((m) => m.type === 'export' && [m.filename, m.mime, m.encoding]),
+      exports.map((m) => m.type === 'saveFile' && [m.filename, m.mime, m.encoding]),
       [
         ['epoch_loss.svg', 'image/svg+xml', 'utf8'],
         ['epoch_loss.png', 'image/png', 'base64'],
       ],
     );
-    const svg = exports[0].type === 'export' ? exports[0].content : '';
+    const svg = exports[0].type === 'saveFile' ? exports[0].content : '';
     assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     assert.match(svg, />epoch_loss<\/text>/, 'the title');
     assert.match(svg, />r train<\/text>/, 'the legend names the train line');
@@ -481,7 +469,7 @@ describe('TensorBoard logs page in Chromium', function () {
       svg,
     );
     assert.ok(parsed, 'well-formed SVG');
-    const png = exports[1].type === 'export' ? exports[1].content : '';
+    const png = exports[1].type === 'saveFile' ? exports[1].content : '';
     assert.ok(Buffer.from(png, 'base64').subarray(1, 4).toString() === 'PNG', 'a PNG file');
   });
 });

@@ -62,7 +62,7 @@ async function finishedRun(page: Page): Promise<{ run: RunRecord; outbox: Webvie
     timeout: 300_000,
     polling: 500,
   });
-  const outbox = await page.evaluate(() => window.aiOnrampOutbox ?? []);
+  const outbox = await page.evaluate(() => (window.aiOnrampOutbox ?? []) as WebviewMessage[]);
   const finished = outbox.find((m) => m.type === 'runFinished');
   assert.ok(finished && finished.type === 'runFinished');
   return { run: finished.run, outbox };

@@ -27,7 +27,8 @@ async function sendHost(page: Page, message: HostMessage): Promise<void> {
 }
 
 async function outbox(page: Page): Promise<WebviewMessage[]> {
-  return page.evaluate(() => window.aiOnrampOutbox ?? []);
+  // The outbox holds every page's messages; this page sends only the training protocol's.
+  return page.evaluate(() => (window.aiOnrampOutbox ?? []) as WebviewMessage[]);
 }
 
 async function waitForFinishedRun(page: Page, timeout = 540_000): Promise<RunRecord> {

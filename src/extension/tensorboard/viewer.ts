@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../shared/protocol/training';
 import { webviewPageHtml, webviewPanelOptions } from '../webview/webviewPage';
+import { WebviewHost, type HostHandled, type PageMessages } from '../webview/webviewHost';
 import type { Services } from '../common/services';
 import { translatedStrings } from './strings';
 import {
@@ -64,6 +65,15 @@ const POINTS_PER_MESSAGE = 50_000;
  */
 const RESEND_MS = 1000;
 
+/** The TensorBoard page's messages as the host reads them: its name in the log and its protocol's validator. */
+export const TENSORBOARD_PAGE_MESSAGES: PageMessages<WebviewMessage> = {
+  name: 'TensorBoard logs',
+  parse: (raw) => {
+    const message = parseWebviewMessage(raw);
+    return message ? { ok: true, value: message } : { ok: false, error: 'not a message this page sends' };
+  },
+};
+
 /** What the page has of a series. */
 interface Sent {
   length: number;
@@ -75,7 +85,11 @@ export class TensorBoardViewer implements TensorBoardLogsView, vscode.Disposable
   readonly logs: LogDirectory;
   readonly ready: Promise<void>;
   private resolveReady!: () => void;
-  private pageReady = false;
+  /**
+   * The ready handshake, validation and chart exports (webview/webviewHost.ts). Nothing is queued before
+   * `ready`: each `ready` (the page is torn down when hidden) is answered with everything read so far.
+   */
+  private readonly host: WebviewHost<WebviewMessage, HostMessage>;
   /** What was sent to the page per `run\0tag`. */
   private readonly sent = new Map<string, Sent>();
   private readonly shown = new Map<string, number>();
@@ -105,12 +119,19 @@ export class TensorBoardViewer implements TensorBoardLogsView, vscode.Disposable
     const { context } = services;
     panel.webview.options = webviewPanelOptions(context.extensionUri);
     panel.webview.html = pageHtml(panel.webview, context.extensionUri);
+    this.host = new WebviewHost(
+      panel,
+      {
+        ...TENSORBOARD_PAGE_MESSAGES,
+        onReady: () => this.onReady(),
+        onMessage: (message) => this.handle(message),
+        saveFolder: () => this.folder,
+      },
+      // A hidden page is torn down (no retainContextWhenHidden); it asks again with `ready` when shown.
+      { log: services.log, untilReady: 'drop', retainContextWhenHidden: false },
+    );
     this.disposables.push(
-      panel.webview.onDidReceiveMessage((data: unknown) => this.onMessage(data)),
-      panel.onDidChangeViewState(() => {
-        // A hidden page is torn down (no retainContextWhenHidden); it asks again with `ready` when shown.
-        if (!panel.visible) this.pageReady = false;
-      }),
+      this.host,
       panel.onDidDispose(() => this.dispose()),
     );
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'));
@@ -184,6 +205,7 @@ export class TensorBoardViewer implements TensorBoardLogsView, vscode.Disposable
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.host.dispose();
     clearInterval(this.timer);
     clearTimeout(this.debounce);
     for (const d of this.disposables) d.dispose();
@@ -231,7 +253,7 @@ export class TensorBoardViewer implements TensorBoardLogsView, vscode.Disposable
 
   /** Sends the page what it has not had yet: the run list when it changed, then new points. */
   private flush(reading = false): void {
-    if (!this.pageReady) return;
+    if (!this.host.ready) return;
     const runs = this.logs.runs();
     const metrics = this.logs.hparamsMetrics();
     const panelRuns = this.panelRuns();
@@ -291,33 +313,23 @@ export class TensorBoardViewer implements TensorBoardLogsView, vscode.Disposable
   }
 
   private post(message: HostMessage): void {
-    if (this.pageReady && !this.disposed) void this.panel.webview.postMessage(message);
+    if (!this.disposed) this.host.post(message);
   }
 
-  private onMessage(data: unknown): void {
-    const message = parseWebviewMessage(data);
-    if (!message) {
-      this.services.log.warn(`TensorBoard logs: ignored an invalid message from the page: ${describe(data)}`);
-      return;
-    }
-    this.handle(message).catch((error: unknown) =>
-      this.services.log.error(`TensorBoard logs: ${(error as Error).message}`),
-    );
+  /** A new page (first load, or shown again after it was torn down): it has nothing yet. */
+  private async onReady(): Promise<void> {
+    this.sent.clear();
+    this.panelSent.clear();
+    this.shown.clear();
+    this.sentRuns = '';
+    this.sentStatus = '';
+    this.flush();
+    this.resolveReady();
+    await this.services.contextKeys.set('aiOnramp.tensorBoardOpened', true);
   }
 
-  private async handle(message: WebviewMessage): Promise<void> {
+  private handle(message: Exclude<WebviewMessage, HostHandled>): void {
     switch (message.type) {
-      case 'ready':
-        this.pageReady = true;
-        this.sent.clear();
-        this.panelSent.clear();
-        this.shown.clear();
-        this.sentRuns = '';
-        this.sentStatus = '';
-        this.flush();
-        this.resolveReady();
-        await this.services.contextKeys.set('aiOnramp.tensorBoardOpened', true);
-        return;
       case 'shown': {
         const key = `${message.run}\0${message.tag}`;
         this.shown.set(key, message.count);
@@ -330,30 +342,7 @@ export class TensorBoardViewer implements TensorBoardLogsView, vscode.Disposable
         }
         return;
       }
-      case 'export':
-        await this.save(message.filename, message.content, message.encoding);
-        return;
     }
-  }
-
-  private async save(filename: string, content: string, encoding: 'utf8' | 'base64'): Promise<void> {
-    const extension = filename.slice(filename.lastIndexOf('.') + 1).toLowerCase();
-    const target = await vscode.window.showSaveDialog({
-      defaultUri: vscode.Uri.joinPath(this.folder, filename),
-      filters: { [extension.toUpperCase()]: [extension] },
-      title: vscode.l10n.t('Save chart data'),
-    });
-    if (!target) return;
-    await vscode.workspace.fs.writeFile(target, Buffer.from(content, encoding));
-    this.services.log.info(`TensorBoard logs: saved ${target.fsPath}`);
-  }
-}
-
-function describe(data: unknown): string {
-  try {
-    return JSON.stringify(data).slice(0, 200);
-  } catch {
-    return typeof data;
   }
 }
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Services } from '../common/services';
 import { webviewPageHtml, webviewPanelOptions } from '../webview/webviewPage';
+import { WebviewHost, type HostHandled, type PageMessages } from '../webview/webviewHost';
 import {
   isBackendMeasurement,
   parseWebviewMessage,
@@ -20,6 +21,12 @@ import type { OpenTrainingPanelArgs } from './args';
 export const VIEW_TYPE = 'aiOnramp.training';
 /** globalState key of Automatic's last backend measurement (the page decides whether it still holds). */
 const MEASUREMENT_KEY = 'aiOnramp.training.backendMeasurement';
+
+/** The training page's messages as the host reads them: its name in the log and its protocol's validator. */
+export const TRAINING_PAGE_MESSAGES: PageMessages<WebviewMessage> = {
+  name: 'Training panel',
+  parse: parseWebviewMessage,
+};
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
   return webviewPanelOptions(extensionUri, { retainContextWhenHidden: true });
@@ -67,9 +74,8 @@ export function renderHtml(
 /** The training panel: one at a time; restored after a reload by the serializer in index.ts. */
 export class TrainingPanel {
   private static current: TrainingPanel | undefined;
-  private ready = false;
-  private disposed = false;
-  private readonly queue: HostMessage[] = [];
+  /** The ready handshake, the queue until then, validation, and chart exports (webview/webviewHost.ts). */
+  private readonly host: WebviewHost<WebviewMessage, HostMessage>;
   private latestRun: RunRecord | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** Told of each run that finishes while this panel is open, or of a start the page refused (an Error). */
@@ -118,15 +124,18 @@ export class TrainingPanel {
       extensionVersion: String(context.extension.packageJSON.version ?? 'unknown'),
       backendMeasurement: isBackendMeasurement(measurement) ? measurement : undefined,
     });
+    this.host = new WebviewHost(
+      panel,
+      {
+        ...TRAINING_PAGE_MESSAGES,
+        onReady: async () => this.post({ type: 'history', runs: await this.history.list() }),
+        onMessage: (message) => this.handle(message),
+        saveFolder: () => vscode.workspace.workspaceFolders?.[0]?.uri,
+      },
+      { log, untilReady: 'queue', retainContextWhenHidden: true },
+    );
     this.disposables.push(
-      panel.webview.onDidReceiveMessage((raw: unknown) => {
-        const parsed = parseWebviewMessage(raw);
-        if (!parsed.ok) {
-          log.warn(`Training panel: dropped a malformed message (${parsed.error})`);
-          return;
-        }
-        this.handle(parsed.value).catch((e: Error) => log.error(`Training panel: ${e.stack ?? e}`));
-      }),
+      this.host,
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('aiOnramp.training')) {
           this.post({ type: 'settings', hyperparameters: readHyperparameters() });
@@ -138,12 +147,7 @@ export class TrainingPanel {
 
   /** Sends a message, or queues it until the page says it is ready. */
   post(message: HostMessage): void {
-    if (this.disposed) return;
-    if (!this.ready) {
-      this.queue.push(message);
-      return;
-    }
-    void this.panel.webview.postMessage(message);
+    this.host.post(message);
   }
 
   /** The next run that finishes in this panel; rejected when the page refuses the start instead. */
@@ -158,15 +162,9 @@ export class TrainingPanel {
     });
   }
 
-  private async handle(message: WebviewMessage): Promise<void> {
+  private async handle(message: Exclude<WebviewMessage, HostHandled>): Promise<void> {
     const { log, contextKeys } = this.services;
     switch (message.type) {
-      case 'ready': {
-        this.ready = true;
-        this.post({ type: 'history', runs: await this.history.list() });
-        for (const m of this.queue.splice(0)) this.post(m);
-        return;
-      }
       case 'log':
         log[message.level](`Training panel: ${message.message}`);
         return;
@@ -209,8 +207,6 @@ export class TrainingPanel {
         this.post({ type: 'history', runs: await this.history.list() });
         return;
       }
-      case 'saveFile':
-        return this.saveFile(message);
       case 'saveModelFiles':
       case 'loadModelFiles':
         handleModelFilesMessage(message, log, (answer) => this.post(answer));
@@ -218,19 +214,7 @@ export class TrainingPanel {
     }
   }
 
-  private async saveFile(file: Extract<WebviewMessage, { type: 'saveFile' }>): Promise<void> {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const target = await vscode.window.showSaveDialog({
-      defaultUri: folder ? vscode.Uri.joinPath(folder, file.filename) : undefined,
-      saveLabel: vscode.l10n.t('Save'),
-    });
-    if (!target) return;
-    await vscode.workspace.fs.writeFile(target, Buffer.from(file.content, file.encoding));
-    this.services.log.info(`Training panel: saved ${target.fsPath}`);
-  }
-
   private onDisposed(): void {
-    this.disposed = true;
     if (TrainingPanel.current === this) TrainingPanel.current = undefined;
     this.disposables.forEach((d) => d.dispose());
     // Closing the panel ends the page and its training; keep the run as far as it got.

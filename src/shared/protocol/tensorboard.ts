@@ -1,13 +1,15 @@
 // Messages between the TensorBoard-logs panel (host) and its webview (src/webview/tensorboard/main.ts).
 // Pure: imported by both sides. Every message from the webview goes through `parseWebviewMessage`.
-import { isPlainFileName } from './training';
+// `ready`, `saveFile` (the chart export) and the point type are common.ts's, shared with the training panel.
+import { parseSaveFileMessage, type ReadyMessage, type SaveFileMessage, type ScalarPoint } from './common';
 
-/** One scalar point as TensorBoard stores it; `wallTime` in seconds since the Unix epoch. */
-export interface ScalarPoint {
-  readonly step: number;
-  readonly wallTime: number;
-  readonly value: number;
-}
+export {
+  EXPORT_MIMES,
+  type ExportMime,
+  type ReadyMessage,
+  type SaveFileMessage,
+  type ScalarPoint,
+} from './common';
 
 export type HParamValue = string | number | boolean;
 
@@ -101,26 +103,6 @@ export type HostMessage = RunsMessage | PointsMessage | WarningMessage | StatusM
 
 // Webview → host.
 
-/** The webview has loaded and listens; the host answers with everything it has. */
-export interface ReadyMessage {
-  readonly type: 'ready';
-}
-
-/**
- * A chart download (CSV/JSON of a series, PNG or SVG of a card) that the host saves through its save dialog:
- * the file the chart component's `onDownload` hands over. Binary content is base64.
- */
-export interface ExportMessage {
-  readonly type: 'export';
-  readonly filename: string;
-  readonly mime: ExportMime;
-  readonly content: string;
-  readonly encoding: 'utf8' | 'base64';
-}
-
-export const EXPORT_MIMES = ['text/csv', 'application/json', 'image/png', 'image/svg+xml'] as const;
-export type ExportMime = (typeof EXPORT_MIMES)[number];
-
 /**
  * How many points of a run's tag the webview has handed to its chart: lets the host (and host tests)
  * see that what it sent arrived and was accepted.
@@ -136,10 +118,8 @@ export interface ShownMessage {
   readonly series?: string;
 }
 
-export type WebviewMessage = ReadyMessage | ExportMessage | ShownMessage;
-
-/** Largest export accepted from the webview (a PNG of a large card is a few MB). */
-const MAX_EXPORT_CHARS = 50_000_000;
+/** `ready` (the page listens; the host answers with everything it has) and `saveFile` come from common.ts. */
+export type WebviewMessage = ReadyMessage | SaveFileMessage | ShownMessage;
 
 const MAX_NAME_LENGTH = 4096;
 
@@ -154,19 +134,11 @@ export function parseWebviewMessage(data: unknown): WebviewMessage | undefined {
   switch (message.type) {
     case 'ready':
       return { type: 'ready' };
-    case 'export':
+    case 'saveFile': {
       // The host joins it to a folder the user picks: the one file-name check both panels use.
-      if (!isPlainFileName(message.filename)) return undefined;
-      if (!(EXPORT_MIMES as readonly unknown[]).includes(message.mime)) return undefined;
-      if (message.encoding !== 'utf8' && message.encoding !== 'base64') return undefined;
-      if (typeof message.content !== 'string' || message.content.length > MAX_EXPORT_CHARS) return undefined;
-      return {
-        type: 'export',
-        filename: message.filename,
-        mime: message.mime as ExportMime,
-        content: message.content,
-        encoding: message.encoding,
-      };
+      const file = parseSaveFileMessage(message);
+      return file.ok ? file.value : undefined;
+    }
     case 'shown':
       if (!isName(message.run) || !isName(message.tag)) return undefined;
       if (typeof message.count !== 'number' || !Number.isSafeInteger(message.count) || message.count < 0) {

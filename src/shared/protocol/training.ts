@@ -10,8 +10,19 @@
  * Host → webview: start (optional overrides, used by the command's args and tests), stop, settings, history,
  * modelFilesSaved / modelFilesLoaded (the answers to those two).
  * A parsed message holds only the fields named here (a copy, never the object received), with bounded arrays:
- * the host writes runs to disk as they come.
+ * the host writes runs to disk as they come. `ready` and `saveFile` come from common.ts, shared with the
+ * TensorBoard panel and handled by the one webview host.
  */
+import {
+  isPlainFileName,
+  parseSaveFileMessage,
+  type Parsed,
+  type ReadyMessage,
+  type SaveFileMessage,
+  type ScalarPoint,
+} from './common';
+
+export { isPlainFileName, type Parsed } from './common';
 
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
@@ -43,12 +54,8 @@ export interface RunLimits {
   testSamples?: number;
 }
 
-/** One point of a curve, as TensorBoard keeps it: step (batches seen), wall time (seconds since the epoch), value. */
-export interface CurvePoint {
-  step: number;
-  wallTime: number;
-  value: number;
-}
+/** One point of a curve: common.ts's ScalarPoint, with step = batches seen. One type for both panels. */
+export type CurvePoint = ScalarPoint;
 
 export interface RunCurves {
   trainLoss: CurvePoint[];
@@ -104,14 +111,14 @@ export interface BackendMeasurement {
 }
 
 export type WebviewMessage =
-  | { type: 'ready' }
+  | ReadyMessage
   | { type: 'backendMeasurement'; measurement: BackendMeasurement }
   | { type: 'runUpdate'; run: RunRecord }
   | { type: 'runFinished'; run: RunRecord }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   /** The answer to a `start` the page did not follow (a value its fields refuse, a run already going). */
   | { type: 'startRefused'; error: string }
-  | { type: 'saveFile'; filename: string; mime: string; content: string; encoding: 'utf8' | 'base64' }
+  | SaveFileMessage
   // The playground (src/webview/playground): export the model to a folder the user picks, or load one back.
   | { type: 'saveModelFiles'; requestId: string; files: ModelFilePayload[] }
   | { type: 'loadModelFiles'; requestId: string };
@@ -151,29 +158,10 @@ const MAX_MODEL_FILES = 32;
 /** Base64 of 64 MiB: far above the article's model (0.2 MB), far below what would strain the host. */
 const MAX_MODEL_BASE64 = Math.ceil((64 * 1024 * 1024) / 3) * 4;
 
-/** Names Windows reads as devices, with any extension (`nul.csv` is the null device there). */
-const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)/i;
-
-/**
- * A plain file name that the host may join to a folder: no separators or characters a file system reserves,
- * not `.` or `..`, not a Windows device name. One check for every file name a page sends.
- */
-export function isPlainFileName(name: unknown): name is string {
-  return (
-    typeof name === 'string' &&
-    /^[^/\\:*?"<>|\0]{1,200}$/.test(name) &&
-    name !== '.' &&
-    name !== '..' &&
-    !WINDOWS_DEVICE.test(name)
-  );
-}
-
 /** A saved model's file name: plain, beginning with a letter, digit or `_`, ending .json, .bin or .npz. */
 export function isModelFileName(name: unknown): name is string {
   return isPlainFileName(name) && MODEL_FILE_NAME.test(name);
 }
-
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 // ---- validators: each returns a copy holding only the known fields ------------------------------------
 
@@ -411,21 +399,11 @@ export function parseWebviewMessage(v: unknown): Parsed<WebviewMessage> {
         need(['info', 'warn', 'error'].includes(m.level as string), 'log.level is unknown');
         need(isText(m.message), 'log.message');
         return { type: 'log', level: m.level as 'info' | 'warn' | 'error', message: m.message };
-      case 'saveFile':
-        need(isPlainFileName(m.filename), 'saveFile.filename must be a plain file name');
-        need(
-          ['text/csv', 'application/json', 'image/png', 'image/svg+xml'].includes(m.mime as string),
-          'saveFile.mime',
-        );
-        need(m.encoding === 'utf8' || m.encoding === 'base64', 'saveFile.encoding');
-        need(typeof m.content === 'string' && m.content.length <= 50_000_000, 'saveFile.content');
-        return {
-          type: 'saveFile',
-          filename: m.filename,
-          mime: m.mime as string,
-          content: m.content,
-          encoding: m.encoding,
-        };
+      case 'saveFile': {
+        const file = parseSaveFileMessage(m);
+        if (!file.ok) throw new Invalid(file.error);
+        return file.value;
+      }
       case 'saveModelFiles':
         need(isRequestId(m.requestId), 'saveModelFiles.requestId');
         return {

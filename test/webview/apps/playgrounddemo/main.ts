@@ -1,14 +1,15 @@
 /**
  * Test page for the playground (test/webview/pages/playground.html): loads the shipped MNIST, trains the
  * article's model briefly with the onramp CPU engine (the same weights layout the training panel's tfjs
- * model has), mounts the playground, and plays no host: outgoing messages go to `window.aiOnrampOutbox`,
- * host answers arrive by `window.postMessage` and are validated as in the panel. `window.playgroundDemo`
- * exposes what the tests check. Not part of the extension.
+ * model has), mounts the playground, and plays no host: through the panel's own host link, outgoing messages go
+ * to the `window.aiOnrampOutbox` test hook and host answers arrive by `window.postMessage`, validated as in the
+ * panel. `window.playgroundDemo` exposes what the tests check. Not part of the extension.
  */
 import * as tf from '@tensorflow/tfjs';
-import { parseHostMessage, type WebviewMessage } from '../../../../src/shared/protocol/training';
+import type { WebviewMessage } from '../../../../src/shared/protocol/training';
 import { createOnrampCpuEngine } from '../../../../src/webview/engine/engine';
 import { loadMnist, type Mnist } from '../../../../src/webview/training/data';
+import { connectHost } from '../../../../src/webview/training/messaging';
 import {
   loadLayersModelFromFiles,
   exportFiles,
@@ -55,7 +56,6 @@ export interface PlaygroundDemo {
 declare global {
   interface Window {
     playgroundDemo?: PlaygroundDemo;
-    aiOnrampOutbox?: WebviewMessage[];
   }
 }
 
@@ -101,9 +101,9 @@ async function main(): Promise<void> {
     engine.dispose();
   }
 
-  const post = (m: WebviewMessage) => {
-    (window.aiOnrampOutbox ??= []).push(m);
-  };
+  // The page's host link, as in the panel: outside VS Code it writes to the window.aiOnrampOutbox test hook.
+  const host = connectHost();
+  const post = (m: WebviewMessage) => host.post(m);
   // As in the training panel: the run's model is a tfjs model, the panel's content sits under "Train".
   const model = modelFromWeights(demo.weights);
   const attached = attachToTrainingPanel({
@@ -116,11 +116,7 @@ async function main(): Promise<void> {
   });
   const playground = attached.playground;
   demo.attached = attached;
-  window.addEventListener('message', (event: MessageEvent) => {
-    const parsed = parseHostMessage(event.data);
-    if (!parsed.ok) return post({ type: 'log', level: 'warn', message: `dropped: ${parsed.error}` });
-    attached.handleHostMessage(parsed.value);
-  });
+  host.onMessage((message) => attached.handleHostMessage(message));
   await attached.onRunFinished();
   demo.playground = playground;
   demo.ready = true;

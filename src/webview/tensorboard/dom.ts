@@ -1,0 +1,15 @@
+// Small DOM and number helpers of the TensorBoard-logs page (page.ts, hparamsTable.ts).
+
+export function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string) {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+}
