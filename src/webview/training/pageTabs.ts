@@ -21,6 +21,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { HostMessage, WebviewMessage } from '../../shared/protocol/training';
 import { el } from '../common/dom';
+import './pageTabs.css';
 import type { TestSet } from '../playground/evaluation';
 import { weightsOfModel } from '../playground/export';
 import { mountPlayground, type Playground } from '../playground/index';
@@ -56,7 +57,7 @@ export class Tabs {
   onSelect?: (id: TabId) => void;
 
   constructor(label: string) {
-    this.element = el('div', { class: 'playground-tablist', role: 'tablist', 'aria-label': label });
+    this.element = el('div', { class: 'page-tablist', role: 'tablist', 'aria-label': label });
     this.element.addEventListener('keydown', (e) => this.onKey(e));
   }
 
@@ -66,7 +67,7 @@ export class Tabs {
       {
         type: 'button',
         id: `tab-${id}`,
-        class: 'playground-tab',
+        class: 'page-tab',
         role: 'tab',
         'aria-controls': `tabpanel-${id}`,
       },
@@ -120,7 +121,7 @@ export class Tabs {
 }
 
 export function attachToTrainingPanel(hooks: TrainingPanelHooks): AttachedPlayground {
-  const trainPanel = el('div', { class: 'playground-train-panel' }, ...Array.from(hooks.root.childNodes));
+  const trainPanel = el('div', { class: 'page-train-panel' }, ...Array.from(hooks.root.childNodes));
   const tryPanel = el('div');
   const evaluatePanel = el('div');
   const holder = el('div');
