@@ -1,7 +1,7 @@
 /**
  * `npm run bench:gpu` (after `npm run build`): the article's model on a real GPU, where one exists.
  * - Node: tfjs-backend-webgpu on Dawn (the `webgpu` npm package, dawn.node), trained by the panel's own loop
- *   (TfjsTrainer: data on the device once, batches gathered there, a few reads a second);
+ *   (the epoch runner over tfjs: data on the device once, batches gathered there, a few reads a second);
  * - Chromium with the GPU left on (WebGPU and WebGL): the same loop in the bench page, on each hardware adapter;
  * - for comparison on the same machine: our CPU engine (Node workers and Chromium) and PyTorch (CUDA when
  *   available, else CPU) for each python3 that imports torch (BENCH_PYTHON names one more).
@@ -22,7 +22,7 @@ import { serveStatic } from '../test/webview/harness';
 import type { BenchResult } from '../test/webview/pages/training-bench';
 import { isSoftwareRenderer } from '../src/webview/training/backendChoice';
 import type { Mnist } from '../src/webview/training/data';
-import { TfjsTrainer } from '../src/webview/training/trainer';
+import { tfjsTrainer } from '../src/webview/training/tfjsBackend';
 import { createOnrampCpuEngine } from '../src/webview/engine/engine';
 import * as engineNode from './engineNode';
 import * as tf from '@tensorflow/tfjs';
@@ -124,7 +124,7 @@ async function nodeDawn(adapters: Adapter[]): Promise<Row[]> {
     };
     const started = performance.now();
     let firstBatchMs: number | undefined;
-    const trainer = new TfjsTrainer(
+    const trainer = tfjsTrainer(
       'webgpu',
       mnist,
       hyper,

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Hyperparameters } from '../../src/shared/protocol/training';
 import { DEFAULT_HYPERPARAMETERS } from '../../src/extension/training/defaults';
 import { kerasCode } from '../../src/webview/training/kerasCode';
-import { makeOptimizer, setLearningRate } from '../../src/webview/training/model';
+import { makeOptimizer, setLearningRate } from '../../src/webview/common/tfjsModel';
 
 describe('learning-rate schedule (tfjs optimizers) and the Keras code', function () {
   before(() => tf.setBackend('cpu'));

@@ -4,7 +4,7 @@
  * wrong while being most sure. The forward pass runs in slices between which the page stays responsive.
  */
 import { argMax, CLASSES, type Classifier } from './forward';
-import { el } from './dom';
+import { el } from '../common/dom';
 import { MNIST_PIXELS } from './preprocess';
 import type { PlaygroundTranslate } from '../../shared/l10n/playground';
 

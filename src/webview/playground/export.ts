@@ -7,7 +7,7 @@
  * - reload: `tf.loadLayersModel` over the files the host read back, checked to be the article's model.
  */
 import * as tf from '@tensorflow/tfjs';
-import { buildModel } from '../training/model';
+import { buildModel } from '../common/tfjsModel';
 import { checkModelWeights, type ModelWeights } from './forward';
 import { npzBytes, type NamedArray } from './npz';
 

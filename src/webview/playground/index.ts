@@ -17,7 +17,7 @@
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { HostMessage, WebviewMessage } from '../../shared/protocol/training';
-import { el } from './dom';
+import { el } from '../common/dom';
 import { DrawPad, type PadChange } from './drawPad';
 import {
   EvaluationView,
@@ -46,7 +46,7 @@ export interface PlaygroundOptions {
   getTestSet(): Promise<TestSet>;
   /** Sends saveModelFiles / loadModelFiles / log to the host. */
   post(message: WebviewMessage): void;
-  /** Evaluate on the first n test images only (tests); default all. */
+  /** A test hook (see training/testHooks.ts): evaluate on the first n test images only; default all. */
   evaluationCount?: number;
 }
 

@@ -27,7 +27,7 @@ export function predictInk(ink: InkBitmap, classifier: Classifier): Prediction |
 export class LivePredictor {
   private lastRun = -Infinity;
   private timer?: ReturnType<typeof setTimeout>;
-  /** How many predictions ran (tests check the throttle with it). */
+  /** A test hook (see training/testHooks.ts): how many predictions ran, for the throttle test. */
   runs = 0;
 
   constructor(

@@ -5,7 +5,6 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   isBackendMeasurement,
-  type BackendMeasurement,
   type BackendName,
   type Hyperparameters,
   type HostMessage,
@@ -22,67 +21,37 @@ import {
   type BackendChoiceResult,
   type BackendProbe,
 } from './backends';
-import { measurementCandidates, measurementKey, usableMeasurement } from './backendChoice';
-import { measureBackends } from './measure';
+import { AutomaticChoice } from './automatic';
 import { Curves } from './curves';
-import { DataError, loadMnist, TEST_COUNT, TRAIN_COUNT, VALIDATION_COUNT, type Mnist } from './data';
+import { DataError, loadMnist, type Mnist } from './data';
 import type { HostChannel } from './messaging';
-import { buildModel, summarize } from './model';
+import { buildModel, summarize } from '../common/tfjsModel';
 import { divergenceMessage } from './divergence';
 import { makeTranslate, type Translate } from '../../shared/l10n/training';
-import { EngineTrainer } from './engineTrainer';
-import { TfjsTrainer, type RunControl, type Trainer, type TrainingSizes } from './trainer';
+import { engineTrainer } from './engineBackend';
+import { attachToTrainingPanel, type AttachedPlayground } from './pageTabs';
+import { newRunRecord, pct, RunProgress, trainingSizes } from './runProgress';
+import type { Resume, Trainer, TrainingSizes } from './runner';
+import { RunSwitch } from './runSwitch';
+import { tfjsTrainer } from './tfjsBackend';
 import { backendLabel, TrainingView, type PanelState } from './view';
-import { attachToTrainingPanel, type AttachedPlayground } from '../playground/attach';
 
-/** How often the run so far is sent to the host (it persists it, so a closed panel keeps it). */
-const UPDATE_EVERY_MS = 5_000;
-
-export function trainingSizes(limits: RunLimits = {}): TrainingSizes {
-  const fullTrain = TRAIN_COUNT - VALIDATION_COUNT;
-  const trainSamples = Math.min(limits.trainSamples ?? fullTrain, fullTrain);
-  // A short run validates on proportionally fewer images, so that validation does not dominate it.
-  const valSamples =
-    trainSamples >= fullTrain
-      ? VALIDATION_COUNT
-      : Math.min(VALIDATION_COUNT, Math.max(256, Math.round((trainSamples * VALIDATION_COUNT) / fullTrain)));
-  const testSamples = Math.min(limits.testSamples ?? TEST_COUNT, TEST_COUNT);
-  return { trainSamples, valSamples, testSamples };
-}
-
-function formatDuration(sec: number): string {
-  if (!Number.isFinite(sec)) return '—';
-  const s = Math.round(sec);
-  return s >= 3600
-    ? `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`
-    : `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
-
-const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
-
-export class TrainingApp implements RunControl {
-  /** The tfjs instance the page trains with (its model and backends), for tests and later panel features. */
-  readonly tf = tf;
+export class TrainingApp {
   readonly t: Translate;
   readonly view: TrainingView;
   readonly curves: Curves;
-  /** The Try it / Evaluate tabs (src/webview/playground). */
+  /** The Try it / Evaluate tabs (src/webview/playground), in the page's tab strip. */
   readonly playground: AttachedPlayground;
+  /** Pause, resume and stop of the run, as the trainer reads them. */
+  private readonly control = new RunSwitch();
+  /** Automatic's choice of backend, with its measurements. */
+  readonly automatic: AutomaticChoice;
   private data?: Promise<Mnist>;
   private probes?: Promise<BackendProbe[]>;
   private state: PanelState = 'idle';
-  private pausedFlag = false;
-  private stopFlag = false;
-  private resumeWaiters: (() => void)[] = [];
-  private readonly controlListeners = new Set<() => void>();
   /** The trainer of the last run; its model stays alive after the run (drawing, export). */
   trainer?: Trainer;
   run?: RunRecord;
-  private lastUpdate = 0;
-  /** Automatic's measurements: the latest one made here, then the page's saved one, then the host's. */
-  private measurements: (BackendMeasurement | undefined)[] = [];
-  /** How the last Automatic choice was made (tests read it): measured now, taken from a stored one, or neither. */
-  lastChoiceBasis?: 'measured' | 'stored' | 'order';
 
   constructor(
     root: HTMLElement,
@@ -101,7 +70,20 @@ export class TrainingApp implements RunControl {
       charts?: unknown;
       backendMeasurement?: unknown;
     };
-    this.measurements = [saved.backendMeasurement, config.backendMeasurement].filter(isBackendMeasurement);
+    // The latest measurement made here comes first, then the page's saved one, then the host's.
+    this.automatic = new AutomaticChoice(
+      config,
+      [saved.backendMeasurement, config.backendMeasurement].filter(isBackendMeasurement),
+      {
+        post: (m) => host.post(m),
+        save: (backendMeasurement) => this.saveState({ backendMeasurement }),
+        onMeasuring: (candidates, backend) => {
+          if (backend === undefined) this.setState('measuring');
+          this.view.showMeasuring(candidates, backend);
+        },
+        onMeasured: () => this.setState('loading'),
+      },
+    );
     // A state saved by an older version may lack newer fields; the host's settings fill them.
     this.view.setHyperparameters({ ...config.hyperparameters, ...saved.hyperparameters });
     this.curves = new Curves(
@@ -139,7 +121,7 @@ export class TrainingApp implements RunControl {
     const probes = await this.probes;
     const shown = this.view.readHyperparameters();
     const hyper = 'error' in shown ? this.config.hyperparameters : shown;
-    const plan = this.automaticPlan(probes, hyper.batchSize);
+    const plan = this.automatic.plan(probes, hyper.batchSize);
     if (hyper.backend === 'auto' && plan && !plan.stored) {
       this.view.showBackend(chooseBackend(probes, 'auto'), probes, plan.candidates);
     } else {
@@ -180,24 +162,6 @@ export class TrainingApp implements RunControl {
     );
   }
 
-  // ---- RunControl ----------------------------------------------------------------------------------------
-  get stopRequested(): boolean {
-    return this.stopFlag;
-  }
-
-  get paused(): boolean {
-    return this.pausedFlag;
-  }
-
-  subscribe(listener: () => void): () => void {
-    this.controlListeners.add(listener);
-    return () => this.controlListeners.delete(listener);
-  }
-
-  private notifyControl(): void {
-    this.controlListeners.forEach((l) => l());
-  }
-
   /** Our CPU engine is usable when the host shipped it and the page can start workers. */
   get engineAvailable(): boolean {
     return (
@@ -205,33 +169,22 @@ export class TrainingApp implements RunControl {
     );
   }
 
-  waitWhilePaused(): Promise<void> {
-    if (!this.pausedFlag || this.stopFlag) return Promise.resolve();
-    return new Promise((resolve) => this.resumeWaiters.push(resolve));
-  }
-
   pause(): void {
     if (this.state !== 'training') return;
-    this.pausedFlag = true;
+    this.control.pause();
     this.setState('paused');
     this.view.setStatus(this.t('paused'));
-    this.notifyControl();
   }
 
   resume(): void {
     if (this.state !== 'paused') return;
-    this.pausedFlag = false;
     this.setState('training');
-    this.resumeWaiters.splice(0).forEach((r) => r());
-    this.notifyControl();
+    this.control.resume();
   }
 
   stop(): void {
     if (!this.isRunning) return;
-    this.stopFlag = true;
-    this.pausedFlag = false;
-    this.resumeWaiters.splice(0).forEach((r) => r());
-    this.notifyControl();
+    this.control.stop();
   }
 
   private setState(state: PanelState): void {
@@ -250,8 +203,7 @@ export class TrainingApp implements RunControl {
       return;
     }
     this.saveState({ hyperparameters: hyper });
-    this.stopFlag = false;
-    this.pausedFlag = false;
+    this.control.reset();
     this.view.setMessage('');
     this.setState('loading');
     this.view.setStatus(this.t('loadingData'));
@@ -282,22 +234,9 @@ export class TrainingApp implements RunControl {
           : p,
       );
     }
-    const choice = await this.chooseForRun(probes, hyper, data);
+    const choice = await this.automatic.choose(probes, hyper, data);
     this.view.showBackend(choice, probes);
-    const run: RunRecord = {
-      id: `run-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`,
-      startedAt: Date.now(),
-      durationMs: 0,
-      status: 'running',
-      hyperparameters: hyper,
-      backend: choice.backend,
-      trainSamples: sizes.trainSamples,
-      testSamples: sizes.testSamples,
-      epochsCompleted: 0,
-      samplesPerSec: 0,
-      curves: { trainLoss: [], trainAccuracy: [], valLoss: [], valAccuracy: [] },
-      memory: [],
-    };
+    const run = newRunRecord(hyper, choice.backend, sizes);
     this.run = run;
     this.curves.startLive(run);
     const started = performance.now();
@@ -317,69 +256,7 @@ export class TrainingApp implements RunControl {
     void this.playground.onRunFinished();
   }
 
-  /** What Automatic compares here (two candidates at least) and a stored measurement that still holds. */
-  private automaticPlan(probes: readonly BackendProbe[], batchSize: number) {
-    const candidates = measurementCandidates(probes);
-    if (candidates.length < 2) return undefined;
-    const threads = typeof navigator === 'object' ? (navigator.hardwareConcurrency ?? 0) : 0;
-    const key = measurementKey(probes, this.config.extensionVersion ?? 'unknown', batchSize, threads);
-    return { candidates, key, stored: usableMeasurement(this.measurements, key, candidates) };
-  }
-
-  /**
-   * The backend for this run: the user's choice, or Automatic's fastest by measurement. A missing or outdated
-   * measurement is made now (about a second, shown as "measuring…"), kept in the page's state and sent to the
-   * host, which keeps it across panels and reloads.
-   */
-  private async chooseForRun(
-    probes: readonly BackendProbe[],
-    hyper: Hyperparameters,
-    data: Mnist,
-  ): Promise<BackendChoiceResult> {
-    const plan = hyper.backend === 'auto' ? this.automaticPlan(probes, hyper.batchSize) : undefined;
-    if (!plan) {
-      this.lastChoiceBasis = hyper.backend === 'auto' ? 'order' : undefined;
-      return chooseBackend(probes, hyper.backend);
-    }
-    if (plan.stored) {
-      this.lastChoiceBasis = 'stored';
-      const choice = chooseBackend(probes, 'auto', plan.stored);
-      this.host.post({
-        type: 'log',
-        level: 'info',
-        message: `backend ${choice.backend} from the measurement of ${new Date(plan.stored.measuredAt).toISOString()}`,
-      });
-      return choice;
-    }
-    this.setState('measuring');
-    this.view.showMeasuring(plan.candidates);
-    const measuringStarted = performance.now();
-    const results = await measureBackends(plan.candidates, {
-      data,
-      batchSize: hyper.batchSize,
-      optimizer: hyper.optimizer,
-      engine: this.config.engine,
-      onMeasuring: (backend) => this.view.showMeasuring(plan.candidates, backend),
-    });
-    const measurement: BackendMeasurement = { key: plan.key, measuredAt: Date.now(), results };
-    this.measurements = [measurement, ...this.measurements];
-    this.saveState({ backendMeasurement: measurement });
-    this.host.post({ type: 'backendMeasurement', measurement });
-    this.host.post({
-      type: 'log',
-      level: 'info',
-      message: `backend measurement in ${Math.round(performance.now() - measuringStarted)} ms (${plan.key}): ${results
-        .map(
-          (r) =>
-            `${r.backend} ${r.samplesPerSec === null ? `failed: ${r.error}` : `${Math.round(r.samplesPerSec)} samples/s`}`,
-        )
-        .join(', ')}`,
-    });
-    this.setState('loading');
-    this.lastChoiceBasis = 'measured';
-    return chooseBackend(probes, 'auto', measurement);
-  }
-
+  /** Trains on the chosen backend; when a WebGL context is lost, goes on from the last epoch on the next one. */
   private async train(
     data: Mnist,
     hyper: Hyperparameters,
@@ -390,22 +267,28 @@ export class TrainingApp implements RunControl {
   ): Promise<void> {
     const t = this.t;
     let backend: BackendName = choice.backend;
-    let resume: { epochsCompleted: number; step: number; weights?: Float32Array[] } | undefined;
+    let resume: Resume | undefined;
     this.trainer?.dispose();
     this.trainer = undefined;
+    const events = new RunProgress(run, hyper, sizes, {
+      view: this.view,
+      curves: this.curves,
+      t,
+      isTraining: () => this.state === 'training',
+      update: (r) => this.host.post({ type: 'runUpdate', run: structuredClone(r) }),
+    });
     for (;;) {
       this.view.setStatus(t('preparing', backendLabel(backend, t)));
       await activateBackend(backend);
       run.backend = backend;
-      const events = this.trainerEvents(run, hyper, sizes);
       const trainer: Trainer =
         backend === 'onramp-cpu'
-          ? await EngineTrainer.create(this.config.engine!, data, hyper, sizes, events, resume)
-          : new TfjsTrainer(backend, data, hyper, sizes, events, resume);
+          ? await engineTrainer(this.config.engine!, data, hyper, sizes, events, resume)
+          : tfjsTrainer(backend, data, hyper, sizes, events, resume);
       this.trainer = trainer;
-      this.setState(this.pausedFlag ? 'paused' : 'training');
+      this.setState(this.control.paused ? 'paused' : 'training');
       this.view.setStatus(t('training', backendLabel(backend, t)));
-      const outcome = await trainer.train(this);
+      const outcome = await trainer.train(this.control);
       run.epochsCompleted = trainer.epochsCompleted;
       run.samplesPerSec = trainer.samplesPerSec;
       if (outcome === 'contextLost') {
@@ -449,49 +332,5 @@ export class TrainingApp implements RunControl {
       this.view.setProgress(1);
       return;
     }
-  }
-
-  private trainerEvents(run: RunRecord, hyper: Hyperparameters, sizes: TrainingSizes) {
-    const t = this.t;
-    const totalBatches = hyper.epochs * Math.ceil(sizes.trainSamples / hyper.batchSize);
-    return {
-      onBatch: (m: import('./trainer').BatchMetrics) => {
-        const wallTime = Date.now() / 1000;
-        run.curves.trainLoss.push({ step: m.step, wallTime, value: m.loss });
-        run.curves.trainAccuracy.push({ step: m.step, wallTime, value: m.accuracy });
-        run.samplesPerSec = m.samplesPerSec;
-        this.curves.appendTrain(m.step, wallTime, m.loss, m.accuracy);
-        this.view.setMetric('batch-loss', m.loss.toFixed(4));
-        this.view.setMetric('batch-accuracy', pct(m.accuracy));
-        this.view.setMetric('speed', t('samplesPerSec', Math.round(m.samplesPerSec).toLocaleString('en-US')));
-        this.view.setMetric('eta', formatDuration(m.etaSec));
-        this.view.setProgress(m.step / totalBatches);
-        if (this.state === 'training') {
-          this.view.setStatus(
-            `${t('training', backendLabel(run.backend, t))} · ${t('epochOf', m.epoch, hyper.epochs)}, ${t('batchOf', m.batch, m.batchesPerEpoch)}`,
-          );
-        }
-        this.maybeUpdate(run);
-      },
-      onEpoch: (m: import('./trainer').EpochMetrics) => {
-        const wallTime = Date.now() / 1000;
-        run.curves.valLoss.push({ step: m.step, wallTime, value: m.valLoss });
-        run.curves.valAccuracy.push({ step: m.step, wallTime, value: m.valAccuracy });
-        run.memory.push(m.memory);
-        run.epochsCompleted = m.epoch;
-        this.curves.appendValidation(m.step, wallTime, m.valLoss, m.valAccuracy);
-        this.view.setMetric('val-loss', m.valLoss.toFixed(4));
-        this.view.setMetric('val-accuracy', pct(m.valAccuracy));
-        this.maybeUpdate(run, true);
-      },
-    };
-  }
-
-  private maybeUpdate(run: RunRecord, force = false): void {
-    const now = performance.now();
-    if (!force && now - this.lastUpdate < UPDATE_EVERY_MS) return;
-    this.lastUpdate = now;
-    run.durationMs = Date.now() - run.startedAt;
-    this.host.post({ type: 'runUpdate', run: structuredClone(run) });
   }
 }

@@ -1,6 +1,6 @@
 /**
- * Divergence: the one rule both trainers (tfjs's, trainer.ts, and our CPU engine's, engineTrainer.ts) apply to
- * the loss they read back. A run has diverged when its loss is not a finite number, or when it has stayed far
+ * Divergence: the one rule the epoch runner (runner.ts) applies, on every backend, to the loss it reads
+ * back. A run has diverged when its loss is not a finite number, or when it has stayed far
  * above where it started (3 × the loss of an untrained classifier, ln 10 for MNIST's ten classes) for at least
  * 50 batches: at learning rate 1 Adam's loss climbs from 2.30 to about 14 within a few batches and stays there,
  * where a learning run falls below 2.30 and never comes back near 6.9. Pure (no DOM, no tfjs): unit-tested.

@@ -6,13 +6,7 @@ import type { TrainingPageConfig } from '../../shared/protocol/training';
 import { TrainingApp } from './app';
 import { connectHost } from './messaging';
 import { makeTranslate } from '../../shared/l10n/training';
-
-declare global {
-  interface Window {
-    /** The running app, for tests and for later panel features (drawing, export) that use its model. */
-    aiOnrampTraining?: TrainingApp;
-  }
-}
+import { installTestHooks } from './testHooks';
 
 function readConfig(): TrainingPageConfig {
   const element = document.getElementById('ai-onramp-config');
@@ -35,7 +29,7 @@ async function main(): Promise<void> {
   const root = document.getElementById('app') ?? document.body;
   try {
     const app = new TrainingApp(root, readConfig(), host);
-    window.aiOnrampTraining = app;
+    installTestHooks(app);
     await app.init();
   } catch (e) {
     root.textContent = makeTranslate(configStrings())('startFailed', (e as Error).message);

@@ -3,7 +3,7 @@
  * batch size, and returns samples/s per backend (backendChoice.ts then picks the fastest). Bounded to about
  * `budgetMs` of timed training in all, shared between the candidates; each candidate first runs one untimed
  * batch (shader compilation, kernel set-up), which is not counted because a real run pays it once.
- * A tfjs backend is timed the way the training loop runs (trainer.ts): batches gathered on the device and
+ * A tfjs backend is timed the way the training loop runs (tfjsBackend.ts): batches gathered on the device and
  * read back only at the end of a round, rounds doubling in length; our CPU engine is timed by its own epochs.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -11,8 +11,8 @@ import type { BackendName, MeasuredBackend, OptimizerName } from '../../shared/p
 import { activateBackend } from './backends';
 import { IMAGE_SIZE, labelsInt32, normalizedImages, PIXELS, type Mnist } from './data';
 import { createOnrampCpuEngine } from '../engine/engine';
-import type { EngineAssets } from './engineTrainer';
-import { buildModel, makeOptimizer, sparseCategoricalCrossentropy } from './model';
+import type { EngineAssets } from './engineBackend';
+import { buildModel, makeOptimizer, sparseCategoricalCrossentropy } from '../common/tfjsModel';
 
 /** Timed training in all, shared by the candidates ("about a second"). */
 export const MEASURE_BUDGET_MS = 1000;

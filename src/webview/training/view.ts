@@ -11,17 +11,11 @@ import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import { BACKENDS, LR_SCHEDULES, OPTIMIZERS, type Hyperparameters } from '../../shared/protocol/training';
 import type { BackendChoiceResult, BackendProbe } from './backendChoice';
 import { kerasCode } from './kerasCode';
-import type { LayerSummary } from './model';
+import type { LayerSummary } from '../common/tfjsModel';
 import type { Translate } from '../../shared/l10n/training';
+import { el } from '../common/dom';
 
 type Field = HTMLElement & { value: string; disabled: boolean; invalid?: boolean };
-
-function el(tag: string, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  e.append(...children);
-  return e;
-}
 
 export type PanelState =
   'idle' | 'loading' | 'measuring' | 'training' | 'paused' | 'finished' | 'stopped' | 'failed';

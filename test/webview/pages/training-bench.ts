@@ -1,6 +1,6 @@
 /**
  * Bench entry (bundled by scripts/bench.ts into out/bench/training-bench.js, not shipped): trains the article's
- * model on one backend with either the panel's loop (TfjsTrainer) or a `model.fit` loop with per-batch callbacks,
+ * model on one backend with either the panel's loop (the epoch runner) or a `model.fit` loop with per-batch callbacks,
  * the way tfjs-examples does it, on the same data, and reports samples/s, time to the first curve point, peak
  * tensors/bytes and test accuracy.
  */
@@ -14,9 +14,10 @@ import {
   normalizedImages,
   type Mnist,
 } from '../../../src/webview/training/data';
-import { buildModel } from '../../../src/webview/training/model';
-import { EngineTrainer } from '../../../src/webview/training/engineTrainer';
-import { TfjsTrainer, type Trainer } from '../../../src/webview/training/trainer';
+import { buildModel } from '../../../src/webview/common/tfjsModel';
+import { engineTrainer } from '../../../src/webview/training/engineBackend';
+import type { Trainer } from '../../../src/webview/training/runner';
+import { tfjsTrainer } from '../../../src/webview/training/tfjsBackend';
 
 export interface BenchResult {
   backend: string;
@@ -93,8 +94,8 @@ async function run(
     };
     const trainer: Trainer =
       backend === 'onramp-cpu'
-        ? await EngineTrainer.create(ENGINE, d, hyper, sizes, events)
-        : new TfjsTrainer(backend, d, hyper, sizes, events);
+        ? await engineTrainer(ENGINE, d, hyper, sizes, events)
+        : tfjsTrainer(backend, d, hyper, sizes, events);
     const outcome = await trainer.train({
       stopRequested: false,
       paused: false,

@@ -17,7 +17,7 @@ import {
   loadWeightsFromFiles,
   modelFromWeights,
 } from '../../../../src/webview/playground/export';
-import { attachToTrainingPanel, type AttachedPlayground } from '../../../../src/webview/playground/attach';
+import { attachToTrainingPanel, type AttachedPlayground } from '../../../../src/webview/training/pageTabs';
 import { createClassifier, type ModelWeights } from '../../../../src/webview/playground/forward';
 import type { Playground } from '../../../../src/webview/playground';
 import { inkFromRgba, preprocessDigit } from '../../../../src/webview/playground/preprocess';

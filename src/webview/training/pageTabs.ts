@@ -1,9 +1,11 @@
 /**
- * Puts the playground into the training panel as tabs: "Train" (the panel's existing content), "Try it"
- * (drawing pad, export, reload) and "Evaluate" (accuracy, confusion matrix, mistakes). The tabs follow the
- * WAI-ARIA tabs pattern: a tablist of buttons, arrow keys and Home/End move between them.
+ * The page's tab strip: "Train" (the training panel's own content), "Try it" (the playground's drawing pad,
+ * export, reload) and "Evaluate" (accuracy, confusion matrix, mistakes). The strip is the page's, so it lives
+ * with the page; the playground (src/webview/playground) only provides the two panels' content, and imports
+ * nothing from the training page. The tabs follow the WAI-ARIA tabs pattern: a tablist of buttons, arrow keys
+ * and Home/End move between them.
  *
- * In src/webview/training/app.ts:
+ * In app.ts:
  * ```ts
  * this.playground = attachToTrainingPanel({
  *   root,                                   // the panel's #app element, already filled by the view
@@ -18,9 +20,11 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { HostMessage, WebviewMessage } from '../../shared/protocol/training';
-import type { TestSet } from './evaluation';
-import { weightsOfModel } from './export';
-import { mountPlayground, type Playground } from './index';
+import { el } from '../common/dom';
+import './pageTabs.css';
+import type { TestSet } from '../playground/evaluation';
+import { weightsOfModel } from '../playground/export';
+import { mountPlayground, type Playground } from '../playground/index';
 
 export type TabId = 'train' | 'try' | 'evaluate';
 
@@ -33,7 +37,7 @@ export interface TrainingPanelHooks {
   getModel(): tf.LayersModel | undefined;
   getTestSet(): Promise<TestSet>;
   post(message: WebviewMessage): void;
-  /** Evaluate on the first n test images only (tests). */
+  /** A test hook (see testHooks.ts): evaluate on the first n test images only. */
   evaluationCount?: number;
 }
 
@@ -53,21 +57,22 @@ export class Tabs {
   onSelect?: (id: TabId) => void;
 
   constructor(label: string) {
-    this.element = document.createElement('div');
-    this.element.className = 'playground-tablist';
-    this.element.setAttribute('role', 'tablist');
-    this.element.setAttribute('aria-label', label);
+    this.element = el('div', { class: 'page-tablist', role: 'tablist', 'aria-label': label });
     this.element.addEventListener('keydown', (e) => this.onKey(e));
   }
 
   add(id: TabId, title: string, panel: HTMLElement): void {
-    const tab = document.createElement('button');
-    tab.type = 'button';
-    tab.id = `tab-${id}`;
-    tab.className = 'playground-tab';
-    tab.textContent = title;
-    tab.setAttribute('role', 'tab');
-    tab.setAttribute('aria-controls', `tabpanel-${id}`);
+    const tab = el(
+      'button',
+      {
+        type: 'button',
+        id: `tab-${id}`,
+        class: 'page-tab',
+        role: 'tab',
+        'aria-controls': `tabpanel-${id}`,
+      },
+      title,
+    );
     tab.addEventListener('click', () => this.select(id));
     panel.id = `tabpanel-${id}`;
     panel.setAttribute('role', 'tabpanel');
@@ -116,12 +121,10 @@ export class Tabs {
 }
 
 export function attachToTrainingPanel(hooks: TrainingPanelHooks): AttachedPlayground {
-  const trainPanel = document.createElement('div');
-  trainPanel.className = 'playground-train-panel';
-  trainPanel.append(...Array.from(hooks.root.childNodes));
-  const tryPanel = document.createElement('div');
-  const evaluatePanel = document.createElement('div');
-  const holder = document.createElement('div');
+  const trainPanel = el('div', { class: 'page-train-panel' }, ...Array.from(hooks.root.childNodes));
+  const tryPanel = el('div');
+  const evaluatePanel = el('div');
+  const holder = el('div');
   const playground = mountPlayground(holder, {
     strings: hooks.strings,
     getWeights: async () => {
