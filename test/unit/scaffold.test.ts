@@ -16,11 +16,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { inspectVenv } from '../../src/extension/python/venv';
-import {
-  createProject,
-  parseCreateVenvArgs,
-  parseNewProjectArgs,
-} from '../../src/extension/scaffold/newProject';
+import { parseCreateVenvArgs } from '../../src/extension/python/commandArgs';
+import { createProject, parseNewProjectArgs } from '../../src/extension/scaffold/newProject';
 import { folderState, validateProjectName } from '../../src/extension/scaffold/projectName';
 import { TEMPLATE_IDS, workspaceSettings, writeTemplate } from '../../src/extension/scaffold/templates';
 import { isolatePipFromMachineConfig, testPython } from './pythonFixtures';

@@ -1,4 +1,5 @@
 // "New AI Project" without the editor: checking the command's arguments, then files, venv and packages.
+import { checkPathArg, EXISTING_VENV_CHOICES, type ArgsCheck } from '../python/commandArgs';
 import { validatePipArgs } from '../python/pip';
 import type { Logger } from '../python/process';
 import {
@@ -12,7 +13,6 @@ import { isTemplateId, writeTemplate, type TemplateId, type WrittenTemplate } fr
 
 export type OpenChoice = 'none' | 'newWindow' | 'thisWindow' | 'addToWorkspace';
 const OPEN_CHOICES: readonly OpenChoice[] = ['none', 'newWindow', 'thisWindow', 'addToWorkspace'];
-const EXISTING_VENV_CHOICES: readonly ExistingVenvChoice[] = ['use', 'recreate', 'cancel'];
 
 /** `aiOnramp.newProject` arguments; each one given skips its question. */
 export interface NewProjectArgs {
@@ -30,25 +30,8 @@ export interface NewProjectArgs {
   readonly requirementsArgs: readonly string[];
 }
 
-export type ArgsCheck<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly reason: string; readonly nameProblem?: ProjectNameProblem };
-
-function isAbsolute(p: string): boolean {
-  return p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p) || p.startsWith('\\\\');
-}
-
-function checkPathArg(raw: Record<string, unknown>, key: string): string | undefined | { error: string } {
-  const v = raw[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string' || v.length === 0 || v.length > 4096 || v.includes('\0') || !isAbsolute(v)) {
-    return { error: `${key} must be an absolute path` };
-  }
-  return v;
-}
-
 /** Command arguments come from anywhere (command links, other extensions): check every field. */
-export function parseNewProjectArgs(raw: unknown): ArgsCheck<NewProjectArgs> {
+export function parseNewProjectArgs(raw: unknown): ArgsCheck<NewProjectArgs, ProjectNameProblem> {
   if (raw === undefined || raw === null) return { ok: true, value: { requirementsArgs: [] } };
   if (typeof raw !== 'object' || Array.isArray(raw))
     return { ok: false, reason: 'the argument must be an object' };
@@ -96,43 +79,6 @@ export function parseNewProjectArgs(raw: unknown): ArgsCheck<NewProjectArgs> {
       open: r.open as OpenChoice | undefined,
       existingVenv: r.existingVenv as ExistingVenvChoice | undefined,
       nonEmptyFolder: r.nonEmptyFolder as 'add' | 'cancel' | undefined,
-      requirementsArgs: pip.args,
-    },
-  };
-}
-
-/** `aiOnramp.createVenv` arguments. */
-export interface CreateVenvArgs {
-  readonly folder?: string;
-  readonly python?: string;
-  readonly existingVenv?: ExistingVenvChoice;
-  readonly requirementsArgs: readonly string[];
-}
-
-export function parseCreateVenvArgs(raw: unknown): ArgsCheck<CreateVenvArgs> {
-  if (raw === undefined || raw === null) return { ok: true, value: { requirementsArgs: [] } };
-  if (typeof raw !== 'object' || Array.isArray(raw))
-    return { ok: false, reason: 'the argument must be an object' };
-  const r = raw as Record<string, unknown>;
-  const unknown = Object.keys(r).filter(
-    (k) => !['folder', 'python', 'existingVenv', 'requirementsArgs'].includes(k),
-  );
-  if (unknown.length) return { ok: false, reason: `unknown argument: ${unknown.join(', ')}` };
-  const folder = checkPathArg(r, 'folder');
-  if (typeof folder === 'object') return { ok: false, reason: folder.error };
-  const python = checkPathArg(r, 'python');
-  if (typeof python === 'object') return { ok: false, reason: python.error };
-  if (r.existingVenv !== undefined && !EXISTING_VENV_CHOICES.includes(r.existingVenv as ExistingVenvChoice)) {
-    return { ok: false, reason: `existingVenv must be one of ${EXISTING_VENV_CHOICES.join(', ')}` };
-  }
-  const pip = validatePipArgs(r.requirementsArgs);
-  if (!pip.ok) return { ok: false, reason: pip.reason };
-  return {
-    ok: true,
-    value: {
-      folder,
-      python,
-      existingVenv: r.existingVenv as ExistingVenvChoice | undefined,
       requirementsArgs: pip.args,
     },
   };
