@@ -1,13 +1,19 @@
-// "New AI Project" without the editor: checking the command's arguments, then files, venv and packages.
+// "New AI Project" without the editor: checking the command's arguments, then files, venv and packages, and the
+// checks around them. Plain Node (unit-tested), so it imports python's editor-free modules, not python/index.ts.
 import { checkPathArg, EXISTING_VENV_CHOICES, type ArgsCheck } from '../python/commandArgs';
+import { torchRequirementLines, type TorchWheels } from '../python/gpu';
 import { validatePipArgs } from '../python/pip';
-import type { Logger } from '../python/process';
+import type { PreflightFramework } from '../python/preflight';
+import type { ProbeInfo } from '../python/probe';
+import { run as runProcess, type Logger } from '../python/process';
 import {
   setUpEnvironment,
   type EnvResult,
   type ExistingVenvChoice,
   type ProgressStep,
 } from '../python/projectEnv';
+import type { UvTool } from '../python/uv';
+import type { NotebookLanguage } from './notebook';
 import { validateProjectName, type ProjectNameProblem } from './projectName';
 import { isTemplateId, writeTemplate, type TemplateId, type WrittenTemplate } from './templates';
 
@@ -90,7 +96,10 @@ export interface CreatedProject {
   readonly filesMs: number;
 }
 
-/** Writes the template, makes `.venv` and installs `requirements.txt`. Files stay whatever happens later. */
+/**
+ * What "New AI Project" does once every question is answered: writes the template, makes `.venv` and installs
+ * `requirements.txt`. Files stay whatever happens later. The command runs it inside its notification.
+ */
 export async function createProject(options: {
   readonly templatesRoot: string;
   readonly template: TemplateId;
@@ -100,9 +109,17 @@ export async function createProject(options: {
   readonly pipArgs?: readonly string[];
   /** The primary package index: pip installs from it and the README's pip command names it. */
   readonly indexUrl?: string;
+  /** uv, when found and not turned off: it makes the venv and installs the requirements. */
+  readonly uv?: UvTool;
+  /** PyTorch: the wheels chosen for this machine, named at the top of requirements.txt. */
+  readonly torchWheels?: TorchWheels;
+  /** The notebook's language and the kernel's Python version (Keras and PyTorch templates). */
+  readonly notebook?: { readonly language: NotebookLanguage; readonly pythonVersion?: string };
   readonly log?: Logger;
   readonly signal?: AbortSignal;
   readonly onProgress?: (step: ProgressStep | { readonly stage: 'files' }) => void;
+  /** Called once the files are written, before the venv is made (the command ticks its walkthrough step). */
+  readonly onFilesWritten?: (files: WrittenTemplate) => void | Promise<void>;
   readonly onPipSpawn?: (pid: number) => void;
 }): Promise<CreatedProject> {
   const started = Date.now();
@@ -112,12 +129,15 @@ export async function createProject(options: {
     id: options.template,
     projectDir: options.projectDir,
     indexUrl: options.indexUrl,
+    requirementsHead: options.torchWheels ? torchRequirementLines(options.torchWheels) : undefined,
+    notebook: options.notebook,
   });
   const filesMs = Date.now() - started;
   options.log?.info(
     `new project: ${options.template} in ${options.projectDir}: wrote ${files.written.join(', ')}` +
       (files.kept.length ? `; kept existing ${files.kept.join(', ')}` : ''),
   );
+  await options.onFilesWritten?.(files);
   const env = await setUpEnvironment({
     projectDir: options.projectDir,
     python: options.python,
@@ -125,10 +145,46 @@ export async function createProject(options: {
     requirementsFile: 'requirements.txt',
     pipArgs: options.pipArgs,
     indexUrl: options.indexUrl,
+    uv: options.uv,
     log: options.log,
     signal: options.signal,
     onProgress: options.onProgress,
     onPipSpawn: options.onPipSpawn,
   });
   return { files, env, filesMs };
+}
+
+/** Why a given base interpreter cannot make the project's venv (checked before anything is written), if it cannot. */
+export function baseInterpreterProblem(info: ProbeInfo): 'noVenvModule' | 'noEnsurepip' | undefined {
+  if (!info.modules.venv || info.version[0] < 3) return 'noVenvModule';
+  if (!info.modules.ensurepip) return 'noEnsurepip';
+  return undefined;
+}
+
+/** What the install needs room for: the disk preflight's figure for this template (and PyTorch's wheels). */
+export function templateFramework(template: TemplateId, torchWheels?: TorchWheels): PreflightFramework {
+  return template === 'keras-mnist'
+    ? 'tensorflow'
+    : template === 'data-science'
+      ? 'data-science'
+      : torchWheels === 'cpu'
+        ? 'torch-cpu'
+        : 'torch';
+}
+
+/**
+ * Whether `.venv` imports ipykernel, the notebook's kernel (vscode-jupyter#17067's "Running cells requires the
+ * ipykernel package" otherwise); `detail` is the last line of the error when it does not.
+ */
+export async function checkNotebookKernel(
+  venvPython: string,
+  log?: Logger,
+): Promise<{ readonly ok: boolean; readonly detail: string }> {
+  const r = await runProcess(venvPython, ['-c', 'import ipykernel'], { timeoutMs: 60_000 });
+  const ok = r.code === 0;
+  const detail = (r.stderr || r.spawnError?.message || '').trim().split(/\r?\n/).pop() ?? '';
+  log?.[ok ? 'info' : 'warn'](
+    `new project: .venv ${ok ? 'imports ipykernel' : `cannot import ipykernel: ${detail}`}`,
+  );
+  return { ok, detail };
 }
