@@ -9,12 +9,20 @@ import { createVenvCommand } from './createVenvCommand';
 import { pickPackageIndex } from './indexPicker';
 import { watchPythonSteps } from './stepWatch';
 
+export { checkPython } from './check';
 export { pickInterpreter, runCheck, type CheckPythonResult } from './checkCommand';
 export { askExistingVenv, type CreateVenvResult } from './createVenvCommand';
 export { envFailureMessage } from './envMessages';
 export { announceOutcome, runEnvStep, setUpWithProgress, type EnvOutcome } from './envProgress';
-export { configuredIndexUrl } from './indexPicker';
+export { chooseTorchWheels, findNvidiaGpu, type TorchWheels } from './gpu';
+export { detectOs } from './osInfo';
+export { diskLine, gatherPreflightFacts } from './preflight';
+export { probeInterpreter } from './probe';
+export { killTree, pythonEnv } from './process';
+export type { ExistingVenvChoice } from './projectEnv';
 export { selectInPythonExtension } from './pythonExtension';
+export { inspectVenv, VENV_DIR_NAME } from './venv';
+export { classifyVersion, supportedRangeText } from './versions';
 
 export function registerPython(services: Services): void {
   const reports = new ReportDocuments();

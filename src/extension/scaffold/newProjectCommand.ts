@@ -9,20 +9,24 @@ import type { Services } from '../common/services';
 import {
   announceOutcome,
   askExistingVenv,
+  chooseTorchWheels,
+  classifyVersion,
+  detectOs,
+  diskLine,
   envFailureMessage,
+  findNvidiaGpu,
+  gatherPreflightFacts,
   pickInterpreter,
+  probeInterpreter,
   runCheck,
   runEnvStep,
   setUpWithProgress,
+  supportedRangeText,
+  VENV_DIR_NAME,
   type EnvOutcome,
+  type ExistingVenvChoice,
+  type TorchWheels,
 } from '../python';
-import { chooseTorchWheels, findNvidiaGpu, type TorchWheels } from '../python/gpu';
-import { detectOs } from '../python/osInfo';
-import { diskLine, gatherPreflightFacts } from '../python/preflight';
-import { probeInterpreter } from '../python/probe';
-import type { ExistingVenvChoice } from '../python/projectEnv';
-import { VENV_DIR_NAME } from '../python/venv';
-import { classifyVersion, supportedRangeText } from '../python/versions';
 import { nameProblemMessage, templateLabel } from './messages';
 import {
   baseInterpreterProblem,
