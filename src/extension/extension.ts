@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
 import { createLog } from './common/log';
 import { Demand } from './common/demand';
-import { ContextKeys } from './walkthrough/contextKeys';
 import type { Services } from './common/services';
-import { registerWalkthrough } from './walkthrough';
+import { ContextKeys, registerWalkthrough } from './walkthrough';
 import { registerPython } from './python';
 import { registerScaffold } from './scaffold';
 import { registerTrainingPanel } from './training';

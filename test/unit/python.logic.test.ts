@@ -1,5 +1,6 @@
 // The pure parts of src/extension/python: version policy, OS detection, pip output parsing, argument checks, the report.
 import assert from 'node:assert/strict';
+import { format } from '../../src/shared/l10n/format';
 import {
   describeProblem,
   findProblems,
@@ -25,7 +26,7 @@ import {
   OLDEST_SUPPORTED_PYTHON,
 } from '../../src/extension/python/versions';
 
-const t: Translate = (m, ...a) => m.replace(/\{(\d+)\}/g, (_, i: string) => String(a[Number(i)]));
+const t: Translate = format;
 
 function info(version: [number, number, number], modules: Partial<ProbeInfo['modules']> = {}): ProbeInfo {
   return {

@@ -1,6 +1,7 @@
 // The preflight report's lines from probe data for Linux, Windows and macOS machines, each with its exact fix;
 // and the facts read from this machine (free space, PEP 668 marker of Debian's own Python).
 import assert from 'node:assert/strict';
+import { format } from '../../src/shared/l10n/format';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -28,7 +29,7 @@ import {
 import { probeInterpreter, type ProbeInfo } from '../../src/extension/python/probe';
 import { serveSimpleIndex, testPython, unreachableIndexUrl } from './pythonFixtures';
 
-const t: Translate = (m, ...a) => m.replace(/\{(\d+)\}/g, (_, i: string) => String(a[Number(i)]));
+const t: Translate = format;
 
 function interpreter(
   executable: string,

@@ -16,10 +16,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { inspectVenv } from '../../src/extension/python/venv';
+import { parseCreateVenvArgs } from '../../src/extension/python/commandArgs';
+import { probeInterpreter } from '../../src/extension/python/probe';
 import {
+  baseInterpreterProblem,
+  checkNotebookKernel,
   createProject,
-  parseCreateVenvArgs,
   parseNewProjectArgs,
+  templateFramework,
 } from '../../src/extension/scaffold/newProject';
 import { folderState, validateProjectName } from '../../src/extension/scaffold/projectName';
 import { TEMPLATE_IDS, workspaceSettings, writeTemplate } from '../../src/extension/scaffold/templates';
@@ -96,6 +100,62 @@ describe('scaffold: command arguments are untrusted', () => {
     }
     assert.equal(parseCreateVenvArgs({ folder: 'x' }).ok, false);
     assert.equal(parseCreateVenvArgs({ folder: '/x', requirementsArgs: ['--no-index'] }).ok, true);
+  });
+});
+
+describe('scaffold: the checks around createProject', function () {
+  this.timeout(60_000);
+
+  it('refuses a base Python without venv or ensurepip, or older than 3, before anything is written', async () => {
+    const probe = await probeInterpreter(testPython());
+    assert.ok(probe.ok, JSON.stringify(probe));
+    const info = probe.info;
+    assert.equal(baseInterpreterProblem(info), undefined);
+    assert.equal(
+      baseInterpreterProblem({ ...info, modules: { ...info.modules, venv: false } }),
+      'noVenvModule',
+    );
+    assert.equal(baseInterpreterProblem({ ...info, version: [2, 7, 18] }), 'noVenvModule');
+    assert.equal(
+      baseInterpreterProblem({ ...info, modules: { ...info.modules, ensurepip: false } }),
+      'noEnsurepip',
+    );
+  });
+
+  it("sizes the disk preflight by template, PyTorch's by the wheels chosen", () => {
+    assert.equal(templateFramework('keras-mnist'), 'tensorflow');
+    assert.equal(templateFramework('data-science'), 'data-science');
+    assert.equal(templateFramework('pytorch-mnist', 'cpu'), 'torch-cpu');
+    assert.equal(templateFramework('pytorch-mnist', 'default'), 'torch');
+  });
+
+  it("says whether the notebook's kernel imports, with the error's last line and a log line", async () => {
+    const stubs = mkdtempSync(path.join(os.tmpdir(), 'onramp-kernel-'));
+    const before = process.env.PYTHONPATH;
+    const logged: string[] = [];
+    const log = {
+      info: (m: string) => logged.push(`info ${m}`),
+      warn: (m: string) => logged.push(`warn ${m}`),
+      error: (m: string) => logged.push(`error ${m}`),
+    };
+    try {
+      process.env.PYTHONPATH = stubs;
+      writeFileSync(path.join(stubs, 'ipykernel.py'), "raise ImportError('no kernel here')\n");
+      assert.deepEqual(await checkNotebookKernel(testPython(), log), {
+        ok: false,
+        detail: 'ImportError: no kernel here',
+      });
+      writeFileSync(path.join(stubs, 'ipykernel.py'), '');
+      assert.deepEqual(await checkNotebookKernel(testPython(), log), { ok: true, detail: '' });
+      assert.deepEqual(logged, [
+        'warn new project: .venv cannot import ipykernel: ImportError: no kernel here',
+        'info new project: .venv imports ipykernel',
+      ]);
+    } finally {
+      if (before === undefined) delete process.env.PYTHONPATH;
+      else process.env.PYTHONPATH = before;
+      rmSync(stubs, { recursive: true, force: true });
+    }
   });
 });
 

@@ -266,7 +266,7 @@ describe('walkthroughs', () => {
   });
 
   it('completes action steps on real state, not on a click', () => {
-    const contextKeySource = readFileSync(join(root, 'src/extension/walkthrough/contextKeys.ts'), 'utf8');
+    const contextKeySource = readFileSync(join(root, 'src/extension/common/contextKeys.ts'), 'utf8');
     for (const { walkthrough, step } of allSteps('en')) {
       const events = step.completionEvents ?? [];
       assert.equal(events.length, 1, `${step.id}: expected exactly one completion event`);

@@ -1,13 +1,12 @@
 // "Choose Package Index (Mirror)": PyPI, a well-known mainland-China mirror, or a URL of the user's own, kept in
 // `aiOnramp.python.indexUrl` and used as pip's primary index (`--index-url`) on every install AI Onramp runs.
 import * as vscode from 'vscode';
+import { t } from '../common/l10n';
 import type { Services } from '../common/services';
 import { DEFAULT_INDEX_URL, KNOWN_INDEXES, type KnownIndex } from './indexes';
 import { redactIndexUrl, validIndexUrl } from './pip';
 
 export const INDEX_URL_SETTING = 'python.indexUrl';
-
-const t = (message: string, ...args: Array<string | number>): string => vscode.l10n.t(message, ...args);
 
 /** The configured index, or undefined for pip's default (also when the setting holds something unusable). */
 export function configuredIndexUrl(services?: Services): string | undefined {

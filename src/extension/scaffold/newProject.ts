@@ -1,18 +1,24 @@
-// "New AI Project" without the editor: checking the command's arguments, then files, venv and packages.
+// "New AI Project" without the editor: checking the command's arguments, then files, venv and packages, and the
+// checks around them. Plain Node (unit-tested), so it imports python's editor-free modules, not python/index.ts.
+import { checkPathArg, EXISTING_VENV_CHOICES, type ArgsCheck } from '../python/commandArgs';
+import { torchRequirementLines, type TorchWheels } from '../python/gpu';
 import { validatePipArgs } from '../python/pip';
-import type { Logger } from '../python/process';
+import type { PreflightFramework } from '../python/preflight';
+import type { ProbeInfo } from '../python/probe';
+import { run as runProcess, type Logger } from '../python/process';
 import {
   setUpEnvironment,
   type EnvResult,
   type ExistingVenvChoice,
   type ProgressStep,
 } from '../python/projectEnv';
+import type { UvTool } from '../python/uv';
+import type { NotebookLanguage } from './notebook';
 import { validateProjectName, type ProjectNameProblem } from './projectName';
 import { isTemplateId, writeTemplate, type TemplateId, type WrittenTemplate } from './templates';
 
 export type OpenChoice = 'none' | 'newWindow' | 'thisWindow' | 'addToWorkspace';
 const OPEN_CHOICES: readonly OpenChoice[] = ['none', 'newWindow', 'thisWindow', 'addToWorkspace'];
-const EXISTING_VENV_CHOICES: readonly ExistingVenvChoice[] = ['use', 'recreate', 'cancel'];
 
 /** `aiOnramp.newProject` arguments; each one given skips its question. */
 export interface NewProjectArgs {
@@ -30,25 +36,8 @@ export interface NewProjectArgs {
   readonly requirementsArgs: readonly string[];
 }
 
-export type ArgsCheck<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly reason: string; readonly nameProblem?: ProjectNameProblem };
-
-function isAbsolute(p: string): boolean {
-  return p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p) || p.startsWith('\\\\');
-}
-
-function checkPathArg(raw: Record<string, unknown>, key: string): string | undefined | { error: string } {
-  const v = raw[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string' || v.length === 0 || v.length > 4096 || v.includes('\0') || !isAbsolute(v)) {
-    return { error: `${key} must be an absolute path` };
-  }
-  return v;
-}
-
 /** Command arguments come from anywhere (command links, other extensions): check every field. */
-export function parseNewProjectArgs(raw: unknown): ArgsCheck<NewProjectArgs> {
+export function parseNewProjectArgs(raw: unknown): ArgsCheck<NewProjectArgs, ProjectNameProblem> {
   if (raw === undefined || raw === null) return { ok: true, value: { requirementsArgs: [] } };
   if (typeof raw !== 'object' || Array.isArray(raw))
     return { ok: false, reason: 'the argument must be an object' };
@@ -101,50 +90,16 @@ export function parseNewProjectArgs(raw: unknown): ArgsCheck<NewProjectArgs> {
   };
 }
 
-/** `aiOnramp.createVenv` arguments. */
-export interface CreateVenvArgs {
-  readonly folder?: string;
-  readonly python?: string;
-  readonly existingVenv?: ExistingVenvChoice;
-  readonly requirementsArgs: readonly string[];
-}
-
-export function parseCreateVenvArgs(raw: unknown): ArgsCheck<CreateVenvArgs> {
-  if (raw === undefined || raw === null) return { ok: true, value: { requirementsArgs: [] } };
-  if (typeof raw !== 'object' || Array.isArray(raw))
-    return { ok: false, reason: 'the argument must be an object' };
-  const r = raw as Record<string, unknown>;
-  const unknown = Object.keys(r).filter(
-    (k) => !['folder', 'python', 'existingVenv', 'requirementsArgs'].includes(k),
-  );
-  if (unknown.length) return { ok: false, reason: `unknown argument: ${unknown.join(', ')}` };
-  const folder = checkPathArg(r, 'folder');
-  if (typeof folder === 'object') return { ok: false, reason: folder.error };
-  const python = checkPathArg(r, 'python');
-  if (typeof python === 'object') return { ok: false, reason: python.error };
-  if (r.existingVenv !== undefined && !EXISTING_VENV_CHOICES.includes(r.existingVenv as ExistingVenvChoice)) {
-    return { ok: false, reason: `existingVenv must be one of ${EXISTING_VENV_CHOICES.join(', ')}` };
-  }
-  const pip = validatePipArgs(r.requirementsArgs);
-  if (!pip.ok) return { ok: false, reason: pip.reason };
-  return {
-    ok: true,
-    value: {
-      folder,
-      python,
-      existingVenv: r.existingVenv as ExistingVenvChoice | undefined,
-      requirementsArgs: pip.args,
-    },
-  };
-}
-
 export interface CreatedProject {
   readonly files: WrittenTemplate;
   readonly env: EnvResult;
   readonly filesMs: number;
 }
 
-/** Writes the template, makes `.venv` and installs `requirements.txt`. Files stay whatever happens later. */
+/**
+ * What "New AI Project" does once every question is answered: writes the template, makes `.venv` and installs
+ * `requirements.txt`. Files stay whatever happens later. The command runs it inside its notification.
+ */
 export async function createProject(options: {
   readonly templatesRoot: string;
   readonly template: TemplateId;
@@ -154,9 +109,17 @@ export async function createProject(options: {
   readonly pipArgs?: readonly string[];
   /** The primary package index: pip installs from it and the README's pip command names it. */
   readonly indexUrl?: string;
+  /** uv, when found and not turned off: it makes the venv and installs the requirements. */
+  readonly uv?: UvTool;
+  /** PyTorch: the wheels chosen for this machine, named at the top of requirements.txt. */
+  readonly torchWheels?: TorchWheels;
+  /** The notebook's language and the kernel's Python version (Keras and PyTorch templates). */
+  readonly notebook?: { readonly language: NotebookLanguage; readonly pythonVersion?: string };
   readonly log?: Logger;
   readonly signal?: AbortSignal;
   readonly onProgress?: (step: ProgressStep | { readonly stage: 'files' }) => void;
+  /** Called once the files are written, before the venv is made (the command ticks its walkthrough step). */
+  readonly onFilesWritten?: (files: WrittenTemplate) => void | Promise<void>;
   readonly onPipSpawn?: (pid: number) => void;
 }): Promise<CreatedProject> {
   const started = Date.now();
@@ -166,12 +129,15 @@ export async function createProject(options: {
     id: options.template,
     projectDir: options.projectDir,
     indexUrl: options.indexUrl,
+    requirementsHead: options.torchWheels ? torchRequirementLines(options.torchWheels) : undefined,
+    notebook: options.notebook,
   });
   const filesMs = Date.now() - started;
   options.log?.info(
     `new project: ${options.template} in ${options.projectDir}: wrote ${files.written.join(', ')}` +
       (files.kept.length ? `; kept existing ${files.kept.join(', ')}` : ''),
   );
+  await options.onFilesWritten?.(files);
   const env = await setUpEnvironment({
     projectDir: options.projectDir,
     python: options.python,
@@ -179,10 +145,46 @@ export async function createProject(options: {
     requirementsFile: 'requirements.txt',
     pipArgs: options.pipArgs,
     indexUrl: options.indexUrl,
+    uv: options.uv,
     log: options.log,
     signal: options.signal,
     onProgress: options.onProgress,
     onPipSpawn: options.onPipSpawn,
   });
   return { files, env, filesMs };
+}
+
+/** Why a given base interpreter cannot make the project's venv (checked before anything is written), if it cannot. */
+export function baseInterpreterProblem(info: ProbeInfo): 'noVenvModule' | 'noEnsurepip' | undefined {
+  if (!info.modules.venv || info.version[0] < 3) return 'noVenvModule';
+  if (!info.modules.ensurepip) return 'noEnsurepip';
+  return undefined;
+}
+
+/** What the install needs room for: the disk preflight's figure for this template (and PyTorch's wheels). */
+export function templateFramework(template: TemplateId, torchWheels?: TorchWheels): PreflightFramework {
+  return template === 'keras-mnist'
+    ? 'tensorflow'
+    : template === 'data-science'
+      ? 'data-science'
+      : torchWheels === 'cpu'
+        ? 'torch-cpu'
+        : 'torch';
+}
+
+/**
+ * Whether `.venv` imports ipykernel, the notebook's kernel (vscode-jupyter#17067's "Running cells requires the
+ * ipykernel package" otherwise); `detail` is the last line of the error when it does not.
+ */
+export async function checkNotebookKernel(
+  venvPython: string,
+  log?: Logger,
+): Promise<{ readonly ok: boolean; readonly detail: string }> {
+  const r = await runProcess(venvPython, ['-c', 'import ipykernel'], { timeoutMs: 60_000 });
+  const ok = r.code === 0;
+  const detail = (r.stderr || r.spawnError?.message || '').trim().split(/\r?\n/).pop() ?? '';
+  log?.[ok ? 'info' : 'warn'](
+    `new project: .venv ${ok ? 'imports ipykernel' : `cannot import ipykernel: ${detail}`}`,
+  );
+  return { ok, detail };
 }

@@ -1,5 +1,6 @@
 // Checks a project (folder) name typed by a user, so that it is a valid folder name on every OS.
 import { readdir, stat } from 'node:fs/promises';
+import * as path from 'node:path';
 
 export type ProjectNameProblem =
   | 'empty'
@@ -33,4 +34,13 @@ export async function folderState(dir: string): Promise<FolderState> {
   if (!s) return 'absent';
   if (!s.isDirectory()) return 'notAFolder';
   return (await readdir(dir)).length === 0 ? 'empty' : 'notEmpty';
+}
+
+/** `base`, or `base-2`, `base-3`, … : the first name not taken in `parent` (the name box's suggestion). */
+export async function uniqueName(parent: string, base: string): Promise<string> {
+  for (let i = 1; i < 100; i++) {
+    const name = i === 1 ? base : `${base}-${i}`;
+    if ((await folderState(path.join(parent, name))) === 'absent') return name;
+  }
+  return base;
 }

@@ -6,7 +6,7 @@
  * Messages are English templates with `{0}` placeholders: the host translates them with `vscode.l10n.t`.
  */
 import { isModelFileName } from '../../shared/protocol/training';
-import { formatTemplate } from '../../shared/l10n/training';
+import { format } from '../../shared/l10n/format';
 
 export class ModelFileError extends Error {
   readonly args: readonly (string | number)[];
@@ -15,7 +15,7 @@ export class ModelFileError extends Error {
     readonly template: string,
     ...args: (string | number)[]
   ) {
-    super(formatTemplate(template, args));
+    super(format(template, ...args));
     this.name = 'ModelFileError';
     this.args = args;
   }

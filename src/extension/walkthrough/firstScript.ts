@@ -4,8 +4,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../common/services';
-import { checkPython } from '../python/check';
-import { inspectVenv, VENV_DIR_NAME } from '../python/venv';
+import { checkPython, inspectVenv, VENV_DIR_NAME } from '../python';
 import { ProcessTerminal } from './processTerminal';
 
 export const FIRST_SCRIPT_NAME = 'mnist_cnn.py';

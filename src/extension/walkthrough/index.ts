@@ -4,6 +4,8 @@ import { copyCodeBlock } from './copyCode';
 import { runFirstScript } from './firstScript';
 import { openWalkthroughArgument, parseWalkthroughTarget } from './targets';
 
+export { ContextKeys } from './contextKeys';
+
 const FIRST_RUN_KEY = 'aiOnramp.welcomeShown';
 
 /** The walkthrough editor is titled "Walkthrough: <extension display name>" (localised by VS Code). */

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
-import { killTree, pythonEnv } from '../python/process';
+import { killTree, pythonEnv } from '../python';
 
 export interface ProcessTerminalOptions {
   readonly command: string;

@@ -83,7 +83,3 @@ export const defaultChartStrings: ChartStrings = {
   showAllRuns: 'Show all runs',
   hideAllRuns: 'Hide all runs',
 };
-
-export function formatString(template: string, ...args: string[]): string {
-  return template.replace(/\{(\d+)\}/g, (m, i: string) => args[Number(i)] ?? m);
-}

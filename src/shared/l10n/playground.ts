@@ -3,7 +3,7 @@
  * `vscode.l10n.t` (Chinese in l10n/bundle.l10n.zh-cn.json, keyed by the English text) and injects them,
  * prefixed `playground.`; the page falls back to English for any id it did not get.
  */
-import { formatTemplate } from './training';
+import { format } from './format';
 
 export const PLAYGROUND_STRINGS = {
   tabTrain: 'Train',
@@ -64,6 +64,6 @@ export function makePlaygroundTranslate(
 ): PlaygroundTranslate {
   return (id, ...args) => {
     const own = translated[STRING_PREFIX + id];
-    return formatTemplate(typeof own === 'string' ? own : PLAYGROUND_STRINGS[id], args);
+    return format(typeof own === 'string' ? own : PLAYGROUND_STRINGS[id], ...args);
   };
 }

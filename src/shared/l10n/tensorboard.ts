@@ -54,10 +54,3 @@ export const TENSORBOARD_STRINGS = {
 } as const;
 
 export type TensorBoardStrings = { [K in keyof typeof TENSORBOARD_STRINGS]: string };
-
-/** `{0}`-style placeholders filled in order. */
-export function format(template: string, ...args: (string | number)[]): string {
-  return template.replace(/\{(\d+)\}/g, (m, i: string) =>
-    args[Number(i)] !== undefined ? String(args[Number(i)]) : m,
-  );
-}

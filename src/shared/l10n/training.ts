@@ -3,6 +3,8 @@
  * (Chinese in l10n/bundle.l10n.zh-cn.json, keyed by the English text) and injects the result; the page falls
  * back to English for any id the host did not send. `{0}`-style placeholders are filled by `t`.
  */
+import { format } from './format';
+
 export const STRINGS = {
   title: 'Train the article’s model on MNIST',
   /** `{0}`: what went wrong. */
@@ -95,16 +97,10 @@ export const STRINGS = {
 export type StringId = keyof typeof STRINGS;
 export type Translate = (id: StringId, ...args: (string | number)[]) => string;
 
-export function formatTemplate(template: string, args: readonly (string | number)[]): string {
-  return template.replace(/\{(\d+)\}/g, (m, i: string) =>
-    args[Number(i)] !== undefined ? String(args[Number(i)]) : m,
-  );
-}
-
 /** A translator over the host's strings, falling back to English. */
 export function makeTranslate(translated: Readonly<Record<string, string>> = {}): Translate {
   return (id, ...args) => {
     const own = translated[id];
-    return formatTemplate(typeof own === 'string' ? own : STRINGS[id], args);
+    return format(typeof own === 'string' ? own : STRINGS[id], ...args);
   };
 }

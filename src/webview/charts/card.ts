@@ -7,7 +7,8 @@ import type { CardSpec, TooltipRow } from './index';
 import type { ChartPanelImpl, RunState } from './panel';
 import { nearestIndex, type SeriesData } from './series';
 import { outlierRange } from './smoothing';
-import { formatString, type ChartStrings } from '../../shared/l10n/charts';
+import type { ChartStrings } from '../../shared/l10n/charts';
+import { format as formatString } from '../../shared/l10n/format';
 import { withAlpha } from './theme';
 import {
   formatDuration,

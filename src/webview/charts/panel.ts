@@ -13,7 +13,8 @@ import type {
 import { Card, type Line } from './card';
 import { SeriesData } from './series';
 import { exportFileName, seriesToCsv, seriesToJson } from './export';
-import { formatString, type ChartStrings } from '../../shared/l10n/charts';
+import type { ChartStrings } from '../../shared/l10n/charts';
+import { format as formatString } from '../../shared/l10n/format';
 import { observeTheme, readTheme, type ChartTheme } from './theme';
 
 export interface RunState {
