@@ -4,10 +4,10 @@ import { format } from '../../src/shared/l10n/format';
 import {
   describeProblem,
   findProblems,
-  renderCheckReport,
   type PythonCheck,
   type Translate,
 } from '../../src/extension/python/check';
+import { renderCheckReport } from '../../src/extension/python/report';
 import type { ProbedCandidate, UsableInterpreter } from '../../src/extension/python/interpreters';
 import {
   chooseInterpreter,

@@ -8,12 +8,8 @@ import * as os from 'node:os';
 import { createServer } from 'node:http';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  findProblems,
-  renderCheckReport,
-  type PythonCheck,
-  type Translate,
-} from '../../src/extension/python/check';
+import { findProblems, type PythonCheck, type Translate } from '../../src/extension/python/check';
+import { renderCheckReport } from '../../src/extension/python/report';
 import { classifyVersion } from '../../src/extension/python/versions';
 import type { ProbedCandidate, UsableInterpreter } from '../../src/extension/python/interpreters';
 import type { OsInfo } from '../../src/extension/python/osInfo';

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { t } from '../common/l10n';
 import type { Services } from '../common/services';
-import { checkPython, describeProblem, renderCheckReport, type PythonCheck } from './check';
+import { checkPython, describeProblem, type PythonCheck } from './check';
+import { renderCheckReport } from './report';
 import { configuredIndexUrl, indexLabel } from './indexPicker';
 import type { UsableInterpreter } from './interpreters';
 import {

@@ -1,19 +1,10 @@
 // `python -m pip install -r requirements.txt` with its output parsed into steps a progress notification can show.
 import { run, type Logger, pythonEnv } from './process';
 import { parseUvLine, uvConnectionError, uvEnv, uvPipInstallArgs, type UvTool } from './uv';
+import type { PipEvent } from './installEvents';
 import { compareVersions } from './versions';
 
-export type PipEvent =
-  | { readonly kind: 'collecting'; readonly name: string }
-  | { readonly kind: 'downloading'; readonly file: string; readonly size?: string }
-  /** From `--progress-bar raw` (pip ≥ 24.1): bytes done of total for the current download. */
-  | { readonly kind: 'progress'; readonly done: number; readonly total: number }
-  | { readonly kind: 'building'; readonly name: string }
-  | { readonly kind: 'installing'; readonly names: readonly string[] }
-  | { readonly kind: 'installed'; readonly names: readonly string[] }
-  /** pip cannot reach the index (offline, proxy) and retries, which otherwise looks like a hang. */
-  | { readonly kind: 'retrying'; readonly triesLeft: number }
-  | { readonly kind: 'error'; readonly message: string };
+export type { PipEvent } from './installEvents';
 
 /** Reads one line of pip's output; undefined for lines that change nothing a user sees. */
 export function parsePipLine(raw: string): PipEvent | undefined {

@@ -2,7 +2,7 @@
 // `python -m venv` and pip, many times faster on a large install. Same progress, cancel, log and rollback: the
 // commands run through the same process layer, and their output is read into the same events as pip's.
 import { resolveOnPath } from './interpreters';
-import type { PipEvent } from './pip';
+import type { PipEvent } from './installEvents';
 import { pythonEnv, run } from './process';
 
 export interface UvTool {

@@ -9,7 +9,8 @@ import {
   type HParamValue,
   type RunSummary,
 } from '../../shared/protocol/tensorboard';
-import { format, type TensorBoardStrings } from '../../shared/l10n/tensorboard';
+import { format } from '../../shared/l10n/format';
+import type { TensorBoardStrings } from '../../shared/l10n/tensorboard';
 import { element } from './dom';
 
 function formatHParam(value: HParamValue | undefined): string {

@@ -18,7 +18,8 @@ import {
   type RunSummary,
   type WebviewMessage,
 } from '../../shared/protocol/tensorboard';
-import { TENSORBOARD_STRINGS, format, type TensorBoardStrings } from '../../shared/l10n/tensorboard';
+import { format } from '../../shared/l10n/format';
+import { TENSORBOARD_STRINGS, type TensorBoardStrings } from '../../shared/l10n/tensorboard';
 import { element, formatBytes } from './dom';
 import { HParamsTable } from './hparamsTable';
 
