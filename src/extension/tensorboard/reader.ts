@@ -9,8 +9,8 @@ import {
   type FolderStatus,
   type HParamValue,
   type RunSummary,
-  type ScalarPoint,
 } from '../../shared/protocol/tensorboard';
+import type { ScalarPoint } from '../../shared/series';
 import { SampledSeries, type ScalarSeries } from './series';
 import { scanRecords, type ScanEnd } from './tfrecord';
 

@@ -2,12 +2,10 @@
 // Pure: imported by both sides. Every message from the webview goes through `parseWebviewMessage`.
 import { isPlainFileName } from './training';
 
-/** One scalar point as TensorBoard stores it; `wallTime` in seconds since the Unix epoch. */
-export interface ScalarPoint {
-  readonly step: number;
-  readonly wallTime: number;
-  readonly value: number;
-}
+import type { ScalarPoint } from '../series';
+
+/** One scalar point (the shared point type, src/shared/series.ts), importable from here as before. */
+export type { ScalarPoint } from '../series';
 
 export type HParamValue = string | number | boolean;
 

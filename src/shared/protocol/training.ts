@@ -43,12 +43,10 @@ export interface RunLimits {
   testSamples?: number;
 }
 
-/** One point of a curve, as TensorBoard keeps it: step (batches seen), wall time (seconds since the epoch), value. */
-export interface CurvePoint {
-  step: number;
-  wallTime: number;
-  value: number;
-}
+import type { ScalarPoint } from '../series';
+
+/** One point of a curve (step: batches seen): the shared point type, src/shared/series.ts. */
+export type CurvePoint = ScalarPoint;
 
 export interface RunCurves {
   trainLoss: CurvePoint[];
