@@ -263,6 +263,33 @@ describe('event files written by the tests', () => {
     assert.equal(only(points, 'epoch_loss').length, 3);
   });
 
+  it('reads TF2 float tensors that carry no metadata (every value of a tag after its first) exactly', async () => {
+    const file = path.join(tempDir, 'events.out.tfevents.3b.host');
+    const values = [0.1, -2.5, NaN, Infinity, -Infinity, 3e38, 1e-45, 0];
+    // Tags of 1, 127 and 128 bytes: the last needs a two-byte length, which the common layout does not have.
+    const tags = ['l', 'a'.repeat(127), 'b'.repeat(128)];
+    const steps = values.map((value, step) => ({
+      step,
+      wallTime: 1700000000.5 + step,
+      scalars: tags.map((tag) => ({
+        tag,
+        value,
+        encoding: 'tensor_content' as const,
+        plugin: step === 0 ? 'scalars' : null,
+      })),
+    }));
+    await fs.writeFile(file, eventFile(steps));
+    const { points, warning } = await readEventFile(file);
+    assert.equal(warning, undefined);
+    for (const tag of tags) {
+      assert.deepEqual(
+        only(points, tag),
+        steps.map((s, i) => ({ step: s.step, wallTime: s.wallTime, value: Math.fround(values[i]) })),
+        `${tag.length}-byte tag`,
+      );
+    }
+  });
+
   it('reads records larger than one read chunk between scalar records', async () => {
     const file = path.join(tempDir, 'events.out.tfevents.4.host');
     await fs.writeFile(

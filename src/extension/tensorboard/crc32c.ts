@@ -48,6 +48,26 @@ export function crc32c(bytes: Uint8Array, start = 0, end = bytes.length): number
       t0[bytes[i + 15]];
     i += 16;
   }
+  // Records are short (a scalar event is about 60 bytes, its length header 8), so the tail matters: eight
+  // and four bytes at a time with the same tables before the last three one by one.
+  if (end - i >= 8) {
+    const lo = crc ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24));
+    crc =
+      t7[lo & 0xff] ^
+      t6[(lo >>> 8) & 0xff] ^
+      t5[(lo >>> 16) & 0xff] ^
+      t4[lo >>> 24] ^
+      t3[bytes[i + 4]] ^
+      t2[bytes[i + 5]] ^
+      t1[bytes[i + 6]] ^
+      t0[bytes[i + 7]];
+    i += 8;
+  }
+  if (end - i >= 4) {
+    const lo = crc ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24));
+    crc = t3[lo & 0xff] ^ t2[(lo >>> 8) & 0xff] ^ t1[(lo >>> 16) & 0xff] ^ t0[lo >>> 24];
+    i += 4;
+  }
   while (i < end) crc = t0[(crc ^ bytes[i++]) & 0xff] ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }

@@ -150,6 +150,7 @@ export class ScalarDecoder {
   }
 
   private decodeValue(value: ProtoReader, step: number, wallTime: number, sink: EventSink): void {
+    if (this.decodeFloatScalar(value, step, wallTime, sink)) return;
     let tagStart = -1;
     let tagEnd = -1;
     let simpleValue: number | undefined;
@@ -210,6 +211,40 @@ export class ScalarDecoder {
     );
     if (scalar !== undefined) sink.scalar(tag, step, wallTime, scalar);
     else sink.otherValue(tag, plugin ?? 'tensors');
+  }
+
+  /**
+   * What TF2's summary writer (and so Keras) writes for every value of a scalar tag after its first:
+   * `tag: "…" tensor { dtype: DT_FLOAT tensor_shape {} tensor_content: 4 bytes }` and nothing else, in
+   * that order. Recognised byte for byte and handled as the general walk below would handle it; false
+   * (nothing read, nothing sent) for any other value.
+   */
+  private decodeFloatScalar(value: ProtoReader, step: number, wallTime: number, sink: EventSink): boolean {
+    const b = value.bytes;
+    const p = value.pos;
+    const tagLength = b[p + 1];
+    const t = p + 2 + tagLength;
+    if (
+      b[p] !== 0x0a ||
+      tagLength >= 0x80 ||
+      value.end - t !== 12 ||
+      b[t] !== 0x42 ||
+      b[t + 1] !== 0x0a ||
+      b[t + 2] !== 0x08 ||
+      b[t + 3] !== 0x01 ||
+      b[t + 4] !== 0x12 ||
+      b[t + 5] !== 0x00 ||
+      b[t + 6] !== 0x22 ||
+      b[t + 7] !== 0x04
+    ) {
+      return false;
+    }
+    const tag = this.tagOf(b, p + 2, t);
+    const plugin = this.pluginByTag.get(tag);
+    if (plugin !== undefined && plugin !== SCALARS_PLUGIN) sink.otherValue(tag, plugin);
+    else sink.scalar(tag, step, wallTime, value.view.getFloat32(t + 8, true));
+    value.pos = value.end;
+    return true;
   }
 
   private tagOf(bytes: Uint8Array, start: number, end: number): string {
