@@ -66,6 +66,19 @@ describe('crc32c', () => {
     }
   });
 
+  it('agrees with a byte-at-a-time CRC on a view into a larger buffer, with or without its DataView', () => {
+    const whole = Uint8Array.from({ length: 400 }, (_, i) => (i * 97 + 13) & 0xff);
+    const bytes = whole.subarray(3, 350);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let start = 0; start < 5; start++) {
+      for (let end = start; end <= bytes.length; end += 5) {
+        const expected = referenceCrc32c(bytes, start, end);
+        assert.equal(crc32c(bytes, start, end), expected, `[${start}, ${end})`);
+        assert.equal(crc32c(bytes, start, end, view), expected, `[${start}, ${end}) with a view`);
+      }
+    }
+  });
+
   it('masks as TFRecord does', () => {
     const crc = crc32c(new TextEncoder().encode('123456789'));
     const rotated = ((crc >>> 15) | (crc << 17)) >>> 0;
