@@ -8,7 +8,7 @@ import type { CardHost, DrawnLine } from './cardHost';
 import { nearestIndex } from './series';
 import { outlierRange } from './smoothing';
 import { formatString } from '../../shared/l10n/charts';
-import { cardCanvas, cardSvg } from './image';
+import { cardCanvas, cardSvg, type CardImage } from './image';
 import { DownloadMenu } from './menu';
 import { drawable, padRange, plotAxes, plotSeries } from './scale';
 import { Tooltip } from './tooltip';
@@ -287,7 +287,7 @@ export class Card {
 
   // ---- internals ----------------------------------------------------------------------------------------
 
-  private image() {
+  private image(): CardImage {
     const { title, plot, lines } = this;
     return { title, plot, lines, theme: this.panel.theme, cardHeight: this.panel.cardHeight };
   }
