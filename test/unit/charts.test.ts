@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import {
   SmoothedSeries,
   clampWeight,
@@ -207,5 +209,50 @@ describe('charts: y range of long series', () => {
       sorted[Math.floor(99_999 * 0.05)] +
         (sorted[Math.floor(99_999 * 0.05) + 1] - sorted[Math.floor(99_999 * 0.05)]) * ((99_999 * 0.05) % 1),
     );
+  });
+});
+
+describe("charts: the folder's imports run one way", () => {
+  const dir = path.join(__dirname, '../../src/webview/charts');
+  /** Each file of the folder and the files of the folder it imports (comments left out). */
+  const imports = new Map<string, string[]>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+    const code = readFileSync(path.join(dir, file), 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/^\s*\/\/.*$/gm, '');
+    const targets = [...code.matchAll(/(?:from|import)\s+'\.\/([\w.-]+?)(?:\.ts)?'/g)].map(
+      (m) => `${m[1]}.ts`,
+    );
+    imports.set(file, targets);
+  }
+
+  it('no file of the folder imports the public index.ts', () => {
+    assert.ok(imports.size > 5, `read ${imports.size} files`);
+    for (const [file, targets] of imports)
+      assert.ok(!targets.includes('index.ts'), `${file} imports index.ts`);
+  });
+
+  it('has no import cycle, and the card files do not import the panel', () => {
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (file: string, trail: string[]): void => {
+      if (state.get(file) === 'done') return;
+      assert.notEqual(state.get(file), 'open', `cycle: ${[...trail, file].join(' -> ')}`);
+      state.set(file, 'open');
+      for (const target of imports.get(file) ?? []) visit(target, [...trail, file]);
+      state.set(file, 'done');
+    };
+    for (const file of imports.keys()) visit(file, []);
+    for (const file of [
+      'card.ts',
+      'menu.ts',
+      'tooltip.ts',
+      'image.ts',
+      'scale.ts',
+      'cardHost.ts',
+      'sidebar.ts',
+    ]) {
+      assert.ok(imports.has(file), `${file} exists`);
+      assert.ok(!imports.get(file)!.includes('panel.ts'), `${file} imports panel.ts`);
+    }
   });
 });

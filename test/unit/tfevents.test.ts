@@ -66,6 +66,19 @@ describe('crc32c', () => {
     }
   });
 
+  it('agrees with a byte-at-a-time CRC on a view into a larger buffer, with or without its DataView', () => {
+    const whole = Uint8Array.from({ length: 400 }, (_, i) => (i * 97 + 13) & 0xff);
+    const bytes = whole.subarray(3, 350);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let start = 0; start < 5; start++) {
+      for (let end = start; end <= bytes.length; end += 5) {
+        const expected = referenceCrc32c(bytes, start, end);
+        assert.equal(crc32c(bytes, start, end), expected, `[${start}, ${end})`);
+        assert.equal(crc32c(bytes, start, end, view), expected, `[${start}, ${end}) with a view`);
+      }
+    }
+  });
+
   it('masks as TFRecord does', () => {
     const crc = crc32c(new TextEncoder().encode('123456789'));
     const rotated = ((crc >>> 15) | (crc << 17)) >>> 0;
@@ -261,6 +274,33 @@ describe('event files written by the tests', () => {
     const { points } = await readEventFile(file);
     assert.deepEqual([...points.keys()], ['epoch_loss']);
     assert.equal(only(points, 'epoch_loss').length, 3);
+  });
+
+  it('reads TF2 float tensors that carry no metadata (every value of a tag after its first) exactly', async () => {
+    const file = path.join(tempDir, 'events.out.tfevents.3b.host');
+    const values = [0.1, -2.5, NaN, Infinity, -Infinity, 3e38, 1e-45, 0];
+    // Tags of 1, 127 and 128 bytes: the last needs a two-byte length, which the common layout does not have.
+    const tags = ['l', 'a'.repeat(127), 'b'.repeat(128)];
+    const steps = values.map((value, step) => ({
+      step,
+      wallTime: 1700000000.5 + step,
+      scalars: tags.map((tag) => ({
+        tag,
+        value,
+        encoding: 'tensor_content' as const,
+        plugin: step === 0 ? 'scalars' : null,
+      })),
+    }));
+    await fs.writeFile(file, eventFile(steps));
+    const { points, warning } = await readEventFile(file);
+    assert.equal(warning, undefined);
+    for (const tag of tags) {
+      assert.deepEqual(
+        only(points, tag),
+        steps.map((s, i) => ({ step: s.step, wallTime: s.wallTime, value: Math.fround(values[i]) })),
+        `${tag.length}-byte tag`,
+      );
+    }
   });
 
   it('reads records larger than one read chunk between scalar records', async () => {

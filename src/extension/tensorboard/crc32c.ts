@@ -22,31 +22,64 @@ const [t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15] = (
   return tables;
 })();
 
-/** CRC-32C of `bytes[start, end)`. */
-export function crc32c(bytes: Uint8Array, start = 0, end = bytes.length): number {
+/**
+ * CRC-32C of `bytes[start, end)`. `view`, a DataView over exactly `bytes`, lets the loop load four bytes
+ * at once (about 1.15× on records, 1.35× on long runs, against four byte loads); the record scanner has
+ * one already, and without it one is made.
+ */
+export function crc32c(
+  bytes: Uint8Array,
+  start = 0,
+  end = bytes.length,
+  view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+): number {
   let crc = 0xffffffff;
   let i = start;
   const end16 = start + ((end - start) & ~15);
   while (i < end16) {
-    const lo = crc ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24));
+    const a = crc ^ view.getInt32(i, true);
+    const b = view.getInt32(i + 4, true);
+    const c = view.getInt32(i + 8, true);
+    const d = view.getInt32(i + 12, true);
     crc =
-      t15[lo & 0xff] ^
-      t14[(lo >>> 8) & 0xff] ^
-      t13[(lo >>> 16) & 0xff] ^
-      t12[lo >>> 24] ^
-      t11[bytes[i + 4]] ^
-      t10[bytes[i + 5]] ^
-      t9[bytes[i + 6]] ^
-      t8[bytes[i + 7]] ^
-      t7[bytes[i + 8]] ^
-      t6[bytes[i + 9]] ^
-      t5[bytes[i + 10]] ^
-      t4[bytes[i + 11]] ^
-      t3[bytes[i + 12]] ^
-      t2[bytes[i + 13]] ^
-      t1[bytes[i + 14]] ^
-      t0[bytes[i + 15]];
+      t15[a & 0xff] ^
+      t14[(a >>> 8) & 0xff] ^
+      t13[(a >>> 16) & 0xff] ^
+      t12[a >>> 24] ^
+      t11[b & 0xff] ^
+      t10[(b >>> 8) & 0xff] ^
+      t9[(b >>> 16) & 0xff] ^
+      t8[b >>> 24] ^
+      t7[c & 0xff] ^
+      t6[(c >>> 8) & 0xff] ^
+      t5[(c >>> 16) & 0xff] ^
+      t4[c >>> 24] ^
+      t3[d & 0xff] ^
+      t2[(d >>> 8) & 0xff] ^
+      t1[(d >>> 16) & 0xff] ^
+      t0[d >>> 24];
     i += 16;
+  }
+  // Records are short (a scalar event is about 60 bytes, its length header 8), so the tail matters: eight
+  // and four bytes at a time with the same tables before the last three one by one.
+  if (end - i >= 8) {
+    const a = crc ^ view.getInt32(i, true);
+    const b = view.getInt32(i + 4, true);
+    crc =
+      t7[a & 0xff] ^
+      t6[(a >>> 8) & 0xff] ^
+      t5[(a >>> 16) & 0xff] ^
+      t4[a >>> 24] ^
+      t3[b & 0xff] ^
+      t2[(b >>> 8) & 0xff] ^
+      t1[(b >>> 16) & 0xff] ^
+      t0[b >>> 24];
+    i += 8;
+  }
+  if (end - i >= 4) {
+    const a = crc ^ view.getInt32(i, true);
+    crc = t3[a & 0xff] ^ t2[(a >>> 8) & 0xff] ^ t1[(a >>> 16) & 0xff] ^ t0[a >>> 24];
+    i += 4;
   }
   while (i < end) crc = t0[(crc ^ bytes[i++]) & 0xff] ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
@@ -57,6 +90,11 @@ export function maskCrc(crc: number): number {
   return ((((crc >>> 15) | (crc << 17)) >>> 0) + 0xa282ead8) >>> 0;
 }
 
-export function maskedCrc32c(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  return maskCrc(crc32c(bytes, start, end));
+export function maskedCrc32c(
+  bytes: Uint8Array,
+  start = 0,
+  end = bytes.length,
+  view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+): number {
+  return maskCrc(crc32c(bytes, start, end, view));
 }

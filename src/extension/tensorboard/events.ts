@@ -6,12 +6,13 @@
 //   Summary:          value 1 (repeated)
 //   Summary.Value:    tag 1, simple_value 2 (float), image 4, histo 5, audio 6, tensor 8, metadata 9
 //   SummaryMetadata:  plugin_data 1 → PluginData.plugin_name 1
-//   TensorProto:      dtype 1, tensor_shape 2, tensor_content 4, float_val 5, double_val 6, int_val 7,
-//                     int64_val 10, half_val 13
-//   TensorShapeProto: dim 2 → Dim.size 1, unknown_rank 3
+//   TensorProto:      tensor.ts; the hparams plugin's data: hparams.ts
 import { ProtoReader, WireType, decodeUtf8 } from './protobuf';
-import type { HParamValue } from '../../shared/protocol/tensorboard';
+import { HPARAMS_PLUGIN, hparamsData, type HParamsData } from './hparams';
 import { ScalarSeries } from './series';
+import { scalarOfTensor } from './tensor';
+
+export type { HParamsData } from './hparams';
 
 /** Where decoded events go, in file order. */
 export interface EventSink {
@@ -26,15 +27,6 @@ export interface EventSink {
   /** The hparams plugin's record: a session's hyperparameters, or the experiment's metric tags. */
   hparams?(data: HParamsData): void;
 }
-
-/** What the hparams plugin's `HParamsPluginData` (tensorboard/plugins/hparams/plugin_data.proto) says. */
-export type HParamsData =
-  /** `session_start_info`: the hyperparameters of the run whose folder holds it. */
-  | { readonly kind: 'session'; readonly hparams: Readonly<Record<string, HParamValue>> }
-  /** `experiment`: the metrics the experiment compares runs by (their tags), in its order. */
-  | { readonly kind: 'experiment'; readonly metrics: readonly string[] };
-
-const HPARAMS_PLUGIN = 'hparams';
 
 export type RecordKind = 'file_version' | 'graph' | 'session_log' | 'run_metadata' | 'meta_graph';
 
@@ -53,14 +45,6 @@ export function collectScalars(points: ScalarsByTag): EventSink {
     otherValue() {},
     otherRecord() {},
   };
-}
-
-const enum DataType {
-  Float = 1,
-  Double = 2,
-  Int32 = 3,
-  Int64 = 9,
-  Half = 19,
 }
 
 const SCALARS_PLUGIN = 'scalars';
@@ -166,6 +150,7 @@ export class ScalarDecoder {
   }
 
   private decodeValue(value: ProtoReader, step: number, wallTime: number, sink: EventSink): void {
+    if (this.decodeFloatScalar(value, step, wallTime, sink)) return;
     let tagStart = -1;
     let tagEnd = -1;
     let simpleValue: number | undefined;
@@ -228,6 +213,40 @@ export class ScalarDecoder {
     else sink.otherValue(tag, plugin ?? 'tensors');
   }
 
+  /**
+   * What TF2's summary writer (and so Keras) writes for every value of a scalar tag after its first:
+   * `tag: "…" tensor { dtype: DT_FLOAT tensor_shape {} tensor_content: 4 bytes }` and nothing else, in
+   * that order. Recognised byte for byte and handled as the general walk below would handle it; false
+   * (nothing read, nothing sent) for any other value.
+   */
+  private decodeFloatScalar(value: ProtoReader, step: number, wallTime: number, sink: EventSink): boolean {
+    const b = value.bytes;
+    const p = value.pos;
+    const tagLength = b[p + 1];
+    const t = p + 2 + tagLength;
+    if (
+      b[p] !== 0x0a ||
+      tagLength >= 0x80 ||
+      value.end - t !== 12 ||
+      b[t] !== 0x42 ||
+      b[t + 1] !== 0x0a ||
+      b[t + 2] !== 0x08 ||
+      b[t + 3] !== 0x01 ||
+      b[t + 4] !== 0x12 ||
+      b[t + 5] !== 0x00 ||
+      b[t + 6] !== 0x22 ||
+      b[t + 7] !== 0x04
+    ) {
+      return false;
+    }
+    const tag = this.tagOf(b, p + 2, t);
+    const plugin = this.pluginByTag.get(tag);
+    if (plugin !== undefined && plugin !== SCALARS_PLUGIN) sink.otherValue(tag, plugin);
+    else sink.scalar(tag, step, wallTime, value.view.getFloat32(t + 8, true));
+    value.pos = value.end;
+    return true;
+  }
+
   private tagOf(bytes: Uint8Array, start: number, end: number): string {
     const length = end - start;
     const known = this.knownTags;
@@ -257,203 +276,4 @@ function pluginName(metadata: ProtoReader): string | undefined {
     } else metadata.skip(key & 7);
   }
   return name;
-}
-
-/** `SummaryMetadata.plugin_data.content` (field 1 → 2) read as `HParamsPluginData`, when it is one of ours. */
-function hparamsData(metadata: ProtoReader): HParamsData | undefined {
-  let data: HParamsData | undefined;
-  while (metadata.pos < metadata.end) {
-    const key = metadata.key();
-    if (key !== ((1 << 3) | WireType.LengthDelimited)) {
-      metadata.skip(key & 7);
-      continue;
-    }
-    const pluginData = metadata.message();
-    while (pluginData.pos < pluginData.end) {
-      const k = pluginData.key();
-      if (k !== ((2 << 3) | WireType.LengthDelimited)) {
-        pluginData.skip(k & 7);
-        continue;
-      }
-      const content = pluginData.message();
-      while (content.pos < content.end) {
-        const c = content.key();
-        if (c === ((2 << 3) | WireType.LengthDelimited)) data = experimentOf(content.message());
-        else if (c === ((3 << 3) | WireType.LengthDelimited)) data = sessionOf(content.message());
-        else content.skip(c & 7);
-      }
-    }
-  }
-  return data;
-}
-
-/** `SessionStartInfo.hparams` (field 1): map entries of key 1 and a `google.protobuf.Value` 2. */
-function sessionOf(info: ProtoReader): HParamsData {
-  const hparams: Record<string, HParamValue> = {};
-  while (info.pos < info.end) {
-    const key = info.key();
-    if (key !== ((1 << 3) | WireType.LengthDelimited)) {
-      info.skip(key & 7);
-      continue;
-    }
-    const entry = info.message();
-    let name = '';
-    let value: HParamValue | undefined;
-    while (entry.pos < entry.end) {
-      const k = entry.key();
-      if (k === ((1 << 3) | WireType.LengthDelimited)) name = entry.string();
-      else if (k === ((2 << 3) | WireType.LengthDelimited)) {
-        // Value: number_value 2 (double), string_value 3, bool_value 4; null, struct and list are skipped.
-        const v = entry.message();
-        while (v.pos < v.end) {
-          const vk = v.key();
-          if (vk === ((2 << 3) | WireType.Fixed64)) value = v.double();
-          else if (vk === ((3 << 3) | WireType.LengthDelimited)) value = v.string();
-          else if (vk === ((4 << 3) | WireType.Varint)) value = v.uint32() !== 0;
-          else v.skip(vk & 7);
-        }
-      } else entry.skip(k & 7);
-    }
-    if (name && value !== undefined) hparams[name] = value;
-  }
-  return { kind: 'session', hparams };
-}
-
-/** `Experiment.metric_infos` (field 5) → `MetricInfo.name` (1) → `MetricName.tag` (2). */
-function experimentOf(experiment: ProtoReader): HParamsData {
-  const metrics: string[] = [];
-  while (experiment.pos < experiment.end) {
-    const key = experiment.key();
-    if (key !== ((5 << 3) | WireType.LengthDelimited)) {
-      experiment.skip(key & 7);
-      continue;
-    }
-    const info = experiment.message();
-    while (info.pos < info.end) {
-      const k = info.key();
-      if (k !== ((1 << 3) | WireType.LengthDelimited)) {
-        info.skip(k & 7);
-        continue;
-      }
-      const name = info.message();
-      while (name.pos < name.end) {
-        const nk = name.key();
-        if (nk === ((2 << 3) | WireType.LengthDelimited)) metrics.push(name.string());
-        else name.skip(nk & 7);
-      }
-    }
-  }
-  return { kind: 'experiment', metrics };
-}
-
-/** The value of a one-element numeric tensor, or undefined for anything else; `scratch` reads the shape. */
-function scalarOfTensor(tensor: ProtoReader, scratch: ProtoReader): number | undefined {
-  let dtype = 0;
-  let elements = 1;
-  let contentStart = -1;
-  let contentLength = 0;
-  // The typed repeated fields (float_val 5, double_val 6, …): how many values, and the first.
-  let valueField = 0;
-  let valueCount = 0;
-  let firstValue = 0;
-  while (tensor.pos < tensor.end) {
-    const key = tensor.key();
-    const field = key >>> 3;
-    const wire = key & 7;
-    if (field === 1 && wire === WireType.Varint) dtype = tensor.uint32();
-    else if (field === 2 && wire === WireType.LengthDelimited) {
-      // A rank-0 shape is an empty message: nothing to read (every scalar, so the common case).
-      const shapeStart = tensor.skipLengthDelimited();
-      elements =
-        tensor.pos === shapeStart
-          ? 1
-          : elementCount(scratch.reset(tensor.bytes, shapeStart, tensor.pos, tensor.view));
-    } else if (field === 4 && wire === WireType.LengthDelimited) {
-      contentStart = tensor.skipLengthDelimited();
-      contentLength = tensor.pos - contentStart;
-    } else if (field === 5 || field === 6 || field === 7 || field === 10 || field === 13) {
-      const elementWire = field === 5 ? WireType.Fixed32 : field === 6 ? WireType.Fixed64 : WireType.Varint;
-      const packed = wire === WireType.LengthDelimited;
-      if (!packed && wire !== elementWire) {
-        tensor.skip(wire);
-        continue;
-      }
-      const values = packed ? tensor.message() : tensor;
-      do {
-        const v =
-          field === 5
-            ? values.float()
-            : field === 6
-              ? values.double()
-              : field === 10
-                ? values.int64()
-                : field === 7
-                  ? values.uint32() | 0
-                  : values.uint32();
-        if (valueField !== field) {
-          valueField = field;
-          valueCount = 0;
-        }
-        if (valueCount++ === 0) firstValue = v;
-      } while (packed && !values.done);
-    } else tensor.skip(wire);
-  }
-  if (elements !== 1) return undefined;
-  if (contentStart >= 0) {
-    const view = tensor.view;
-    switch (dtype) {
-      case DataType.Float:
-        return contentLength === 4 ? view.getFloat32(contentStart, true) : undefined;
-      case DataType.Double:
-        return contentLength === 8 ? view.getFloat64(contentStart, true) : undefined;
-      case DataType.Int32:
-        return contentLength === 4 ? view.getInt32(contentStart, true) : undefined;
-      case DataType.Int64:
-        return contentLength === 8 ? Number(view.getBigInt64(contentStart, true)) : undefined;
-      case DataType.Half:
-        return contentLength === 2 ? halfToNumber(view.getUint16(contentStart, true)) : undefined;
-      default:
-        return undefined;
-    }
-  }
-  if (valueCount !== 1 || valueField !== FIELD_OF_DTYPE[dtype]) return undefined;
-  return dtype === DataType.Half ? halfToNumber(firstValue & 0xffff) : firstValue;
-}
-
-const FIELD_OF_DTYPE: Record<number, number | undefined> = {
-  [DataType.Float]: 5,
-  [DataType.Double]: 6,
-  [DataType.Int32]: 7,
-  [DataType.Int64]: 10,
-  [DataType.Half]: 13,
-};
-
-/** Elements in a TensorShapeProto: 1 for rank 0; an unknown rank counts as not one. */
-function elementCount(shape: ProtoReader): number {
-  let count = 1;
-  while (!shape.done) {
-    const key = shape.key();
-    if (key === ((2 << 3) | WireType.LengthDelimited)) {
-      const dim = shape.message();
-      let size = 0;
-      while (!dim.done) {
-        const k = dim.key();
-        if (k === ((1 << 3) | WireType.Varint)) size = dim.int64();
-        else dim.skip(k & 7);
-      }
-      count *= size;
-    } else if (key === ((3 << 3) | WireType.Varint)) {
-      if (shape.uint32() !== 0) count = -1;
-    } else shape.skip(key & 7);
-  }
-  return count;
-}
-
-function halfToNumber(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >>> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }

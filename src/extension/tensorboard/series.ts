@@ -1,4 +1,4 @@
-import type { ScalarPoint } from '../../shared/protocol/tensorboard';
+import type { ScalarPoint } from '../../shared/series';
 
 /**
  * One tag's points in columns. A point as an object costs four heap allocations (the object and a

@@ -33,7 +33,7 @@ export function scanRecords(bytes: Uint8Array, onRecord: (start: number, end: nu
     if (size - pos < HEADER) return { consumed: pos, end: { kind: 'partial', needed: HEADER } };
     const lengthLow = view.getUint32(pos, true);
     const lengthHigh = view.getUint32(pos + 4, true);
-    if (maskedCrc32c(bytes, pos, pos + 8) !== view.getUint32(pos + 8, true)) {
+    if (maskedCrc32c(bytes, pos, pos + 8, view) !== view.getUint32(pos + 8, true)) {
       return {
         consumed: pos,
         end: { kind: 'corrupt', reason: 'the checksum of a record length does not match' },
@@ -48,7 +48,7 @@ export function scanRecords(bytes: Uint8Array, onRecord: (start: number, end: nu
     }
     const dataStart = pos + HEADER;
     const dataEnd = dataStart + lengthLow;
-    if (maskedCrc32c(bytes, dataStart, dataEnd) !== view.getUint32(dataEnd, true)) {
+    if (maskedCrc32c(bytes, dataStart, dataEnd, view) !== view.getUint32(dataEnd, true)) {
       return { consumed: pos, end: { kind: 'corrupt', reason: 'the checksum of a record does not match' } };
     }
     onRecord(dataStart, dataEnd);

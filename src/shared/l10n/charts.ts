@@ -1,6 +1,6 @@
 /**
  * Every user-facing string of the charts. Hosts pass translated ones (the training panel gets them from the
- * extension host's `vscode.l10n.t`); `{0}`-style placeholders are filled by `formatString`.
+ * extension host's `vscode.l10n.t`); `{0}`-style placeholders are filled by `format` (src/shared/l10n/format.ts).
  */
 export interface ChartStrings {
   toolbarLabel: string;

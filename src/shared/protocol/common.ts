@@ -8,12 +8,8 @@
 /** A validator's answer: the checked copy, or what is wrong with the message. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
-/** One point of a curve, as TensorBoard keeps it: step, wall time (seconds since the Unix epoch), value. */
-export interface ScalarPoint {
-  readonly step: number;
-  readonly wallTime: number;
-  readonly value: number;
-}
+/** The one curve point type (src/shared/series.ts), which both protocols' messages carry. */
+export type { ScalarPoint } from '../series';
 
 /** The page has loaded and listens; the host answers with what it has and then what it queued. */
 export interface ReadyMessage {

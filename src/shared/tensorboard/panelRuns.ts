@@ -1,8 +1,9 @@
 // The training panel's runs (RunRecord, kept by src/training/history.ts) as the TensorBoard-logs page
 // draws log runs: shaped as Keras's TensorBoard callback writes a run, so that the panel's run and a
 // Python run of the same model land in the same cards with the same x meaning. Pure (no vscode, no DOM).
-import type { CurvePoint, RunRecord } from '../protocol/training';
-import type { RunSummary, ScalarPoint } from '../protocol/tensorboard';
+import type { RunRecord } from '../protocol/training';
+import type { RunSummary } from '../protocol/tensorboard';
+import type { ScalarPoint } from '../series';
 
 /**
  * Panel runs are named under this root. Log runs are folder paths relative to the log folder, which never
@@ -54,8 +55,8 @@ export function panelRunLabel(startedAt: number): string {
  * Points in step order with restarts resolved as TensorBoard does: a point whose step is not after the
  * last one kept drops the kept points it supersedes (a run moved to another backend redoes its epoch).
  */
-function increasing(curve: readonly CurvePoint[]): CurvePoint[] {
-  const kept: CurvePoint[] = [];
+function increasing(curve: readonly ScalarPoint[]): ScalarPoint[] {
+  const kept: ScalarPoint[] = [];
   for (const p of curve) {
     while (kept.length > 0 && kept[kept.length - 1].step >= p.step) kept.pop();
     kept.push(p);
@@ -72,7 +73,7 @@ function increasing(curve: readonly CurvePoint[]): CurvePoint[] {
  *   `epoch_*` in `train/` holds).
  */
 function trainingAsKeras(
-  curve: readonly CurvePoint[],
+  curve: readonly ScalarPoint[],
   samplesPerEpoch: number,
   batchSize: number,
 ): { batch: ScalarPoint[]; epoch: ScalarPoint[] } {
@@ -113,7 +114,7 @@ function trainingAsKeras(
  * at step = optimizer iterations (batches done), the same values.
  */
 function validationAsKeras(
-  curve: readonly CurvePoint[],
+  curve: readonly ScalarPoint[],
   batchesPerEpoch: number,
 ): { epoch: ScalarPoint[]; iterations: ScalarPoint[] } {
   const epoch: ScalarPoint[] = [];

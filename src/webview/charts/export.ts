@@ -1,5 +1,5 @@
 /** Series downloads in TensorBoard's formats (pure; no DOM). */
-import type { ScalarPoint } from './index';
+import type { ScalarPoint } from '../../shared/series';
 
 /** TensorBoard's CSV: a `Wall time,Step,Value` header, wall time in seconds, one row a point, `\n` line ends. */
 export function seriesToCsv(points: readonly ScalarPoint[]): string {

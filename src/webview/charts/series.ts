@@ -1,6 +1,6 @@
 /** Storage for one (run, tag, series) line: growable typed arrays, so live appends never copy the history. */
 import { SmoothedSeries } from './smoothing';
-import type { ScalarPoint } from './index';
+import type { ScalarPoint } from '../../shared/series';
 
 export class GrowableArray {
   private buf: Float64Array;
