@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, EpochMemory, Hyperparameters } from '../../shared/protocol/training';
 import { CLASSES, IMAGE_SIZE, labelsInt32, normalizedImages, type Mnist } from './data';
-import { cosineDecayedRate } from '../engine/layout';
+import { cosineDecayedRate } from '../../shared/model';
 import { DivergenceWatch, type Divergence } from './divergence';
 import {
   buildModel,
