@@ -184,7 +184,35 @@ describe('training panel page (Chromium)', function () {
     const page = await openPanel(session);
     const refusals = async () =>
       (await outbox(page)).flatMap((m) => (m.type === 'startRefused' ? [m.error] : []));
+    // A start carrying a learning rate outside the one schema is malformed for the page as for the host
+    // (whose command refuses it first): dropped, and the host told why.
     await sendHost(page, { type: 'start', hyperparameters: { backend: 'wasm', learningRate: 5 } });
+    const dropped = async () =>
+      (await outbox(page)).flatMap((m) =>
+        m.type === 'log' && m.message.startsWith('dropped') ? [`${m.level}: ${m.message}`] : [],
+      );
+    await page.waitForFunction(
+      () => window.aiOnrampOutbox?.some((m) => m.type === 'log' && m.message.startsWith('dropped')),
+      null,
+      { timeout: 10_000 },
+    );
+    assert.deepEqual(await dropped(), [
+      'warn: dropped a malformed host message: learningRate must be a number 0.000001–1',
+    ]);
+    assert.deepEqual(await refusals(), [], 'nothing reached the run controls');
+    assert.notEqual(
+      await page.evaluate(
+        () => (document.querySelector('#learning-rate') as HTMLElement & { value: string }).value,
+      ),
+      '5',
+    );
+    // The learner typed 5 into the field, and the host starts a run with the fields as they are.
+    await page.evaluate(() => {
+      const field = document.querySelector('#learning-rate') as HTMLElement & { value: string };
+      field.value = '5';
+      field.dispatchEvent(new Event('change'));
+    });
+    await sendHost(page, { type: 'start', limits: { trainSamples: 2048 } });
     await page.waitForFunction(() => window.aiOnrampOutbox?.some((m) => m.type === 'startRefused'), null, {
       timeout: 10_000,
     });
