@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ARTICLE_WEIGHT_SHAPES, INPUT_SHAPE, type Shape } from '../../shared/model';
+import { declaredWeightBytes } from '../../shared/weightsManifest';
 import { MODEL_WEIGHT_NAMES } from '../engine/layout';
 import { buildModel } from '../training/model';
 import { checkModelWeights, type ModelWeights } from './forward';
@@ -172,12 +173,16 @@ export async function loadLayersModelFromFiles(files: readonly ModelFile[]): Pro
     return [specs, tf.io.concatenateArrayBuffers(parts)];
   });
   const specs = artifacts.weightSpecs ?? [];
-  if (specs.every((s) => s.dtype === 'float32' && !s.quantization)) {
-    const expected = specs.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
-    const got = new tf.io.CompositeArrayBuffer(artifacts.weightData).byteLength;
-    if (expected !== got) {
-      throw new ModelFormatError(`the weights files hold ${got} bytes, the manifest describes ${expected}`);
-    }
+  // The host measured the files against the same reckoning; the page checks what it was given too.
+  let expected: number;
+  try {
+    expected = declaredWeightBytes(specs);
+  } catch (e) {
+    throw new ModelFormatError((e as Error).message);
+  }
+  const got = new tf.io.CompositeArrayBuffer(artifacts.weightData).byteLength;
+  if (expected !== got) {
+    throw new ModelFormatError(`the weights files hold ${got} bytes, the manifest describes ${expected}`);
   }
   return tf.loadLayersModel(tf.io.fromMemory(artifacts));
 }
