@@ -72,6 +72,38 @@ describe('training panel page (Chromium)', function () {
       select.dispatchEvent(new Event('change'));
     });
     assert.match((await page.textContent('#keras-code')) ?? '', /learning_rate = 0\.003\n/);
+    // The number fields' ranges are the hyperparameter schema's, and the browser finds the values it can
+    // take valid (on the step grid too): the defaults, each bound, and a learning rate of 0.002.
+    const fields = await page.evaluate(async () => {
+      type TextField = HTMLElement & {
+        value: string;
+        updateComplete: Promise<unknown>;
+        wrappedElement: HTMLInputElement;
+      };
+      const out: Record<string, { min: string; max: string; valid: boolean[] }> = {};
+      for (const [id, values] of [
+        ['epochs', ['5', '1', '50']],
+        ['batch-size', ['32', '1', '1024']],
+        ['learning-rate', ['0.003', '0.000001', '1', '0.002']],
+      ] as const) {
+        const field = document.querySelector(`#${id}`) as TextField;
+        const input = field.wrappedElement;
+        const valid: boolean[] = [];
+        for (const v of values) {
+          field.value = v;
+          await field.updateComplete;
+          valid.push(input.validity.valid);
+        }
+        field.value = values[0];
+        out[id] = { min: input.min, max: input.max, valid };
+      }
+      return out;
+    });
+    assert.deepEqual(fields, {
+      epochs: { min: '1', max: '50', valid: [true, true, true] },
+      'batch-size': { min: '1', max: '1024', valid: [true, true, true] },
+      'learning-rate': { min: '0.000001', max: '1', valid: [true, true, true, true] },
+    });
     const chosen = await page.getAttribute('#backend-name', 'data-backend');
     assert.ok(chosen && ['webgpu', 'webgl', 'wasm', 'onramp-cpu', 'cpu'].includes(chosen));
     const reasons = await page.$$eval('#backend-reasons li', (lis) => lis.map((li) => li.dataset.backend));

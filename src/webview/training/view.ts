@@ -68,10 +68,12 @@ export class TrainingView {
     private readonly t: Translate,
     handlers: ViewHandlers,
   ) {
-    // The range is the schema's; a fractional field takes any value in it (a step would mark 0.003 invalid).
+    // The range is the schema's. The browser flags a value off the grid min + k·step, and vscode-textfield takes
+    // no step "any": a fractional field steps by its minimum (0.000001), on whose grid 0.003 and 1 both lie.
     const numberField = (id: string, key: NumericKey) => {
       const { min, max, integer } = HYPERPARAMETERS[key];
-      const attrs = { id, type: 'number', min: String(min), max: String(max), step: integer ? '1' : 'any' };
+      const step = integer ? '1' : String(min);
+      const attrs = { id, type: 'number', min: String(min), max: String(max), step };
       return el('vscode-textfield', attrs) as unknown as Field;
     };
     const select = (id: string, options: readonly string[], labels: (o: string) => string) => {
