@@ -22,9 +22,30 @@ describe('training panel', function () {
 
   it('refuses malformed command arguments without opening a panel', async () => {
     await closeTrainingTabs();
-    await vscode.commands.executeCommand('aiOnramp.openTrainingPanel', { epochs: 'five', autoStart: true });
-    await new Promise((r) => setTimeout(r, 500));
-    assert.equal(trainingTabs().length, 0);
+    const shown: string[] = [];
+    const window = vscode.window as { showErrorMessage: (...args: unknown[]) => Thenable<unknown> };
+    const original = window.showErrorMessage;
+    window.showErrorMessage = (...args: unknown[]) => {
+      shown.push(String(args[0]));
+      return original(...args);
+    };
+    try {
+      await vscode.commands.executeCommand('aiOnramp.openTrainingPanel', { epochs: 'five', autoStart: true });
+      // 5 is outside the one hyperparameter schema, which the settings and the panel's field share: the
+      // command refuses it itself, saying the range, rather than opening a panel that would.
+      await vscode.commands.executeCommand('aiOnramp.openTrainingPanel', {
+        learningRate: 5,
+        autoStart: true,
+      });
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(trainingTabs().length, 0);
+      assert.deepEqual(shown, [
+        'The training panel was opened with invalid arguments: epochs must be an integer 1–50',
+        'The training panel was opened with invalid arguments: learningRate must be a number 0.000001–1',
+      ]);
+    } finally {
+      window.showErrorMessage = original;
+    }
   });
 
   it('opens, trains a short run, keeps it in the history and sets trainedOnce, then comparedRuns', async () => {
@@ -73,8 +94,20 @@ describe('training panel', function () {
     await waitFor(() => api.contextKeys.get('aiOnramp.comparedRuns') === true, { message: 'comparedRuns' });
   });
 
-  it('answers a start the page refuses: waitForRun rejects with the reason, and a warning says it', async () => {
+  it('answers a start the page refuses: waitForRun rejects with the reason, a warning says it, the run going goes on', async () => {
     await closeTrainingTabs();
+    const before = new Set((await listRuns()).map((r) => r.id));
+    await vscode.commands.executeCommand('aiOnramp.openTrainingPanel', {
+      epochs: 50,
+      trainSamples: 2048,
+      backend: 'wasm',
+      autoStart: true,
+    });
+    const going = await waitFor(
+      async () => (await listRuns()).find((r) => !before.has(r.id) && r.epochsCompleted >= 1),
+      { timeoutMs: 300_000, intervalMs: 1000, message: 'a run with one finished epoch' },
+    );
+    assert.equal(going.status, 'running');
     const shown: string[] = [];
     const window = vscode.window as { showWarningMessage: (...args: unknown[]) => Thenable<unknown> };
     const original = window.showWarningMessage;
@@ -83,28 +116,43 @@ describe('training panel', function () {
       return original(...args);
     };
     try {
-      // 5 passes the command's check ((0, 10]) but not the panel's field (at most 1).
+      // Valid arguments the command lets through; only the page knows that a run is going there.
+      const run = vscode.commands.executeCommand<RunRecord>('aiOnramp.training.waitForRun');
       await vscode.commands.executeCommand('aiOnramp.openTrainingPanel', {
-        learningRate: 5,
+        learningRate: 0.002,
         trainSamples: 256,
         backend: 'wasm',
         autoStart: true,
       });
-      const run = vscode.commands.executeCommand<RunRecord>('aiOnramp.training.waitForRun');
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error('waitForRun got no answer in 60 s')), 60_000);
       });
       await assert.rejects(
         Promise.race([run, late]).finally(() => clearTimeout(timer)),
-        /^Error: The training panel did not start a run: Learning rate must be a number between 0\.000001 and 1\.$/,
+        /^Error: The training panel did not start a run: A run is already going; stop it before starting another\.$/,
       );
       assert.deepEqual(shown, [
-        'The training panel did not start a run: Learning rate must be a number between 0.000001 and 1.',
+        'The training panel did not start a run: A run is already going; stop it before starting another.',
       ]);
     } finally {
       window.showWarningMessage = original;
     }
+    // Nothing is lost: the run going goes on with its own hyperparameters, and no other run began.
+    const later = await waitFor(
+      async () =>
+        (await listRuns()).find((r) => r.id === going.id && r.epochsCompleted > going.epochsCompleted),
+      { timeoutMs: 300_000, intervalMs: 1000, message: 'the run going, one more epoch in' },
+    );
+    assert.equal(later.status, 'running');
+    assert.deepEqual(later.hyperparameters, going.hyperparameters);
+    assert.equal(later.hyperparameters.learningRate, 0.003);
+    assert.equal(later.trainSamples, 2048);
+    assert.deepEqual(
+      (await listRuns()).filter((r) => !before.has(r.id)).map((r) => r.id),
+      [going.id],
+    );
+    await closeTrainingTabs();
   });
 
   it('records a diverged run (learning rate 1) as diverged in the history, with the hint', async () => {

@@ -6,7 +6,8 @@ import {
   type OnrampCpuEngine,
   type ProgressReport,
 } from '../../src/webview/engine/engine';
-import { cosineDecayedRate, glorotWeights } from '../../src/webview/engine/layout';
+import { cosineDecayedRate } from '../../src/shared/model';
+import { glorotWeights } from '../../src/webview/engine/layout';
 import {
   bundleEngineWorker,
   engineWasmBytes,

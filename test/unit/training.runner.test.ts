@@ -2,7 +2,7 @@
 // samples/s, schedule, stop, divergence, a lost device) is the runner's, whichever backend trains.
 import assert from 'node:assert/strict';
 import type { Hyperparameters } from '../../src/shared/protocol/training';
-import { cosineDecayedRate } from '../../src/webview/engine/layout';
+import { cosineDecayedRate } from '../../src/shared/model';
 import {
   EpochRunner,
   type BatchMetrics,

@@ -73,6 +73,38 @@ describe('training panel page (Chromium)', function () {
       select.dispatchEvent(new Event('change'));
     });
     assert.match((await page.textContent('#keras-code')) ?? '', /learning_rate = 0\.003\n/);
+    // The number fields' ranges are the hyperparameter schema's, and the browser finds the values it can
+    // take valid (on the step grid too): the defaults, each bound, and a learning rate of 0.002.
+    const fields = await page.evaluate(async () => {
+      type TextField = HTMLElement & {
+        value: string;
+        updateComplete: Promise<unknown>;
+        wrappedElement: HTMLInputElement;
+      };
+      const out: Record<string, { min: string; max: string; valid: boolean[] }> = {};
+      for (const [id, values] of [
+        ['epochs', ['5', '1', '50']],
+        ['batch-size', ['32', '1', '1024']],
+        ['learning-rate', ['0.003', '0.000001', '1', '0.002']],
+      ] as const) {
+        const field = document.querySelector(`#${id}`) as TextField;
+        const input = field.wrappedElement;
+        const valid: boolean[] = [];
+        for (const v of values) {
+          field.value = v;
+          await field.updateComplete;
+          valid.push(input.validity.valid);
+        }
+        field.value = values[0];
+        out[id] = { min: input.min, max: input.max, valid };
+      }
+      return out;
+    });
+    assert.deepEqual(fields, {
+      epochs: { min: '1', max: '50', valid: [true, true, true] },
+      'batch-size': { min: '1', max: '1024', valid: [true, true, true] },
+      'learning-rate': { min: '0.000001', max: '1', valid: [true, true, true, true] },
+    });
     const chosen = await page.getAttribute('#backend-name', 'data-backend');
     assert.ok(chosen && ['webgpu', 'webgl', 'wasm', 'onramp-cpu', 'cpu'].includes(chosen));
     const reasons = await page.$$eval('#backend-reasons li', (lis) => lis.map((li) => li.dataset.backend));
@@ -185,7 +217,35 @@ describe('training panel page (Chromium)', function () {
     const page = await openPanel(session);
     const refusals = async () =>
       (await outbox(page)).flatMap((m) => (m.type === 'startRefused' ? [m.error] : []));
+    // A start carrying a learning rate outside the one schema is malformed for the page as for the host
+    // (whose command refuses it first): dropped, and the host told why.
     await sendHost(page, { type: 'start', hyperparameters: { backend: 'wasm', learningRate: 5 } });
+    const dropped = async () =>
+      (await outbox(page)).flatMap((m) =>
+        m.type === 'log' && m.message.startsWith('dropped') ? [`${m.level}: ${m.message}`] : [],
+      );
+    await page.waitForFunction(
+      () => window.aiOnrampOutbox?.some((m) => m.type === 'log' && m.message.startsWith('dropped')),
+      null,
+      { timeout: 10_000 },
+    );
+    assert.deepEqual(await dropped(), [
+      'warn: dropped a malformed host message: learningRate must be a number 0.000001–1',
+    ]);
+    assert.deepEqual(await refusals(), [], 'nothing reached the run controls');
+    assert.notEqual(
+      await page.evaluate(
+        () => (document.querySelector('#learning-rate') as HTMLElement & { value: string }).value,
+      ),
+      '5',
+    );
+    // The learner typed 5 into the field, and the host starts a run with the fields as they are.
+    await page.evaluate(() => {
+      const field = document.querySelector('#learning-rate') as HTMLElement & { value: string };
+      field.value = '5';
+      field.dispatchEvent(new Event('change'));
+    });
+    await sendHost(page, { type: 'start', limits: { trainSamples: 2048 } });
     await page.waitForFunction(() => window.aiOnrampOutbox?.some((m) => m.type === 'startRefused'), null, {
       timeout: 10_000,
     });

@@ -1,4 +1,4 @@
-import { checkHyperparameters, type Hyperparameters } from '../../shared/protocol/training';
+import { HYPERPARAMETER_KEYS, hyperparameterError, type Hyperparameters } from '../../shared/hyperparameters';
 
 /** Optional arguments of `aiOnramp.openTrainingPanel` (host tests, walkthrough links). */
 export interface OpenTrainingPanelArgs extends Partial<Hyperparameters> {
@@ -8,15 +8,20 @@ export interface OpenTrainingPanelArgs extends Partial<Hyperparameters> {
   autoStart?: boolean;
 }
 
-/** Validates command arguments; anything unexpected is an error (commands can be invoked from links). */
+/**
+ * Validates command arguments; anything unexpected is an error (commands can be invoked from links). The
+ * hyperparameters are checked against the same schema as the settings and the panel's fields, so a start
+ * the command lets through is one the page takes.
+ */
 export function parseOpenArgs(value: unknown): OpenTrainingPanelArgs | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object' || Array.isArray(value)) throw new Error('arguments must be an object');
   const { trainSamples, testSamples, autoStart, ...hyper } = value as Record<string, unknown>;
-  const known = ['epochs', 'batchSize', 'learningRate', 'schedule', 'optimizer', 'backend'];
+  const known: readonly string[] = HYPERPARAMETER_KEYS;
   const unknown = Object.keys(hyper).filter((k) => !known.includes(k));
   if (unknown.length > 0) throw new Error(`unknown argument(s): ${unknown.join(', ')}`);
-  checkHyperparameters(hyper, true);
+  const error = hyperparameterError(hyper, true);
+  if (error !== undefined) throw new Error(error);
   const count = (v: unknown, max: number, name: string) => {
     if (v === undefined) return undefined;
     if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > max)

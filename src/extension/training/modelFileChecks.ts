@@ -6,20 +6,9 @@
  * Messages are English templates with `{0}` placeholders: the host translates them with `vscode.l10n.t`.
  */
 import { isModelFileName } from '../../shared/protocol/training';
-import { format } from '../../shared/l10n/format';
+import { declaredWeightBytes, ModelFileError } from '../../shared/weightsManifest';
 
-export class ModelFileError extends Error {
-  readonly args: readonly (string | number)[];
-  constructor(
-    /** The English message with `{0}`-style placeholders, as `vscode.l10n.t` takes it. */
-    readonly template: string,
-    ...args: (string | number)[]
-  ) {
-    super(format(template, ...args));
-    this.name = 'ModelFileError';
-    this.args = args;
-  }
-}
+export { ModelFileError };
 
 /** Largest model.json we read (the article's is about 3 KB). */
 export const MAX_MODEL_JSON_BYTES = 5 * 1024 * 1024;
@@ -36,32 +25,6 @@ export interface WeightsManifest {
   /** Each weights file once, in manifest order. */
   files: string[];
   groups: WeightGroup[];
-}
-
-/** Bytes per value of each tfjs dtype a weights file can hold (strings have no fixed size). */
-const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
-/** Bytes per value of tfjs's quantized weights (`quantization.dtype`). */
-const QUANTIZED_BYTES: Record<string, number> = { uint8: 1, uint16: 2, float16: 2 };
-
-/** The bytes a weights-manifest entry takes (tfjs's layout: the values of its shape, densely packed). */
-function weightBytes(spec: unknown): number {
-  const { name, shape, dtype, quantization } = (spec ?? {}) as Record<string, unknown>;
-  const label = typeof name === 'string' ? name.slice(0, 100) : '?';
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
-    throw new ModelFileError('its weight {0} has no valid shape', label);
-  }
-  const quantized = (quantization as { dtype?: unknown } | undefined)?.dtype;
-  const perValue =
-    quantization !== undefined ? QUANTIZED_BYTES[String(quantized)] : DTYPE_BYTES[String(dtype)];
-  if (perValue === undefined) {
-    throw new ModelFileError(
-      'its weight {0} has a dtype this model cannot have ({1})',
-      label,
-      String(quantized ?? dtype),
-    );
-  }
-  // Multiplied as floats: a crafted shape overflows nothing, it only exceeds the limit below.
-  return (shape as number[]).reduce((a, d) => a * d, perValue);
 }
 
 /** The weights manifest of a model.json: its files (plain names in the same folder) and what they must hold. */
@@ -110,7 +73,7 @@ export function weightsManifestOfModelJson(text: string): WeightsManifest {
       groupFiles.push(name);
       if (!files.includes(name)) files.push(name);
     }
-    const bytes = weights.reduce((sum: number, w) => sum + weightBytes(w), 0);
+    const bytes = declaredWeightBytes(weights);
     declared += bytes;
     groups.push({ files: groupFiles, bytes });
   }

@@ -19,78 +19,54 @@ import {
   type Parsed,
   type ReadyMessage,
   type SaveFileMessage,
-  type ScalarPoint,
 } from './common';
 
 export { isPlainFileName, type Parsed } from './common';
 
-export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
-export type OptimizerName = (typeof OPTIMIZERS)[number];
+import { BACKENDS, type BackendName, type Hyperparameters } from '../hyperparameters';
+import { readRunRecord, type RunRecord } from './runRecord';
+import {
+  Invalid,
+  isFiniteNum,
+  isInt,
+  isObj,
+  isOptionalText,
+  isText,
+  need,
+  pick,
+  readHyperparameters,
+  readPartialHyperparameters,
+  type Obj,
+} from './validate';
 
-/** Backends the panel can train on: tfjs's four, and our own CPU engine. */
-export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu', 'onramp-cpu'] as const;
-export type BackendName = (typeof BACKENDS)[number];
-export type BackendChoice = 'auto' | BackendName;
-
-/**
- * How the learning rate moves during a run: `cosine` decays it along a half cosine to 0 by the last batch
- * (Keras's `CosineDecay`); `constant` keeps it, as `model.compile(optimizer="adam")` does.
- */
-export const LR_SCHEDULES = ['cosine', 'constant'] as const;
-export type LearningRateSchedule = (typeof LR_SCHEDULES)[number];
-
-export interface Hyperparameters {
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  schedule: LearningRateSchedule;
-  optimizer: OptimizerName;
-  backend: BackendChoice;
-}
+// The hyperparameters' types, lists and ranges live in the schema; messages here carry them.
+export {
+  BACKENDS,
+  LR_SCHEDULES,
+  OPTIMIZERS,
+  type BackendChoice,
+  type BackendName,
+  type Hyperparameters,
+  type LearningRateSchedule,
+  type OptimizerName,
+} from '../hyperparameters';
+// A run record (the page's report, the history's file) and its validator.
+export {
+  RUN_STATUSES,
+  checkRunRecord,
+  readRunRecord,
+  type CurvePoint,
+  type EpochMemory,
+  type RunCurves,
+  type RunRecord,
+  type RunStatus,
+} from './runRecord';
+export { checkHyperparameters } from './validate';
 
 /** Limits that make a short run (tests, benchmarks): how many training and test samples to use. */
 export interface RunLimits {
   trainSamples?: number;
   testSamples?: number;
-}
-
-/** One point of a curve: common.ts's ScalarPoint, with step = batches seen. One type for both panels. */
-export type CurvePoint = ScalarPoint;
-
-export interface RunCurves {
-  trainLoss: CurvePoint[];
-  trainAccuracy: CurvePoint[];
-  valLoss: CurvePoint[];
-  valAccuracy: CurvePoint[];
-}
-
-export interface EpochMemory {
-  epoch: number;
-  numTensors: number;
-  numBytes: number;
-}
-
-/** 'diverged': the loss stopped being finite, or climbed and stayed far above its start; `error` says so. */
-export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed' | 'diverged';
-export const RUN_STATUSES: readonly RunStatus[] = ['running', 'completed', 'stopped', 'failed', 'diverged'];
-
-export interface RunRecord {
-  id: string;
-  startedAt: number;
-  durationMs: number;
-  status: RunStatus;
-  error?: string;
-  hyperparameters: Hyperparameters;
-  /** The backend that really ran (the last one, when a lost WebGL context moved the run). */
-  backend: BackendName;
-  trainSamples: number;
-  testSamples: number;
-  epochsCompleted: number;
-  samplesPerSec: number;
-  testAccuracy?: number;
-  testLoss?: number;
-  curves: RunCurves;
-  memory: EpochMemory[];
 }
 
 /** One backend's figure from Automatic's measurement: samples/s, or why it could not be measured. */
@@ -165,86 +141,11 @@ export function isModelFileName(name: unknown): name is string {
 
 // ---- validators: each returns a copy holding only the known fields ------------------------------------
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isFiniteNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isInt = (v: unknown, min: number, max: number): v is number =>
-  Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
-/** Curves carry NaN/Infinity as null after JSON; metrics may be any number. */
-const isNumOrNull = (v: unknown) => typeof v === 'number' || v === null;
-
-class Invalid extends Error {}
-function need(cond: unknown, what: string): asserts cond {
-  if (!cond) throw new Invalid(what);
-}
-
-const MAX_STRING = 10_000;
-const MAX_POINTS = 200_000;
-/** One memory entry an epoch, and a run has at most 1,000 epochs. */
-const MAX_MEMORY_ENTRIES = 1000;
-const HYPERPARAMETER_KEYS = [
-  'epochs',
-  'batchSize',
-  'learningRate',
-  'schedule',
-  'optimizer',
-  'backend',
-] as const;
-
-export function checkHyperparameters(v: unknown, partial = false): void {
-  need(isObj(v), 'hyperparameters must be an object');
-  const has = (k: string) => !partial || v[k] !== undefined;
-  if (has('epochs')) need(isInt(v.epochs, 1, 1000), 'epochs must be an integer 1–1000');
-  if (has('batchSize')) need(isInt(v.batchSize, 1, 4096), 'batchSize must be an integer 1–4096');
-  if (has('learningRate'))
-    need(
-      isFiniteNum(v.learningRate) && v.learningRate > 0 && v.learningRate <= 10,
-      'learningRate must be in (0, 10]',
-    );
-  if (has('schedule'))
-    need(LR_SCHEDULES.includes(v.schedule as LearningRateSchedule), 'schedule must be cosine or constant');
-  if (has('optimizer'))
-    need(OPTIMIZERS.includes(v.optimizer as OptimizerName), 'optimizer must be adam, sgd or rmsprop');
-  if (has('backend'))
-    need(
-      v.backend === 'auto' || BACKENDS.includes(v.backend as BackendName),
-      'backend must be auto or a known backend',
-    );
-}
-
-/** Copies only the fields that are present (all of them for a whole set). */
-function pick<K extends string>(v: Obj, keys: readonly K[]): Partial<Record<K, unknown>> {
-  const out: Partial<Record<K, unknown>> = {};
-  for (const k of keys) if (v[k] !== undefined) out[k] = v[k];
-  return out;
-}
-
-function readHyperparameters(v: unknown): Hyperparameters {
-  checkHyperparameters(v);
-  return pick(v as Obj, HYPERPARAMETER_KEYS) as unknown as Hyperparameters;
-}
-
-function readPartialHyperparameters(v: unknown): Partial<Hyperparameters> {
-  checkHyperparameters(v, true);
-  return pick(v as Obj, HYPERPARAMETER_KEYS) as Partial<Hyperparameters>;
-}
-
 function readLimits(v: unknown): RunLimits {
   need(isObj(v), 'limits must be an object');
   if (v.trainSamples !== undefined) need(isInt(v.trainSamples, 1, 60_000), 'trainSamples must be 1–60000');
   if (v.testSamples !== undefined) need(isInt(v.testSamples, 1, 10_000), 'testSamples must be 1–10000');
   return pick(v, ['trainSamples', 'testSamples']) as RunLimits;
-}
-
-function readCurve(v: unknown, name: string): CurvePoint[] {
-  need(Array.isArray(v) && v.length <= MAX_POINTS, `${name} must be an array`);
-  return v.map((p: unknown) => {
-    need(
-      isObj(p) && isFiniteNum(p.step) && isFiniteNum(p.wallTime) && isNumOrNull(p.value),
-      `${name} has a malformed point`,
-    );
-    return { step: p.step, wallTime: p.wallTime, value: p.value as number };
-  });
 }
 
 function readModelFiles(v: unknown, what: string): ModelFilePayload[] {
@@ -273,62 +174,6 @@ function readModelFiles(v: unknown, what: string): ModelFilePayload[] {
 }
 
 const isRequestId = (v: unknown): v is string => typeof v === 'string' && /^[\w.-]{1,100}$/.test(v);
-const isOptionalText = (v: unknown) => v === undefined || (typeof v === 'string' && v.length <= MAX_STRING);
-const isText = (v: unknown): v is string => typeof v === 'string' && v.length <= MAX_STRING;
-
-/**
- * A run record as the page sends it or the history holds it, checked and copied field by field, so that
- * nothing unknown reaches the disk. Throws (an Error saying what is wrong) on a malformed one.
- */
-export function readRunRecord(v: unknown): RunRecord {
-  need(isObj(v), 'run must be an object');
-  need(typeof v.id === 'string' && /^[\w.-]{1,100}$/.test(v.id), 'run.id must be a short word');
-  need(isFiniteNum(v.startedAt) && isFiniteNum(v.durationMs), 'run times must be numbers');
-  need(RUN_STATUSES.includes(v.status as RunStatus), 'run.status is unknown');
-  if (v.error !== undefined) need(isText(v.error), 'run.error');
-  const hyperparameters = readHyperparameters(v.hyperparameters);
-  need(BACKENDS.includes(v.backend as BackendName), 'run.backend is unknown');
-  need(isInt(v.trainSamples, 0, 60_000) && isInt(v.testSamples, 0, 10_000), 'run sample counts');
-  need(isInt(v.epochsCompleted, 0, 1000), 'run.epochsCompleted');
-  need(isNumOrNull(v.samplesPerSec), 'run.samplesPerSec');
-  if (v.testAccuracy !== undefined) need(isNumOrNull(v.testAccuracy), 'run.testAccuracy');
-  if (v.testLoss !== undefined) need(isNumOrNull(v.testLoss), 'run.testLoss');
-  need(isObj(v.curves), 'run.curves must be an object');
-  const curves: RunCurves = {
-    trainLoss: readCurve(v.curves.trainLoss, 'trainLoss'),
-    trainAccuracy: readCurve(v.curves.trainAccuracy, 'trainAccuracy'),
-    valLoss: readCurve(v.curves.valLoss, 'valLoss'),
-    valAccuracy: readCurve(v.curves.valAccuracy, 'valAccuracy'),
-  };
-  need(
-    Array.isArray(v.memory) && v.memory.length <= MAX_MEMORY_ENTRIES,
-    `run.memory must be an array of at most ${MAX_MEMORY_ENTRIES} entries`,
-  );
-  const memory = v.memory.map((m: unknown): EpochMemory => {
-    need(
-      isObj(m) && isFiniteNum(m.epoch) && isFiniteNum(m.numTensors) && isFiniteNum(m.numBytes),
-      'run.memory',
-    );
-    return { epoch: m.epoch, numTensors: m.numTensors, numBytes: m.numBytes };
-  });
-  return {
-    id: v.id,
-    startedAt: v.startedAt,
-    durationMs: v.durationMs,
-    status: v.status as RunStatus,
-    ...(v.error !== undefined && { error: v.error }),
-    hyperparameters,
-    backend: v.backend as BackendName,
-    trainSamples: v.trainSamples,
-    testSamples: v.testSamples,
-    epochsCompleted: v.epochsCompleted,
-    samplesPerSec: v.samplesPerSec as number,
-    ...(v.testAccuracy !== undefined && { testAccuracy: v.testAccuracy as number }),
-    ...(v.testLoss !== undefined && { testLoss: v.testLoss as number }),
-    curves,
-    memory,
-  };
-}
 
 /** A measurement as the page sends it or globalState holds it, checked and copied field by field. */
 export function readBackendMeasurement(v: unknown): BackendMeasurement {
@@ -364,11 +209,6 @@ export function isBackendMeasurement(v: unknown): v is BackendMeasurement {
     if (e instanceof Invalid) return false;
     throw e;
   }
-}
-
-/** Checks a run record without copying it (kept for callers that only ask whether it is valid). */
-export function checkRunRecord(v: unknown): void {
-  readRunRecord(v);
 }
 
 function parse<T>(v: unknown, read: (v: Obj) => T): Parsed<T> {

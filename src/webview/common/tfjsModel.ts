@@ -1,17 +1,46 @@
 /**
- * The article's Keras model, layer for layer:
- *   Conv2D(32, 3x3, relu, input 28x28x1) -> MaxPooling2D(2x2) -> Flatten -> Dense(10, softmax)
- * 54,410 parameters; Keras's default initialisers (Glorot uniform kernels, zero biases), which tfjs shares.
+ * The tfjs model of an architecture in src/shared/model.ts (by default the article's Keras model, layer for
+ * layer: Conv2D(32, 3x3, relu, input 28x28x1) -> MaxPooling2D(2x2) -> Flatten -> Dense(10, softmax), 54,410
+ * parameters), with Keras's default initialisers (Glorot uniform kernels, zero biases), which tfjs shares.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { OptimizerName } from '../../shared/protocol/training';
+import type { OptimizerName } from '../../shared/hyperparameters';
+import {
+  ADAM,
+  ARTICLE_MODEL,
+  CLASSES,
+  CROSS_ENTROPY_EPSILON,
+  INPUT_SHAPE,
+  RMSPROP,
+  type Architecture,
+  type Layer,
+} from '../../shared/model';
 
-export function buildModel(): tf.Sequential {
+function tfLayer(layer: Layer, first: boolean): tf.layers.Layer {
+  const input = first ? { inputShape: [...INPUT_SHAPE] } : {};
+  switch (layer.kind) {
+    case 'conv2d':
+      return tf.layers.conv2d({
+        ...input,
+        filters: layer.filters,
+        kernelSize: layer.kernelSize,
+        padding: layer.padding,
+        activation: layer.activation,
+      });
+    case 'maxPooling2d':
+      return tf.layers.maxPooling2d({ ...input, poolSize: layer.poolSize });
+    case 'dropout':
+      return tf.layers.dropout({ ...input, rate: layer.rate });
+    case 'flatten':
+      return tf.layers.flatten(input);
+    case 'dense':
+      return tf.layers.dense({ ...input, units: layer.units, activation: layer.activation });
+  }
+}
+
+export function buildModel(architecture: Architecture = ARTICLE_MODEL): tf.Sequential {
   const model = tf.sequential();
-  model.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: 'relu' }));
-  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(tf.layers.flatten());
-  model.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
+  architecture.layers.forEach((layer, i) => model.add(tfLayer(layer, i === 0)));
   return model;
 }
 
@@ -48,16 +77,16 @@ export function makeOptimizer(name: OptimizerName, learningRate: number): tf.Opt
   switch (name) {
     case 'adam':
       // Keras's defaults: beta1 0.9, beta2 0.999, epsilon 1e-7.
-      return tf.train.adam(learningRate, 0.9, 0.999, 1e-7);
+      return tf.train.adam(learningRate, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
     case 'sgd':
       return tf.train.sgd(learningRate);
     case 'rmsprop':
       // Keras's defaults: rho 0.9, momentum 0, epsilon 1e-7.
-      return tf.train.rmsprop(learningRate, 0.9, 0, 1e-7);
+      return tf.train.rmsprop(learningRate, RMSPROP.rho, RMSPROP.momentum, RMSPROP.epsilon);
   }
 }
 
-const EPSILON = 1e-7;
+const EPSILON = CROSS_ENTROPY_EPSILON;
 
 /**
  * Sparse categorical cross-entropy on softmax outputs, as Keras computes it for `from_logits=False`:
@@ -65,7 +94,7 @@ const EPSILON = 1e-7;
  */
 export function sparseCategoricalCrossentropy(probs: tf.Tensor, labels: tf.Tensor): tf.Scalar {
   return tf.tidy(() => {
-    const picked = tf.sum(tf.mul(tf.clipByValue(probs, EPSILON, 1 - EPSILON), tf.oneHot(labels, 10)), 1);
+    const picked = tf.sum(tf.mul(tf.clipByValue(probs, EPSILON, 1 - EPSILON), tf.oneHot(labels, CLASSES)), 1);
     return tf.neg(tf.mean(tf.log(picked))) as tf.Scalar;
   });
 }

@@ -22,14 +22,9 @@
  * ```
  */
 import type { KernelKind } from './kernels';
-import {
-  ADAM_DEFAULTS,
-  glorotWeights,
-  IMAGE_PIXELS,
-  type ModelWeights,
-  packWeights,
-  unpackWeights,
-} from './layout';
+import { HYPERPARAMETERS, hyperparameterRule, isValidHyperparameter } from '../../shared/hyperparameters';
+import { IMAGE_PIXELS } from '../../shared/model';
+import { ADAM_DEFAULTS, glorotWeights, type ModelWeights, packWeights, unpackWeights } from './layout';
 import type { DriverToWorker, KernelPreference, ProgressReport, TrainDone, WorkerToDriver } from './messages';
 
 export type { KernelKind } from './kernels';
@@ -58,9 +53,9 @@ export interface OnrampCpuEngineOptions {
 }
 
 export interface TrainEpochOptions {
-  /** Default 32. */
+  /** Default: the panel's (src/shared/hyperparameters.ts). */
   batchSize?: number;
-  /** Adam's learning rate; default 0.001 (beta1 0.9, beta2 0.999, epsilon 1e-7 as tfjs/Keras). */
+  /** Adam's learning rate; default: the panel's (beta1, beta2, epsilon: Keras's, src/shared/model.ts). */
   learningRate?: number;
   /**
    * Cosine decay of the learning rate to 0 over `steps` updates of the whole run; `offset` is the number of
@@ -275,10 +270,13 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
     async trainEpoch(o) {
       if (!hasData) throw new Error('onramp-cpu: setData before training');
       if (training) throw new Error('onramp-cpu: an epoch is already running');
-      const batchSize = Math.floor(o.batchSize ?? 32);
-      if (!(batchSize >= 1 && batchSize <= 4096)) throw new Error('onramp-cpu: batchSize must be 1..4096');
-      const learningRate = o.learningRate ?? ADAM_DEFAULTS.learningRate;
-      if (!(learningRate > 0 && learningRate < 10)) throw new Error('onramp-cpu: learningRate must be > 0');
+      // The panel's defaults and ranges (the one hyperparameter schema), so the engine takes what the panel sends.
+      const batchSize = Math.floor(o.batchSize ?? HYPERPARAMETERS.batchSize.default);
+      if (!isValidHyperparameter('batchSize', batchSize))
+        throw new Error(`onramp-cpu: ${hyperparameterRule('batchSize')}`);
+      const learningRate = o.learningRate ?? HYPERPARAMETERS.learningRate.default;
+      if (!isValidHyperparameter('learningRate', learningRate))
+        throw new Error(`onramp-cpu: ${hyperparameterRule('learningRate')}`);
       const decay = o.cosineDecay;
       if (decay && !(Number.isInteger(decay.steps) && decay.steps > 0 && Number.isInteger(decay.offset)))
         throw new Error('onramp-cpu: cosineDecay needs whole numbers of steps');

@@ -3,7 +3,8 @@
  * plain TypeScript fallback (./tsKernels). Both keep the parameters, gradients and Adam moments in the
  * layout of ./layout.ts and compute the same gradients.
  */
-import { ADAM_DEFAULTS, type AdamConfig, IMAGE_PIXELS, PARAM_FLOATS } from './layout';
+import { IMAGE_PIXELS } from '../../shared/model';
+import { ADAM_DEFAULTS, type AdamConfig, PARAM_FLOATS } from './layout';
 
 export type KernelKind = 'wasm-simd' | 'ts';
 

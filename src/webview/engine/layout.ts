@@ -7,11 +7,17 @@
  * [10][5408] (so both dense passes vectorise over the 5408 features), dense bias [10], zero padding.
  */
 
-export const IMAGE_SIZE = 28;
-export const IMAGE_PIXELS = IMAGE_SIZE * IMAGE_SIZE;
+import {
+  ADAM,
+  ARTICLE_MODEL_PARAMETERS,
+  ARTICLE_WEIGHT_SHAPES,
+  CLASSES,
+  findWeightProblem,
+  type WeightProblem,
+} from '../../shared/model';
+
 export const FILTERS = 32;
 export const FEATURES = 13 * 13 * FILTERS;
-export const CLASSES = 10;
 
 export const CONV_KERNEL_OFFSET = 0;
 export const CONV_BIAS_OFFSET = 288;
@@ -20,7 +26,7 @@ export const DENSE_BIAS_OFFSET = DENSE_KERNEL_OFFSET + FEATURES * CLASSES;
 /** Length of the internal parameter array (54,410 parameters + 2 floats of padding). */
 export const PARAM_FLOATS = 54412;
 /** The model's trainable parameter count, as Keras' summary shows it. */
-export const PARAMETER_COUNT = 54410;
+export const PARAMETER_COUNT = ARTICLE_MODEL_PARAMETERS;
 
 /** Weights in exactly the layout of the tfjs model's `getWeights()` (and Keras' `get_weights()`). */
 export interface ModelWeights {
@@ -34,23 +40,31 @@ export interface ModelWeights {
   denseBias: Float32Array;
 }
 
-const SHAPES: Record<keyof ModelWeights, number> = {
-  convKernel: 288,
-  convBias: FILTERS,
-  denseKernel: FEATURES * CLASSES,
-  denseBias: CLASSES,
-};
+/** The arrays of ModelWeights in Keras's `get_weights()` order (ARTICLE_WEIGHT_SHAPES's). */
+export const MODEL_WEIGHT_NAMES: readonly (keyof ModelWeights)[] = [
+  'convKernel',
+  'convBias',
+  'denseKernel',
+  'denseBias',
+];
+
+/** What is wrong with `w` against the article model's weight shapes (the one check, in src/shared/model.ts). */
+export function modelWeightsProblem(w: ModelWeights): WeightProblem | undefined {
+  return findWeightProblem(
+    MODEL_WEIGHT_NAMES.map((name) => w[name]),
+    ARTICLE_WEIGHT_SHAPES,
+  );
+}
 
 /** Throws a clear error when a weight array has the wrong length or non-finite values. */
 export function checkWeights(w: ModelWeights): void {
-  for (const [name, length] of Object.entries(SHAPES) as [keyof ModelWeights, number][]) {
-    const a = w[name];
-    if (!(a instanceof Float32Array) || a.length !== length) {
-      throw new Error(`onramp-cpu: ${name} must be a Float32Array of ${length} values`);
-    }
-    for (let i = 0; i < a.length; i++) {
-      if (!Number.isFinite(a[i])) throw new Error(`onramp-cpu: ${name}[${i}] is not a finite number`);
-    }
+  const problem = modelWeightsProblem(w);
+  if (problem?.kind === 'length') {
+    const name = MODEL_WEIGHT_NAMES[problem.index];
+    throw new Error(`onramp-cpu: ${name} must be a Float32Array of ${problem.expected} values`);
+  }
+  if (problem?.kind === 'notFinite') {
+    throw new Error(`onramp-cpu: ${MODEL_WEIGHT_NAMES[problem.index]}[${problem.at}] is not a finite number`);
   }
 }
 
@@ -129,7 +143,7 @@ export function shuffledOrder(n: number, seed: number): Uint32Array {
   return order;
 }
 
-/** Adam hyperparameters; defaults are tfjs's and Keras' (epsilon 1e-7). */
+/** Adam hyperparameters; defaults are tfjs's and Keras' (src/shared/model.ts). */
 export interface AdamConfig {
   learningRate: number;
   beta1: number;
@@ -137,15 +151,4 @@ export interface AdamConfig {
   epsilon: number;
 }
 
-export const ADAM_DEFAULTS: AdamConfig = { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
-
-/**
- * The learning rate of update number `step` (0-based, counted over the whole run) when it decays along a
- * half cosine from `learningRate` to 0 over `decaySteps` updates: lr · ½(1 + cos(π · step / decaySteps)).
- * The same as Keras's `CosineDecay(learningRate, decaySteps)` read at `optimizer.iterations`; steps past
- * the end stay at 0. Both the engine's workers and the tfjs trainer use it, so every backend follows one curve.
- */
-export function cosineDecayedRate(learningRate: number, step: number, decaySteps: number): number {
-  const progress = Math.min(Math.max(step, 0), decaySteps) / decaySteps;
-  return learningRate * 0.5 * (1 + Math.cos(Math.PI * progress));
-}
+export const ADAM_DEFAULTS: AdamConfig = { ...ADAM };

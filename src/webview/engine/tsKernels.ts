@@ -3,23 +3,21 @@
  * as the SIMD engine; scalar loops that skip zero inputs and zero ReLU outputs (MNIST is ~80 % zeros).
  */
 import { AdamClock, type BatchStats, type Kernels } from './kernels';
+import { CLASSES, CROSS_ENTROPY_EPSILON, IMAGE_PIXELS, IMAGE_SIZE } from '../../shared/model';
 import {
   ADAM_DEFAULTS,
-  CLASSES,
   CONV_BIAS_OFFSET,
   CONV_KERNEL_OFFSET,
   DENSE_BIAS_OFFSET,
   DENSE_KERNEL_OFFSET,
   FEATURES,
   FILTERS,
-  IMAGE_PIXELS,
-  IMAGE_SIZE,
   PARAM_FLOATS,
 } from './layout';
 
 const CONV = 26;
 const POOL = 13;
-const EPSILON = Math.fround(1e-7);
+const EPSILON = Math.fround(CROSS_ENTROPY_EPSILON);
 const HIGH = Math.fround(1 - EPSILON);
 const clip = (p: number) => (p < EPSILON ? EPSILON : p > HIGH ? HIGH : p);
 

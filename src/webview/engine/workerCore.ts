@@ -6,7 +6,8 @@
  * takes pause/stop requests and tells the others where the epoch ends.
  */
 import { createWasmKernels, type Kernels, wasmSimdSupported } from './kernels';
-import { cosineDecayedRate, shuffledOrder } from './layout';
+import { cosineDecayedRate } from '../../shared/model';
+import { shuffledOrder } from './layout';
 import type { DriverToWorker, PeerMessage, TrainRequest, WorkerToDriver } from './messages';
 import { createTsKernels } from './tsKernels';
 

@@ -5,7 +5,7 @@
  * the ink coverage whatever the theme; the canvas's bitmap has a fixed size so preprocessing sees the same
  * pixels at any zoom.
  */
-import { inkFromRgba, type InkBitmap } from './preprocess';
+import { inkFromRgba, MNIST_SIZE, type InkBitmap } from './preprocess';
 
 export type PadChange = 'stroke' | 'end' | 'clear' | 'image';
 
@@ -19,7 +19,7 @@ export interface DrawPadOptions {
 
 /** Stroke width as a fraction of the pad: a digit drawn across most of the pad gets MNIST's 2–3 px strokes. */
 const STROKE = 1 / 12;
-const KEY_STEP = 1 / 28;
+const KEY_STEP = 1 / MNIST_SIZE;
 
 export class DrawPad {
   readonly element: HTMLElement;
@@ -33,7 +33,7 @@ export class DrawPad {
   private blank = true;
 
   constructor(private readonly options: DrawPadOptions) {
-    this.size = options.size ?? 280;
+    this.size = options.size ?? MNIST_SIZE * 10;
     this.canvas = document.createElement('canvas');
     this.canvas.width = this.canvas.height = this.size;
     this.canvas.className = 'playground-pad-canvas';

@@ -5,7 +5,7 @@
  */
 import { argMax, CLASSES, type Classifier } from './forward';
 import { el } from '../common/dom';
-import { MNIST_PIXELS } from './preprocess';
+import { MNIST_PIXELS, MNIST_SIZE } from './preprocess';
 import type { PlaygroundTranslate } from '../../shared/l10n/playground';
 
 export interface TestSet {
@@ -94,25 +94,29 @@ const pct = (v: number) => `${(v * 100).toFixed(2)}\u00a0%`;
  * the pixels as alpha, so digits look right on light and dark themes alike.
  */
 export function paintDigit(canvas: HTMLCanvasElement, pixels: Uint8Array | Float32Array): void {
-  const mask = new ImageData(28, 28);
+  const mask = new ImageData(MNIST_SIZE, MNIST_SIZE);
   const bytes = pixels instanceof Uint8Array;
   for (let i = 0; i < MNIST_PIXELS; i++)
     mask.data[i * 4 + 3] = bytes ? pixels[i] : Math.round(pixels[i] * 255);
   const maskCanvas = document.createElement('canvas');
-  maskCanvas.width = maskCanvas.height = 28;
+  maskCanvas.width = maskCanvas.height = MNIST_SIZE;
   maskCanvas.getContext('2d')!.putImageData(mask, 0, 0);
   const ctx = canvas.getContext('2d')!;
-  ctx.clearRect(0, 0, 28, 28);
+  ctx.clearRect(0, 0, MNIST_SIZE, MNIST_SIZE);
   ctx.drawImage(maskCanvas, 0, 0);
   ctx.globalCompositeOperation = 'source-in';
   ctx.fillStyle = getComputedStyle(canvas).color || '#888';
-  ctx.fillRect(0, 0, 28, 28);
+  ctx.fillRect(0, 0, MNIST_SIZE, MNIST_SIZE);
   ctx.globalCompositeOperation = 'source-over';
 }
 
 /** A canvas showing one test image; painted once it is in the document (its colour comes from the CSS). */
 export function digitCanvas(pixels: Uint8Array): HTMLCanvasElement {
-  const canvas = el('canvas', { class: 'playground-digit', width: '28', height: '28' });
+  const canvas = el('canvas', {
+    class: 'playground-digit',
+    width: String(MNIST_SIZE),
+    height: String(MNIST_SIZE),
+  });
   queueMicrotask(() => paintDigit(canvas, pixels));
   return canvas;
 }

@@ -7,6 +7,9 @@
  * - reload: `tf.loadLayersModel` over the files the host read back, checked to be the article's model.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ARTICLE_WEIGHT_SHAPES, INPUT_SHAPE, type Shape } from '../../shared/model';
+import { declaredWeightBytes } from '../../shared/weightsManifest';
+import { MODEL_WEIGHT_NAMES } from '../engine/layout';
 import { buildModel } from '../common/tfjsModel';
 import { checkModelWeights, type ModelWeights } from './forward';
 import { npzBytes, type NamedArray } from './npz';
@@ -20,9 +23,9 @@ export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'model.weights.bin';
 export const WEIGHTS_NPZ = 'weights.npz';
 
-/** The tfjs/Keras order and shapes of the model's weights. */
-export const WEIGHT_SHAPES: readonly (readonly number[])[] = [[3, 3, 1, 32], [32], [5408, 10], [10]];
-const ORDER: readonly (keyof ModelWeights)[] = ['convKernel', 'convBias', 'denseKernel', 'denseBias'];
+/** The tfjs/Keras order and shapes of the model's weights (the model description's). */
+export const WEIGHT_SHAPES: readonly Shape[] = ARTICLE_WEIGHT_SHAPES;
+const ORDER = MODEL_WEIGHT_NAMES;
 /** Names in weights.npz; load_weights.py reads these. */
 export const NPZ_NAMES = ['conv2d_kernel', 'conv2d_bias', 'dense_kernel', 'dense_bias'] as const;
 
@@ -31,7 +34,8 @@ export function weightsToArrays(w: ModelWeights): Float32Array[] {
 }
 
 export function arraysToWeights(arrays: readonly Float32Array[]): ModelWeights {
-  if (arrays.length !== 4) throw new Error(`the model has 4 weight arrays, not ${arrays.length}`);
+  if (arrays.length !== ORDER.length)
+    throw new Error(`the model has ${ORDER.length} weight arrays, not ${arrays.length}`);
   const w: ModelWeights = {
     convKernel: arrays[0],
     convBias: arrays[1],
@@ -169,12 +173,16 @@ export async function loadLayersModelFromFiles(files: readonly ModelFile[]): Pro
     return [specs, tf.io.concatenateArrayBuffers(parts)];
   });
   const specs = artifacts.weightSpecs ?? [];
-  if (specs.every((s) => s.dtype === 'float32' && !s.quantization)) {
-    const expected = specs.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
-    const got = new tf.io.CompositeArrayBuffer(artifacts.weightData).byteLength;
-    if (expected !== got) {
-      throw new ModelFormatError(`the weights files hold ${got} bytes, the manifest describes ${expected}`);
-    }
+  // The host measured the files against the same reckoning; the page checks what it was given too.
+  let expected: number;
+  try {
+    expected = declaredWeightBytes(specs);
+  } catch (e) {
+    throw new ModelFormatError((e as Error).message);
+  }
+  const got = new tf.io.CompositeArrayBuffer(artifacts.weightData).byteLength;
+  if (expected !== got) {
+    throw new ModelFormatError(`the weights files hold ${got} bytes, the manifest describes ${expected}`);
   }
   return tf.loadLayersModel(tf.io.fromMemory(artifacts));
 }
@@ -184,8 +192,9 @@ export async function loadWeightsFromFiles(files: readonly ModelFile[]): Promise
   const model = await loadLayersModelFromFiles(files);
   try {
     const inputShape = JSON.stringify(model.inputs[0]?.shape);
-    if (inputShape !== JSON.stringify([null, 28, 28, 1])) {
-      throw new ModelFormatError(`its input is ${inputShape}, the article's model takes [null,28,28,1]`);
+    const expected = JSON.stringify([null, ...INPUT_SHAPE]);
+    if (inputShape !== expected) {
+      throw new ModelFormatError(`its input is ${inputShape}, the article's model takes ${expected}`);
     }
     return await weightsOfModel(model);
   } finally {

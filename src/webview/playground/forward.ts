@@ -7,34 +7,30 @@
  * which backend the trainer holds or whether it is training right now. It skips zero pixels and zero
  * activations, as MNIST is mostly background.
  */
-import type { ModelWeights } from '../engine/layout';
+import { ARTICLE_MODEL, CLASSES, layerShapes } from '../../shared/model';
+import { MODEL_WEIGHT_NAMES, modelWeightsProblem, type ModelWeights } from '../engine/layout';
 import { MNIST_PIXELS, MNIST_SIZE } from './preprocess';
 
 export type { ModelWeights } from '../engine/layout';
+export { CLASSES };
 
-export const CLASSES = 10;
-const FILTERS = 32;
-const CONV = MNIST_SIZE - 2;
-const POOL = CONV / 2;
+// The article model's shapes, from its description: conv output 26×26×32, pooled 13×13×32 = 5,408 features.
+const [convShapes, poolShapes] = layerShapes(ARTICLE_MODEL);
+const CONV = convShapes.output[0];
+const FILTERS = convShapes.output[2];
+const POOL = poolShapes.output[0];
 const FEATURES = POOL * POOL * FILTERS;
-
-const EXPECTED: Record<keyof ModelWeights, number> = {
-  convKernel: 3 * 3 * FILTERS,
-  convBias: FILTERS,
-  denseKernel: FEATURES * CLASSES,
-  denseBias: CLASSES,
-};
+const KERNEL = convShapes.weights[0][0];
 
 /** Throws a clear error unless `w` holds the article's model's weights, all finite. */
 export function checkModelWeights(w: ModelWeights): void {
-  for (const [name, length] of Object.entries(EXPECTED) as [keyof ModelWeights, number][]) {
-    const a = w[name];
-    if (!(a instanceof Float32Array) || a.length !== length) {
-      throw new Error(`${name} must hold ${length} float32 values, found ${a?.length ?? 'none'}`);
-    }
-    for (let i = 0; i < a.length; i++) {
-      if (!Number.isFinite(a[i])) throw new Error(`${name}[${i}] is not a finite number`);
-    }
+  const problem = modelWeightsProblem(w);
+  if (problem?.kind === 'length') {
+    const name = MODEL_WEIGHT_NAMES[problem.index];
+    throw new Error(`${name} must hold ${problem.expected} float32 values, found ${problem.found ?? 'none'}`);
+  }
+  if (problem?.kind === 'notFinite') {
+    throw new Error(`${MODEL_WEIGHT_NAMES[problem.index]}[${problem.at}] is not a finite number`);
   }
 }
 
@@ -63,14 +59,14 @@ export function createClassifier(weights: ModelWeights): Classifier {
       for (let ix = 0; ix < MNIST_SIZE; ix++) {
         const v = input[iy * MNIST_SIZE + ix];
         if (v === 0) continue;
-        for (let ky = 0; ky < 3; ky++) {
+        for (let ky = 0; ky < KERNEL; ky++) {
           const oy = iy - ky;
           if (oy < 0 || oy >= CONV) continue;
-          for (let kx = 0; kx < 3; kx++) {
+          for (let kx = 0; kx < KERNEL; kx++) {
             const ox = ix - kx;
             if (ox < 0 || ox >= CONV) continue;
             const o = (oy * CONV + ox) * FILTERS;
-            const k = (ky * 3 + kx) * FILTERS;
+            const k = (ky * KERNEL + kx) * FILTERS;
             for (let f = 0; f < FILTERS; f++) conv[o + f] += v * convKernel[k + f];
           }
         }

@@ -29,7 +29,7 @@ import {
 import { exportFiles, fromBase64, loadWeightsFromFiles, toBase64 } from './export';
 import { createClassifier, CLASSES, type Classifier, type ModelWeights } from './forward';
 import { LivePredictor, type Prediction } from './predict';
-import { MNIST_PIXELS } from './preprocess';
+import { MNIST_PIXELS, MNIST_SIZE } from './preprocess';
 import { makePlaygroundTranslate, type PlaygroundTranslate } from '../../shared/l10n/playground';
 import './playground.css';
 
@@ -78,7 +78,11 @@ export class Playground {
   source?: ModelSource;
   lastPrediction?: Prediction;
   lastEvaluation?: EvaluationResult;
-  private readonly preview = el('canvas', { class: 'playground-preview', width: '28', height: '28' });
+  private readonly preview = el('canvas', {
+    class: 'playground-preview',
+    width: String(MNIST_SIZE),
+    height: String(MNIST_SIZE),
+  });
   private readonly bars: { fill: HTMLElement; value: HTMLElement; row: HTMLElement }[] = [];
   private readonly verdict = el('p', { id: 'playground-verdict', role: 'status', 'aria-live': 'polite' });
   private readonly modelLine = el('p', { id: 'playground-model' });
@@ -217,7 +221,7 @@ export class Playground {
   private showPrediction(p: Prediction | undefined): void {
     this.lastPrediction = p;
     if (p) paintDigit(this.preview, p.input);
-    else this.preview.getContext('2d')?.clearRect(0, 0, 28, 28);
+    else this.preview.getContext('2d')?.clearRect(0, 0, MNIST_SIZE, MNIST_SIZE);
     this.bars.forEach(({ fill, value, row }, d) => {
       const v = p ? p.probabilities[d] : 0;
       fill.style.width = `${(v * 100).toFixed(1)}%`;

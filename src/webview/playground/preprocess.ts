@@ -6,13 +6,15 @@
  * whole-pixel shift that rounds to it reproduces their placement. Output: float32 in [0, 1] (pixels / 255).
  * Pure: no DOM, so it runs in unit tests as it does in the page.
  */
+import { IMAGE_PIXELS, IMAGE_SIZE } from '../../shared/model';
 
-export const MNIST_SIZE = 28;
-export const MNIST_PIXELS = MNIST_SIZE * MNIST_SIZE;
+/** The model's input: the model description's image size. */
+export const MNIST_SIZE = IMAGE_SIZE;
+export const MNIST_PIXELS = IMAGE_PIXELS;
 /** The box the ink's longer side is scaled to. */
 export const DIGIT_BOX = 20;
-/** Where MNIST's centre of mass sits, in pixel-index coordinates (pixel i spans [i, i+1)). */
-export const CENTRE = 14;
+/** Where MNIST's centre of mass sits, in pixel-index coordinates (pixel i spans [i, i+1)): the middle. */
+export const CENTRE = IMAGE_SIZE / 2;
 
 /** Ink coverage per pixel, 0 (none) to 255 (full), row-major. */
 export interface InkBitmap {

@@ -4,9 +4,11 @@
  * rather than a model that trains on garbage.
  */
 
-export const IMAGE_SIZE = 28;
-export const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
-export const CLASSES = 10;
+import { CLASSES, IMAGE_PIXELS, IMAGE_SIZE } from '../../shared/model';
+
+// The image size and class count are the model description's; re-exported for the trainers that read them here.
+export { CLASSES, IMAGE_SIZE };
+export const PIXELS = IMAGE_PIXELS;
 export const TRAIN_COUNT = 60_000;
 export const TEST_COUNT = 10_000;
 /** The last 5,000 training images are held out for the per-epoch validation curve. */
@@ -93,7 +95,7 @@ export function parseIdx(
     const rows = view.getUint32(8);
     const cols = view.getUint32(12);
     if (rows !== IMAGE_SIZE || cols !== IMAGE_SIZE) {
-      throw new DataError(name, `images are ${rows}×${cols}, expected 28×28`);
+      throw new DataError(name, `images are ${rows}×${cols}, expected ${IMAGE_SIZE}×${IMAGE_SIZE}`);
     }
   }
   const itemSize = kind === 'images' ? PIXELS : 1;

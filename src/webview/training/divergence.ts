@@ -5,7 +5,8 @@
  * 50 batches: at learning rate 1 Adam's loss climbs from 2.30 to about 14 within a few batches and stays there,
  * where a learning run falls below 2.30 and never comes back near 6.9. Pure (no DOM, no tfjs): unit-tested.
  */
-import type { Hyperparameters } from '../../shared/protocol/training';
+import type { Hyperparameters } from '../../shared/hyperparameters';
+import { ADAM, RMSPROP, SGD } from '../../shared/model';
 import type { Translate } from '../../shared/l10n/training';
 
 export type Divergence =
@@ -57,7 +58,11 @@ export class DivergenceWatch {
 }
 
 /** Keras's default learning rate of each optimizer: what to suggest after a run diverged. */
-const KERAS_LEARNING_RATE = { adam: 0.001, sgd: 0.01, rmsprop: 0.001 } as const;
+const KERAS_LEARNING_RATE = {
+  adam: ADAM.learningRate,
+  sgd: SGD.learningRate,
+  rmsprop: RMSPROP.learningRate,
+} as const;
 
 /** What the panel says when a run diverged: what happened to the loss, and a smaller learning rate to try. */
 export function divergenceMessage(t: Translate, d: Divergence, hyper: Hyperparameters): string {

@@ -9,7 +9,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, MeasuredBackend, OptimizerName } from '../../shared/protocol/training';
 import { activateBackend } from './backends';
-import { IMAGE_SIZE, labelsInt32, normalizedImages, PIXELS, type Mnist } from './data';
+import { INPUT_SHAPE } from '../../shared/model';
+import { labelsInt32, normalizedImages, PIXELS, type Mnist } from './data';
 import { createOnrampCpuEngine } from '../engine/engine';
 import type { EngineAssets } from './engineBackend';
 import { buildModel, makeOptimizer, sparseCategoricalCrossentropy } from '../common/tfjsModel';
@@ -56,7 +57,8 @@ async function measureTfjs(backend: BackendName, o: MeasureOptions, shareMs: num
   const batch = o.batchSize;
   const n = Math.min(o.data.train.count, batch * MEASURE_BATCHES);
   const batches = Math.max(1, Math.floor(n / batch));
-  const x = tf.tensor4d(normalizedImages(o.data.train, 0, n), [n, IMAGE_SIZE, IMAGE_SIZE, 1]);
+  const [height, width, channels] = INPUT_SHAPE;
+  const x = tf.tensor4d(normalizedImages(o.data.train, 0, n), [n, height, width, channels]);
   const y = tf.tensor1d(labelsInt32(o.data.train, 0, n), 'int32');
   const order = tf.tensor1d(
     Int32Array.from({ length: n }, (_, i) => (i * 7919) % n),

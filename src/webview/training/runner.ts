@@ -7,7 +7,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { BackendName, EpochMemory, Hyperparameters } from '../../shared/protocol/training';
-import { cosineDecayedRate } from '../engine/layout';
+import { cosineDecayedRate } from '../../shared/model';
 import { CLASSES } from './data';
 import { DivergenceWatch, type Divergence } from './divergence';
 

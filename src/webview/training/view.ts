@@ -8,7 +8,12 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-label/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
-import { BACKENDS, LR_SCHEDULES, OPTIMIZERS, type Hyperparameters } from '../../shared/protocol/training';
+import {
+  HYPERPARAMETERS,
+  isValidHyperparameter,
+  type Hyperparameters,
+  type NumericKey,
+} from '../../shared/hyperparameters';
 import type { BackendChoiceResult, BackendProbe } from './backendChoice';
 import { kerasCode } from './kerasCode';
 import type { LayerSummary } from '../common/tfjsModel';
@@ -26,12 +31,6 @@ export interface ViewHandlers {
   onResume(): void;
   onStop(): void;
 }
-
-const LIMITS = {
-  epochs: [1, 50],
-  batchSize: [1, 1024],
-  learningRate: [1e-6, 1],
-} as const;
 
 export class TrainingView {
   readonly chartsHost: HTMLElement;
@@ -63,22 +62,28 @@ export class TrainingView {
     private readonly t: Translate,
     handlers: ViewHandlers,
   ) {
-    const numberField = (id: string, step: string) =>
-      el('vscode-textfield', { id, type: 'number', step, min: '0' }) as unknown as Field;
+    // The range is the schema's. The browser flags a value off the grid min + k·step, and vscode-textfield takes
+    // no step "any": a fractional field steps by its minimum (0.000001), on whose grid 0.003 and 1 both lie.
+    const numberField = (id: string, key: NumericKey) => {
+      const { min, max, integer } = HYPERPARAMETERS[key];
+      const step = integer ? '1' : String(min);
+      const attrs = { id, type: 'number', min: String(min), max: String(max), step };
+      return el('vscode-textfield', attrs) as unknown as Field;
+    };
     const select = (id: string, options: readonly string[], labels: (o: string) => string) => {
       const s = el('vscode-single-select', { id }) as unknown as Field;
       for (const o of options) s.append(el('vscode-option', { value: o }, labels(o)));
       return s;
     };
     this.fields = {
-      epochs: numberField('epochs', '1'),
-      batchSize: numberField('batch-size', '1'),
-      learningRate: numberField('learning-rate', '0.0001'),
-      schedule: select('schedule', LR_SCHEDULES, (o) =>
+      epochs: numberField('epochs', 'epochs'),
+      batchSize: numberField('batch-size', 'batchSize'),
+      learningRate: numberField('learning-rate', 'learningRate'),
+      schedule: select('schedule', HYPERPARAMETERS.schedule.values, (o) =>
         o === 'cosine' ? t('scheduleCosine') : t('scheduleConstant'),
       ),
-      optimizer: select('optimizer', OPTIMIZERS, optimizerLabel),
-      backend: select('backend', ['auto', ...BACKENDS], (o) =>
+      optimizer: select('optimizer', HYPERPARAMETERS.optimizer.values, optimizerLabel),
+      backend: select('backend', HYPERPARAMETERS.backend.values, (o) =>
         o === 'auto' ? t('backendAuto') : backendLabel(o, t),
       ),
     };
@@ -198,29 +203,23 @@ export class TrainingView {
 
   /** Reads and checks the controls; marks bad fields and returns an error message instead. */
   readHyperparameters(): Hyperparameters | { error: string } {
-    const num = (key: 'epochs' | 'batchSize' | 'learningRate', integer: boolean) => {
+    const num = (key: NumericKey) => {
       const field = this.fields[key];
       const v = Number(field.value);
-      const [min, max] = LIMITS[key];
-      const ok =
-        field.value.trim() !== '' &&
-        Number.isFinite(v) &&
-        v >= min &&
-        v <= max &&
-        (!integer || Number.isInteger(v));
+      const ok = field.value.trim() !== '' && isValidHyperparameter(key, v);
       field.invalid = !ok;
       return ok ? v : undefined;
     };
-    const epochs = num('epochs', true);
-    const batchSize = num('batchSize', true);
-    const learningRate = num('learningRate', false);
+    const epochs = num('epochs');
+    const batchSize = num('batchSize');
+    const learningRate = num('learningRate');
     for (const [key, v] of [
       ['epochs', epochs],
       ['batchSize', batchSize],
       ['learningRate', learningRate],
     ] as const) {
       if (v === undefined) {
-        const [min, max] = LIMITS[key];
+        const { min, max } = HYPERPARAMETERS[key];
         return { error: this.t('invalidInput', this.t(key), min, max) };
       }
     }
