@@ -1,11 +1,14 @@
 /**
- * The compute kernels behind the onramp CPU engine: WebAssembly SIMD (compiled from ./assembly) or the
- * plain TypeScript fallback (./tsKernels). Both keep the parameters, gradients and Adam moments in the
- * layout of ./layout.ts and compute the same gradients.
+ * The compute kernels behind the onramp CPU engine. For the article's model: WebAssembly SIMD (compiled from
+ * ./assembly) or the plain TypeScript fallback (./tsKernels), both in its specialised layout of ./layout.ts
+ * and computing the same gradients. For any other architecture: the layer-by-layer TypeScript kernels of
+ * ./layerKernels.ts, in `getWeights()` layout.
  */
-import { ADAM_DEFAULTS, type AdamConfig, IMAGE_PIXELS, PARAM_FLOATS } from './layout';
+import { IMAGE_PIXELS } from '../../shared/model';
+import { ADAM_DEFAULTS, type AdamConfig, PARAM_FLOATS } from './layout';
 
-export type KernelKind = 'wasm-simd' | 'ts';
+/** 'wasm-simd' and 'ts': the article model's kernels; 'ts-layers': any architecture, layer by layer. */
+export type KernelKind = 'wasm-simd' | 'ts' | 'ts-layers';
 
 /** Summed loss and number of correct predictions over the samples of one call. */
 export interface BatchStats {
@@ -34,6 +37,11 @@ export interface Kernels {
    * `1 / invBatch` samples (these `count` may be only a worker's share of it).
    */
   trainBatch(count: number, invBatch: number): BatchStats;
+  /**
+   * Seeds the Dropout masks of the next `trainBatch`: the loaded samples are numbers `first..` of the batch
+   * (see layout.ts `dropoutMask`). Kernels of architectures without Dropout do not have it.
+   */
+  setDropoutSeed?(seed: number, first: number): void;
   /** Forward only over the loaded samples. */
   evaluateBatch(count: number): BatchStats;
   /** grads += other (partial gradients of another worker). */
@@ -76,6 +84,26 @@ export class AdamClock {
       this.acc2 = Math.fround(this.acc2 * Math.fround(c.beta2));
     }
     return { c1: Math.fround(1 - this.acc1), c2: Math.fround(1 - this.acc2) };
+  }
+}
+
+/**
+ * One Adam step over plain arrays, as tfjs's AdamOptimizer computes it:
+ * m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; p -= lr (m / c1) / (sqrt(v / c2) + eps).
+ */
+export function adamUpdate(
+  params: Float32Array,
+  grads: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  { c1, c2 }: { c1: number; c2: number },
+  { learningRate: lr, beta1, beta2, epsilon }: AdamConfig,
+): void {
+  for (let i = 0; i < params.length; i++) {
+    const gi = grads[i];
+    const mi = (m[i] = m[i] * beta1 + gi * (1 - beta1));
+    const vi = (v[i] = v[i] * beta2 + gi * gi * (1 - beta2));
+    params[i] -= lr * (mi / c1 / (Math.sqrt(vi / c2) + epsilon));
   }
 }
 
