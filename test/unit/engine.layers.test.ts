@@ -13,6 +13,7 @@ import {
 } from '../../src/shared/architecture';
 import { ARTICLE_MODEL, type Architecture, type Layer, OUTPUT_LAYER } from '../../src/shared/model';
 import { createOnrampCpuEngine, type OnrampCpuEngine } from '../../src/webview/engine/engine';
+import { instantiateLayerWasm } from '../../src/webview/engine/kernels';
 import { createLayerKernels } from '../../src/webview/engine/layerKernels';
 import { dropoutMask, packLayerArrays, unpackLayerArrays } from '../../src/webview/engine/layout';
 import { OptimizerState } from '../../src/webview/engine/optimizers';
@@ -100,6 +101,19 @@ function batchOf(data: MnistArrays, start: number, count: number, invert = false
 }
 
 const MASK_SEED = 1234;
+
+/** The layer kernels with their convolutions in WebAssembly SIMD, and all in TypeScript. */
+let engineModule: Promise<WebAssembly.Module> | undefined;
+const kernelKinds = [
+  {
+    name: 'wasm-simd-layers',
+    make: async (a: Architecture) => {
+      engineModule ??= engineWasmBytes(root).then((bytes) => WebAssembly.compile(new Uint8Array(bytes)));
+      return createLayerKernels(a, await instantiateLayerWasm(await engineModule));
+    },
+  },
+  { name: 'ts-layers', make: async (a: Architecture) => createLayerKernels(a) },
+];
 
 /** The loss function Keras/tfjs train with for loss: 'sparseCategoricalCrossentropy'. */
 function kerasLoss(model: tf.Sequential) {
@@ -233,33 +247,10 @@ describe('onramp CPU engine: any architecture (layer kernels) against tfjs', fun
   ];
 
   for (const c of cases) {
-    it(`${c.title}: loss and every gradient within 1e-4 of tfjs`, () => {
+    it(`${c.title}: loss and every gradient within 1e-4 of tfjs (SIMD and TS)`, async () => {
       const w = testWeights(c.arch, 7);
       const { images, labels } = batchOf(data, 200, 16, c.invert);
       const ref = tfGradients(c.arch, w, images, labels);
-      const k = createLayerKernels(c.arch);
-      assert.equal(k.kind, 'ts-layers');
-      k.params().set(packLayerArrays(c.arch, w));
-      k.loadBatch(images, labels, null, 0, labels.length);
-      k.setDropoutSeed?.(MASK_SEED, 0);
-      const stats = k.trainBatch(labels.length, 1 / labels.length);
-      const loss = stats.lossSum / labels.length;
-      assert.ok(Math.abs(loss - ref.loss) / ref.loss < 1e-5, `loss ${loss} vs tfjs ${ref.loss}`);
-      const ours = unpackLayerArrays(c.arch, k.grads());
-      assert.equal(ours.length, ref.grads.length);
-      ours.forEach((g, i) => {
-        const e = relError(g, ref.grads[i]);
-        assert.ok(e < 1e-4, `weight ${i}: relative error ${e}`);
-        assert.ok(
-          ref.grads[i].some((v) => v !== 0),
-          `weight ${i}: tfjs gradient is all zero`,
-        );
-      });
-      if (c.dropout) {
-        // Another mask gives another loss: the mask is really applied.
-        k.setDropoutSeed?.(MASK_SEED + 1, 0);
-        assert.notEqual(k.trainBatch(labels.length, 1 / labels.length).lossSum / labels.length, loss);
-      }
       // Evaluation runs without dropout: tfjs's predict (Dropout off) gives its loss.
       const model = tfModel(c.arch, w);
       const lossFn = kerasLoss(model);
@@ -272,17 +263,45 @@ describe('onramp CPU engine: any architecture (layer kernels) against tfjs', fun
         return tf.mean(lossFn(tf.tensor1d(Float32Array.from(labels)), p)).dataSync()[0];
       });
       model.dispose();
-      const evaluated = k.evaluateBatch(labels.length).lossSum / labels.length;
-      assert.ok(
-        Math.abs(evaluated - expected) / expected < 1e-5,
-        `evaluation loss ${evaluated} vs tfjs ${expected}`,
-      );
+      for (const kind of kernelKinds) {
+        const k = await kind.make(c.arch);
+        assert.equal(k.kind, kind.name);
+        k.params().set(packLayerArrays(c.arch, w));
+        k.loadBatch(images, labels, null, 0, labels.length);
+        k.setDropoutSeed?.(MASK_SEED, 0);
+        const stats = k.trainBatch(labels.length, 1 / labels.length);
+        const loss = stats.lossSum / labels.length;
+        assert.ok(
+          Math.abs(loss - ref.loss) / ref.loss < 1e-5,
+          `${kind.name}: loss ${loss} vs tfjs ${ref.loss}`,
+        );
+        const ours = unpackLayerArrays(c.arch, k.grads());
+        assert.equal(ours.length, ref.grads.length);
+        ours.forEach((g, i) => {
+          const e = relError(g, ref.grads[i]);
+          assert.ok(e < 1e-4, `${kind.name}: weight ${i}: relative error ${e}`);
+          assert.ok(
+            ref.grads[i].some((v) => v !== 0),
+            `weight ${i}: tfjs gradient is all zero`,
+          );
+        });
+        if (c.dropout) {
+          // Another mask gives another loss: the mask is really applied.
+          k.setDropoutSeed?.(MASK_SEED + 1, 0);
+          assert.notEqual(k.trainBatch(labels.length, 1 / labels.length).lossSum / labels.length, loss);
+        }
+        const evaluated = k.evaluateBatch(labels.length).lossSum / labels.length;
+        assert.ok(
+          Math.abs(evaluated - expected) / expected < 1e-5,
+          `${kind.name}: evaluation loss ${evaluated} vs tfjs ${expected}`,
+        );
+      }
     });
   }
 
-  it('a batch split in two and summed gives the same gradients, dropout masks included', () => {
+  it('a batch split in two and summed gives the same gradients, dropout masks included', async () => {
     const a = arch(conv(4, 5, 'same'), pool, flatten, dropout(0.4), dense(16), OUTPUT_LAYER);
-    const k = createLayerKernels(a);
+    const k = await kernelKinds[0].make(a);
     const { images, labels } = batchOf(data, 0, 20);
     k.params().set(packLayerArrays(a, testWeights(a, 5)));
     k.loadBatch(images, labels, null, 0, 20);
@@ -310,7 +329,7 @@ describe('onramp CPU engine: any architecture (layer kernels) against tfjs', fun
       const w = testWeights(a, 9);
       const model = tfModel(a, w);
       model.compile({ optimizer: make(), loss: 'sparseCategoricalCrossentropy' });
-      const k = createLayerKernels(a);
+      const k = await kernelKinds[0].make(a);
       const state = new OptimizerState();
       k.params().set(packLayerArrays(a, w));
       const learningRate = name === 'sgd' ? 0.05 : 0.001;
@@ -368,7 +387,7 @@ describe('onramp CPU engine (workers): any architecture', function () {
     const engine = await make(2);
     await engine.setData(data.trainImages.subarray(0, 512 * 784), data.trainLabels.subarray(0, 512));
     await engine.init(1, SIMPLE_CONVNET);
-    assert.equal(engine.kernel, 'ts-layers');
+    assert.equal(engine.kernel, 'wasm-simd-layers');
     assert.equal(engine.architecture, SIMPLE_CONVNET);
     const w = await engine.getWeightArrays();
     assert.deepEqual(w, initialWeights(SIMPLE_CONVNET, 1), 'init(seed) gives initialWeights(seed)');

@@ -7,8 +7,11 @@
 import { IMAGE_PIXELS } from '../../shared/model';
 import { ADAM_DEFAULTS, type AdamConfig, PARAM_FLOATS } from './layout';
 
-/** 'wasm-simd' and 'ts': the article model's kernels; 'ts-layers': any architecture, layer by layer. */
-export type KernelKind = 'wasm-simd' | 'ts' | 'ts-layers';
+/**
+ * 'wasm-simd' and 'ts': the article model's kernels; 'wasm-simd-layers' (convolutions in SIMD) and 'ts-layers':
+ * any other architecture, layer by layer.
+ */
+export type KernelKind = 'wasm-simd' | 'ts' | 'wasm-simd-layers' | 'ts-layers';
 
 /** Summed loss and number of correct predictions over the samples of one call. */
 export interface BatchStats {
@@ -125,16 +128,85 @@ interface EngineExports {
   adam(lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): void;
 }
 
+/** The SIMD engine's exports that ./layerKernels.ts uses (a fresh instance, so a memory of its own). */
+export interface LayerWasm {
+  memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  layerConvForward(
+    x: number,
+    h: number,
+    w: number,
+    c: number,
+    out: number,
+    oh: number,
+    ow: number,
+    f: number,
+    k: number,
+    pad: number,
+    relu: number,
+    kernel: number,
+    bias: number,
+  ): void;
+  layerConvBackward(
+    x: number,
+    h: number,
+    w: number,
+    c: number,
+    out: number,
+    dOut: number,
+    dIn: number,
+    dz: number,
+    oh: number,
+    ow: number,
+    f: number,
+    k: number,
+    pad: number,
+    relu: number,
+    kernel: number,
+    gradKernel: number,
+    gradBias: number,
+  ): void;
+  layerDenseForward(
+    x: number,
+    n: number,
+    out: number,
+    units: number,
+    relu: number,
+    kernel: number,
+    bias: number,
+  ): void;
+  layerDenseBackward(
+    x: number,
+    n: number,
+    out: number,
+    dOut: number,
+    dIn: number,
+    dz: number,
+    units: number,
+    relu: number,
+    kernel: number,
+    gradKernel: number,
+    gradBias: number,
+  ): void;
+}
+
+const wasmImports = {
+  env: {
+    abort: () => {
+      throw new Error('onramp-cpu: wasm abort');
+    },
+  },
+};
+
+export async function instantiateLayerWasm(module: WebAssembly.Module): Promise<LayerWasm> {
+  const instance = await WebAssembly.instantiate(module, wasmImports);
+  return instance.exports as unknown as LayerWasm;
+}
+
 /** Instantiates the SIMD engine from the bytes (or compiled module) of dist/engine/onramp-cpu.wasm. */
 export async function createWasmKernels(source: BufferSource | WebAssembly.Module): Promise<Kernels> {
   const module = source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source);
-  const instance = await WebAssembly.instantiate(module, {
-    env: {
-      abort: () => {
-        throw new Error('onramp-cpu: wasm abort');
-      },
-    },
-  });
+  const instance = await WebAssembly.instantiate(module, wasmImports);
   const x = instance.exports as unknown as EngineExports;
   x.init();
   if (x.paramCount() !== PARAM_FLOATS) throw new Error('onramp-cpu: wasm engine has an unexpected layout');

@@ -3,6 +3,9 @@
  * TypeScript: Conv2D (valid or same padding, 3×3 or 5×5, ReLU or linear, with the input gradient for every
  * conv after the first), MaxPooling2D 2×2, Dropout (inverted, a seeded mask, training only), Flatten, Dense
  * hidden layers, and the Dense(10, softmax) output with tfjs's clipped sparse categorical cross-entropy.
+ * Given an instance of the SIMD engine, the convolutions and dense layers (nearly all of these stacks'
+ * arithmetic) run in its `layerConv*` / `layerDense*` functions on buffers in its memory; pooling, dropout and
+ * the loss stay in TypeScript.
  * The article's model keeps its specialised kernels (./assembly, ./tsKernels), which are many times faster;
  * these are what every other stack trains with.
  *
@@ -12,7 +15,7 @@
  */
 import { inferShapes } from '../../shared/architecture';
 import { type Architecture, CLASSES, CROSS_ENTROPY_EPSILON, IMAGE_PIXELS } from '../../shared/model';
-import { AdamClock, adamUpdate, type BatchStats, type Kernels } from './kernels';
+import { AdamClock, adamUpdate, type BatchStats, type Kernels, type LayerWasm } from './kernels';
 import { ADAM_DEFAULTS, dropoutMask, layerLayout } from './layout';
 
 const EPSILON = Math.fround(CROSS_ENTROPY_EPSILON);
@@ -61,15 +64,31 @@ interface FlattenStep {
 }
 type Step = ConvStep | PoolStep | DropoutStep | DenseStep | FlattenStep;
 
-export function createLayerKernels(arch: Architecture): Kernels {
+const round4 = (n: number) => Math.ceil(n / 4) * 4;
+
+export function createLayerKernels(arch: Architecture, wasm?: LayerWasm): Kernels {
   const report = inferShapes(arch);
   if (!report.complete) throw new Error('onramp-cpu: this architecture does not fit its input');
   const layout = layerLayout(arch);
   const floats = layout.floats;
-  const params = new Float32Array(floats);
-  const grads = new Float32Array(floats);
-  const m = new Float32Array(floats);
-  const v = new Float32Array(floats);
+  const sizes = [IMAGE_PIXELS, ...report.layers.map((l) => l.output.reduce((a, b) => a * b, 1))];
+  const largest = Math.max(...sizes);
+  // Every float buffer is carved out of one block (in the wasm memory when there is one, allocated before
+  // any view is made, so no later growth detaches them).
+  const owned = sizes.map((n, i) => (i > 0 && report.layers[i - 1].layer.kind === 'flatten' ? 0 : round4(n)));
+  const total = 4 * floats + 2 * owned.reduce((a, b) => a + b, 0) + round4(largest);
+  const blockAt = wasm ? wasm.alloc(total * 4) : 0; // before reading memory.buffer: alloc may grow it
+  const block = wasm ? new Float32Array(wasm.memory.buffer, blockAt, total) : new Float32Array(total);
+  let carved = 0;
+  const take = (n: number) => {
+    const view = block.subarray(carved, carved + n);
+    carved += round4(n);
+    return view;
+  };
+  const params = take(floats);
+  const grads = take(floats);
+  const m = take(floats);
+  const v = take(floats);
   const clock = new AdamClock();
 
   let weightIndex = 0;
@@ -121,19 +140,17 @@ export function createLayerKernels(arch: Architecture): Kernels {
       }
     }
   });
-  const sizes = [IMAGE_PIXELS, ...report.layers.map((l) => l.output.reduce((a, b) => a * b, 1))];
   // acts[i] is the input of layer i (acts[0] the image); deltas[i] its gradient. Flatten shares its buffers.
-  const acts: Float32Array[] = [new Float32Array(IMAGE_PIXELS)];
-  const deltas: Float32Array[] = [new Float32Array(IMAGE_PIXELS)];
+  const acts: Float32Array[] = [take(IMAGE_PIXELS)];
+  const deltas: Float32Array[] = [take(IMAGE_PIXELS)];
   steps.forEach((s, i) => {
-    acts.push(s.kind === 'flatten' ? acts[i] : new Float32Array(sizes[i + 1]));
-    deltas.push(s.kind === 'flatten' ? deltas[i] : new Float32Array(sizes[i + 1]));
+    acts.push(s.kind === 'flatten' ? acts[i] : take(sizes[i + 1]));
+    deltas.push(s.kind === 'flatten' ? deltas[i] : take(sizes[i + 1]));
   });
+  const dz = take(largest);
   // Whether layer i must pass a gradient to its input: only when a layer with weights comes before it.
   const firstWeighted = steps.findIndex((s) => s.kind === 'conv' || s.kind === 'dense');
-  const largest = Math.max(...sizes);
   const acc = new Float64Array(largest);
-  const dz = new Float32Array(largest);
   const probs = new Float64Array(CLASSES);
   const u = new Float64Array(CLASSES);
 
@@ -144,8 +161,28 @@ export function createLayerKernels(arch: Architecture): Kernels {
   let maskSeed = 0;
   let maskFirst = 0;
 
+  const at = (a: Float32Array, offset = 0) => a.byteOffset + offset * 4;
+
   function convForward(s: ConvStep, x: Float32Array, out: Float32Array) {
     const { h, w, c, oh, ow, f, k, pad } = s;
+    if (wasm) {
+      const p = at(params);
+      return wasm.layerConvForward(
+        at(x),
+        h,
+        w,
+        c,
+        at(out),
+        oh,
+        ow,
+        f,
+        k,
+        pad,
+        s.relu ? 1 : 0,
+        p + s.kernel * 4,
+        p + s.bias * 4,
+      );
+    }
     for (let oy = 0; oy < oh; oy++) {
       for (let ox = 0; ox < ow; ox++) {
         for (let o = 0; o < f; o++) acc[o] = params[s.bias + o];
@@ -180,6 +217,27 @@ export function createLayerKernels(arch: Architecture): Kernels {
     dIn: Float32Array | null,
   ) {
     const { h, w, c, oh, ow, f, k, pad } = s;
+    if (wasm) {
+      return wasm.layerConvBackward(
+        at(x),
+        h,
+        w,
+        c,
+        at(out),
+        at(dOut),
+        dIn ? at(dIn) : 0,
+        at(dz),
+        oh,
+        ow,
+        f,
+        k,
+        pad,
+        s.relu ? 1 : 0,
+        at(params, s.kernel),
+        at(grads, s.kernel),
+        at(grads, s.bias),
+      );
+    }
     const n = oh * ow * f;
     for (let i = 0; i < n; i++) dz[i] = s.relu && out[i] <= 0 ? 0 : dOut[i];
     if (dIn) dIn.fill(0);
@@ -243,6 +301,17 @@ export function createLayerKernels(arch: Architecture): Kernels {
 
   function denseForward(s: DenseStep, x: Float32Array, out: Float32Array) {
     const { n, units } = s;
+    if (wasm) {
+      return wasm.layerDenseForward(
+        at(x),
+        n,
+        at(out),
+        units,
+        s.relu ? 1 : 0,
+        at(params, s.kernel),
+        at(params, s.bias),
+      );
+    }
     for (let j = 0; j < units; j++) acc[j] = params[s.bias + j];
     for (let i = 0; i < n; i++) {
       const val = x[i];
@@ -262,6 +331,21 @@ export function createLayerKernels(arch: Architecture): Kernels {
     dIn: Float32Array | null,
   ) {
     const { n, units } = s;
+    if (wasm) {
+      return wasm.layerDenseBackward(
+        at(x),
+        n,
+        at(out),
+        at(dOut),
+        dIn ? at(dIn) : 0,
+        at(dz),
+        units,
+        s.relu ? 1 : 0,
+        at(params, s.kernel),
+        at(grads, s.kernel),
+        at(grads, s.bias),
+      );
+    }
     let any = false;
     for (let j = 0; j < units; j++) {
       const g = s.relu && out[j] <= 0 ? 0 : dOut[j];
@@ -384,7 +468,7 @@ export function createLayerKernels(arch: Architecture): Kernels {
   }
 
   return {
-    kind: 'ts-layers',
+    kind: wasm ? 'wasm-simd-layers' : 'ts-layers',
     params: () => params,
     grads: () => grads,
     resetOptimizer() {

@@ -7,7 +7,7 @@
  */
 import { sameArchitecture } from '../../shared/architecture';
 import { ARTICLE_MODEL, type Architecture } from '../../shared/model';
-import { createWasmKernels, type Kernels, wasmSimdSupported } from './kernels';
+import { createWasmKernels, instantiateLayerWasm, type Kernels, wasmSimdSupported } from './kernels';
 import { createLayerKernels } from './layerKernels';
 import { cosineDecayedRate, isArticleModel, shuffledOrder, stepSeed } from './layout';
 import type { DriverToWorker, PeerMessage, TrainRequest, WorkerToDriver } from './messages';
@@ -65,7 +65,8 @@ export function runEngineWorker(scope: WorkerScope): void {
   };
   /** The article's model trains on its specialised kernels; every other stack on the layer kernels. */
   const kernelsFor = async (arch: Architecture): Promise<Kernels> => {
-    if (!isArticleModel(arch)) return createLayerKernels(arch);
+    if (!isArticleModel(arch))
+      return createLayerKernels(arch, wasmModule ? await instantiateLayerWasm(wasmModule) : undefined);
     return wasmModule ? createWasmKernels(wasmModule) : createTsKernels();
   };
   const wakeUp = () => {
