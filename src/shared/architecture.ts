@@ -235,7 +235,7 @@ export function validate(arch: Architecture): Problem[] {
     if (i === n - 1 && layer.kind !== 'dense')
       add(i, 'lastLayerNotOutput', { units: 0, activation: layer.kind });
   });
-  // Shapes: only for stacks whose fields are sane (a 0-filter conv has no meaningful shape to report on).
+  // Layers that do not fit the shape they get (inferShapes left their output empty), on the layer itself.
   const report = inferShapes(arch);
   report.layers.forEach((l, i) => {
     if (l.output.length > 0) return;

@@ -1,5 +1,6 @@
 // The onramp CPU engine: forward and backward passes of the article's model, specialised and written
-// for WebAssembly SIMD (f32x4). Compiled by scripts/build-engine.mjs with
+// for WebAssembly SIMD (f32x4), and (at the end of this file) the generic convolution and dense passes that
+// ../layerKernels.ts runs every other architecture with. Compiled by scripts/build-engine.mjs with
 // `asc --runtime stub -O3 --enable simd --noAssert`.
 //
 // Model: Conv2D(32, 3x3, valid) + bias -> ReLU -> MaxPool 2x2 -> Flatten (NHWC) -> Dense(5408 -> 10) + bias
