@@ -5,7 +5,8 @@
  *
  * An architecture is a list of layers between a fixed input (28×28×1 MNIST images, pixels / 255) and a fixed
  * output (Dense(10, softmax)); the output layer is part of the list, as Keras's `model.summary()` shows it.
- * Shapes are Keras's: images are HWC (channels last), conv kernels HWIO, dense kernels [in, out].
+ * Shapes are Keras's (images HWC, conv kernels HWIO, dense kernels [in, out]); what a list works out to (shapes,
+ * parameter counts, weight shapes, problems, presets, seeded weights) is ./architecture.ts's.
  */
 
 /** MNIST images: 28×28 pixels, one channel. */
@@ -90,97 +91,4 @@ export const CROSS_ENTROPY_EPSILON = 1e-7;
 export function cosineDecayedRate(learningRate: number, step: number, decaySteps: number): number {
   const progress = Math.min(Math.max(step, 0), decaySteps) / decaySteps;
   return learningRate * 0.5 * (1 + Math.cos(Math.PI * progress));
-}
-
-// ---- shapes ---------------------------------------------------------------------------------------------
-
-/** An activation's shape without the batch axis: [height, width, channels] before Flatten, [features] after. */
-export type Shape = readonly number[];
-
-/** The input of every architecture: one HWC image. */
-export const INPUT_SHAPE: Shape = Object.freeze([IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS]);
-
-/** One layer's output shape and the shapes of its weights (kernel, then bias), in Keras's order. */
-export interface LayerShapes {
-  layer: Layer;
-  output: Shape;
-  weights: Shape[];
-}
-
-/** Each layer's output and weight shapes, from the input through the list; throws on a list that cannot run. */
-export function layerShapes(architecture: Architecture): LayerShapes[] {
-  let shape: Shape = INPUT_SHAPE;
-  return architecture.layers.map((layer): LayerShapes => {
-    const image = shape.length === 3;
-    switch (layer.kind) {
-      case 'conv2d': {
-        if (!image) throw new Error('a Conv2D layer needs an image (put it before Flatten)');
-        const [h, w, c] = shape;
-        const shrink = layer.padding === 'valid' ? layer.kernelSize - 1 : 0;
-        if (h - shrink < 1)
-          throw new Error(`a ${layer.kernelSize}×${layer.kernelSize} kernel does not fit ${h}×${w}`);
-        shape = [h - shrink, w - shrink, layer.filters];
-        const kernel = [layer.kernelSize, layer.kernelSize, c, layer.filters];
-        return { layer, output: shape, weights: [kernel, [layer.filters]] };
-      }
-      case 'maxPooling2d': {
-        if (!image) throw new Error('a MaxPooling2D layer needs an image (put it before Flatten)');
-        const [h, w, c] = shape;
-        if (h < layer.poolSize)
-          throw new Error(`a ${layer.poolSize}×${layer.poolSize} pool does not fit ${h}×${w}`);
-        shape = [Math.floor(h / layer.poolSize), Math.floor(w / layer.poolSize), c];
-        return { layer, output: shape, weights: [] };
-      }
-      case 'dropout':
-        return { layer, output: shape, weights: [] };
-      case 'flatten':
-        shape = [shape.reduce((a, b) => a * b, 1)];
-        return { layer, output: shape, weights: [] };
-      case 'dense': {
-        if (image) throw new Error('a Dense layer needs features (put Flatten before it)');
-        const inputs = shape[0];
-        shape = [layer.units];
-        return { layer, output: shape, weights: [[inputs, layer.units], [layer.units]] };
-      }
-    }
-  });
-}
-
-/** Every weight's shape in Keras's `get_weights()` order (tfjs's `getWeights()` too). */
-export function weightShapes(architecture: Architecture): Shape[] {
-  return layerShapes(architecture).flatMap((l) => l.weights);
-}
-
-export const sizeOf = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);
-
-/** The article model's weights: conv kernel [3, 3, 1, 32] (HWIO), conv bias [32], dense kernel [5408, 10], bias [10]. */
-export const ARTICLE_WEIGHT_SHAPES: readonly Shape[] = Object.freeze(weightShapes(ARTICLE_MODEL));
-
-/**
- * What is wrong with a model's weight arrays against the shapes they must have, or undefined when nothing is:
- * one check for every side that takes weights (the engine, the playground's classifier, export and reload),
- * each of which words the problem for its reader.
- */
-export type WeightProblem =
-  | { kind: 'count'; expected: number; found: number }
-  | { kind: 'length'; index: number; expected: number; found: number | undefined }
-  | { kind: 'notFinite'; index: number; at: number };
-
-export function findWeightProblem(
-  arrays: readonly unknown[],
-  shapes: readonly Shape[],
-): WeightProblem | undefined {
-  if (arrays.length !== shapes.length)
-    return { kind: 'count', expected: shapes.length, found: arrays.length };
-  for (let index = 0; index < shapes.length; index++) {
-    const a = arrays[index];
-    const expected = sizeOf(shapes[index]);
-    if (!(a instanceof Float32Array) || a.length !== expected) {
-      const found = (a as { length?: unknown } | undefined)?.length;
-      return { kind: 'length', index, expected, found: typeof found === 'number' ? found : undefined };
-    }
-    for (let at = 0; at < a.length; at++)
-      if (!Number.isFinite(a[at])) return { kind: 'notFinite', index, at };
-  }
-  return undefined;
 }

@@ -5,12 +5,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerName } from '../../shared/hyperparameters';
+import { INPUT_SHAPE } from '../../shared/architecture';
 import {
   ADAM,
   ARTICLE_MODEL,
   CLASSES,
   CROSS_ENTROPY_EPSILON,
-  INPUT_SHAPE,
   RMSPROP,
   type Architecture,
   type Layer,

@@ -1,8 +1,10 @@
 /**
- * The onramp CPU engine: trains the article's model (Conv2D 32 3x3 + ReLU -> MaxPool 2x2 -> Flatten ->
- * Dense 10 softmax, sparse categorical cross-entropy, Adam) on the CPU, in workers, with WebAssembly SIMD
- * kernels (or a plain TypeScript fallback), at many times the speed of tfjs's CPU backends.
- * Weights are exchanged in exactly the tfjs model's layout (see ./layout.ts).
+ * The onramp CPU engine: trains any architecture `validate` accepts (src/shared/architecture.ts; by default
+ * the article's model, Conv2D 32 3x3 + ReLU -> MaxPool 2x2 -> Flatten -> Dense 10 softmax) with sparse
+ * categorical cross-entropy and Adam, SGD or RMSprop, on the CPU, in workers. The article's model runs on
+ * WebAssembly SIMD kernels written for it (or a plain TypeScript fallback), at many times the speed of tfjs's
+ * CPU backends; every other stack on layer-by-layer TypeScript kernels (./layerKernels.ts).
+ * Weights are exchanged in exactly the tfjs model's `getWeights()` order and layout (see ./layout.ts).
  *
  * In a webview: `createOnrampCpuEngine({ wasmUrl, workerUrl })` fetches the engine and the worker script
  * (which must be allowed by `connect-src`) and starts the workers from blob: URLs (`worker-src blob:`);
@@ -11,25 +13,37 @@
  * ```ts
  * const engine = await createOnrampCpuEngine({ wasmUrl, workerUrl, threads: 2 });
  * await engine.setData(trainImages, trainLabels);
- * await engine.init(42);
+ * await engine.init(42); // or init(42, SIMPLE_CONVNET): any architecture validate() accepts
  * for (let epoch = 0; epoch < 5; epoch++) {
  *   const r = await engine.trainEpoch({ batchSize: 32, shuffleSeed: epoch, onProgress: (p) => draw(p) });
  *   if (r.stopped) break;
  * }
  * const { acc } = await engine.evaluate(testImages, testLabels);
  * const weights = await engine.getWeights(); // convKernel [3,3,1,32], convBias, denseKernel [5408,10], denseBias
+ * const arrays = await engine.getWeightArrays(); // any architecture, in tfjs getWeights() order
  * engine.dispose();
  * ```
  */
+import { initialWeights, validate } from '../../shared/architecture';
+import { ARTICLE_MODEL, type Architecture, CLASSES, IMAGE_PIXELS } from '../../shared/model';
 import type { KernelKind } from './kernels';
+import {
+  ADAM_DEFAULTS,
+  isArticleModel,
+  type ModelWeights,
+  packArrays,
+  packWeights,
+  unpackArrays,
+  unpackWeights,
+} from './layout';
+import type { OptimizerName } from './optimizers';
 import { HYPERPARAMETERS, hyperparameterRule, isValidHyperparameter } from '../../shared/hyperparameters';
-import { IMAGE_PIXELS } from '../../shared/model';
-import { ADAM_DEFAULTS, glorotWeights, type ModelWeights, packWeights, unpackWeights } from './layout';
 import type { DriverToWorker, KernelPreference, ProgressReport, TrainDone, WorkerToDriver } from './messages';
 
 export type { KernelKind } from './kernels';
 export type { ModelWeights } from './layout';
 export type { ProgressReport, TrainDone, KernelPreference } from './messages';
+export type { OptimizerName } from './optimizers';
 export { glorotWeights, PARAMETER_COUNT } from './layout';
 
 /** The part of a Worker (browser, or a Node worker_threads adapter) the engine uses. */
@@ -55,8 +69,13 @@ export interface OnrampCpuEngineOptions {
 export interface TrainEpochOptions {
   /** Default: the panel's (src/shared/hyperparameters.ts). */
   batchSize?: number;
-  /** Adam's learning rate; default: the panel's (beta1, beta2, epsilon: Keras's, src/shared/model.ts). */
+  /** The learning rate; default: the panel's (src/shared/hyperparameters.ts). */
   learningRate?: number;
+  /**
+   * Default 'adam' (beta1 0.9, beta2 0.999, epsilon 1e-7 as tfjs/Keras); 'sgd' and 'rmsprop' (rho 0.9,
+   * epsilon 1e-7) as tfjs's. Switching rules mid-run starts the new one's state from zero.
+   */
+  optimizer?: OptimizerName;
   /**
    * Cosine decay of the learning rate to 0 over `steps` updates of the whole run; `offset` is the number of
    * updates before this epoch's first batch. Absent: the learning rate stays constant.
@@ -84,16 +103,32 @@ export interface Evaluation {
 }
 
 export interface OnrampCpuEngine {
-  /** Which kernels run: 'wasm-simd' or 'ts'. */
+  /** Which kernels run: 'wasm-simd' or 'ts' (the article's model), 'ts-layers' (any other architecture). */
   readonly kernel: KernelKind;
+  /** The architecture the engine trains (set by `init` or `setWeights`; ARTICLE_MODEL at first). */
+  readonly architecture: Architecture;
   readonly threads: number;
   /** Training set: uint8 28x28 images (row-major, 784 bytes each) and labels 0..9. Copied to each worker. */
   setData(images: Uint8Array, labels: Uint8Array): Promise<void>;
-  /** Fresh Glorot-uniform kernels and zero biases from the seed; resets Adam. */
-  init(seed: number): Promise<void>;
-  /** Loads weights in the tfjs layout; resets Adam unless told not to. */
-  setWeights(weights: ModelWeights, options?: { resetOptimizer?: boolean }): Promise<void>;
+  /**
+   * Trains `architecture` from now on (default ARTICLE_MODEL), from fresh Glorot-uniform kernels and zero
+   * biases drawn from the seed (`initialWeights`: the same seed, the same weights); resets the optimizer.
+   * Rejects an architecture `validate` finds a problem with.
+   */
+  init(seed: number, architecture?: Architecture): Promise<void>;
+  /**
+   * Loads weights in the tfjs layout: the article model's named weights, or any architecture's arrays in
+   * `getWeights()` order (of `options.architecture`, default the current one). Resets the optimizer unless
+   * told not to.
+   */
+  setWeights(
+    weights: ModelWeights | readonly Float32Array[],
+    options?: { resetOptimizer?: boolean; architecture?: Architecture },
+  ): Promise<void>;
+  /** The article model's weights by name (rejects while another architecture is loaded: getWeightArrays). */
   getWeights(): Promise<ModelWeights>;
+  /** The weights of whatever architecture is loaded, in tfjs's `getWeights()` order and shapes. */
+  getWeightArrays(): Promise<Float32Array[]>;
   /** One pass over the training set in batches (the last one smaller); Adam after every batch. */
   trainEpoch(options: TrainEpochOptions): Promise<EpochResult>;
   /** Mean loss and accuracy on a set (split across the workers). */
@@ -116,8 +151,14 @@ function checkSet(images: Uint8Array, labels: Uint8Array): void {
     );
   }
   for (let i = 0; i < labels.length; i++) {
-    if (labels[i] > 9) throw new Error(`onramp-cpu: label ${i} is ${labels[i]}, not a digit 0..9`);
+    if (labels[i] >= CLASSES) throw new Error(`onramp-cpu: label ${i} is ${labels[i]}, not a digit 0..9`);
   }
+}
+
+/** Rejects, with the first problem, an architecture the editor would not let the learner train. */
+function checkTrainable(arch: Architecture): void {
+  const p = validate(arch)[0];
+  if (p) throw new Error(`onramp-cpu: the architecture cannot train (layer ${p.layer}: ${p.key})`);
 }
 
 async function fetchBytes(url: string | URL): Promise<ArrayBuffer> {
@@ -212,7 +253,7 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
       peers[b][a] = ch.port2;
     }
   }
-  let kinds: KernelKind[];
+  let kind: KernelKind;
   try {
     const ready = await Promise.all(
       workers.map((w, rank) =>
@@ -231,7 +272,7 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
         ),
       ),
     );
-    kinds = ready.map((r) => r.kind);
+    kind = ready[0].kind;
   } catch (e) {
     for (const w of workers) w.terminate();
     if (blobUrl) URL.revokeObjectURL(blobUrl);
@@ -244,12 +285,26 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
   const all = <T extends WorkerToDriver['type']>(make: (rank: number) => DriverToWorker) =>
     Promise.all(workers.map((w, r) => call<T>(w, make(r))));
 
-  const setParams = async (params: Float32Array, resetOptimizer: boolean) => {
-    await all<'ok'>(() => ({ type: 'setParams', id: nextId++, params, resetOptimizer }));
+  let architecture: Architecture = ARTICLE_MODEL;
+  const setParams = async (arch: Architecture, params: Float32Array, resetOptimizer: boolean) => {
+    const ready = await all<'ready'>(() => ({
+      type: 'setParams',
+      id: nextId++,
+      architecture: arch,
+      params,
+      resetOptimizer,
+    }));
+    architecture = arch;
+    kind = ready[0].kind;
   };
 
   return {
-    kernel: kinds[0],
+    get kernel() {
+      return kind;
+    },
+    get architecture() {
+      return architecture;
+    },
     threads,
     async setData(images, labels) {
       checkSet(images, labels);
@@ -257,15 +312,29 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
       await all<'ok'>(() => ({ type: 'setData', id: nextId++, images, labels }));
       hasData = true;
     },
-    async init(seed) {
-      await setParams(packWeights(glorotWeights(seed)), true);
+    async init(seed, arch = ARTICLE_MODEL) {
+      checkTrainable(arch);
+      await setParams(arch, packArrays(arch, initialWeights(arch, seed)), true);
     },
     async setWeights(weights, opts) {
-      await setParams(packWeights(weights), opts?.resetOptimizer ?? true);
+      const reset = opts?.resetOptimizer ?? true;
+      if (Array.isArray(weights)) {
+        const arch = opts?.architecture ?? architecture;
+        checkTrainable(arch);
+        return setParams(arch, packArrays(arch, weights), reset);
+      }
+      await setParams(ARTICLE_MODEL, packWeights(weights as ModelWeights), reset);
     },
     async getWeights() {
+      if (!isArticleModel(architecture))
+        throw new Error("onramp-cpu: getWeights names the article model's weights; use getWeightArrays");
       const r = await call<'params'>(workers[0], { type: 'getParams', id: nextId++ });
       return unpackWeights(r.params);
+    },
+    async getWeightArrays() {
+      const arch = architecture;
+      const r = await call<'params'>(workers[0], { type: 'getParams', id: nextId++ });
+      return unpackArrays(arch, r.params);
     },
     async trainEpoch(o) {
       if (!hasData) throw new Error('onramp-cpu: setData before training');
@@ -277,6 +346,9 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
       const learningRate = o.learningRate ?? HYPERPARAMETERS.learningRate.default;
       if (!isValidHyperparameter('learningRate', learningRate))
         throw new Error(`onramp-cpu: ${hyperparameterRule('learningRate')}`);
+      const optimizer = o.optimizer ?? 'adam';
+      if (!isValidHyperparameter('optimizer', optimizer))
+        throw new Error('onramp-cpu: optimizer must be adam, sgd or rmsprop');
       const decay = o.cosineDecay;
       if (decay && !(Number.isInteger(decay.steps) && decay.steps > 0 && Number.isInteger(decay.offset)))
         throw new Error('onramp-cpu: cosineDecay needs whole numbers of steps');
@@ -296,6 +368,7 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
               learningRate,
               decaySteps: decay?.steps ?? 0,
               stepOffset: decay?.offset ?? 0,
+              optimizer,
               beta1: ADAM_DEFAULTS.beta1,
               beta2: ADAM_DEFAULTS.beta2,
               epsilon: ADAM_DEFAULTS.epsilon,

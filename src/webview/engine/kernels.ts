@@ -1,12 +1,17 @@
 /**
- * The compute kernels behind the onramp CPU engine: WebAssembly SIMD (compiled from ./assembly) or the
- * plain TypeScript fallback (./tsKernels). Both keep the parameters, gradients and Adam moments in the
- * layout of ./layout.ts and compute the same gradients.
+ * The compute kernels behind the onramp CPU engine. For the article's model: WebAssembly SIMD (compiled from
+ * ./assembly) or the plain TypeScript fallback (./tsKernels), both in its specialised layout of ./layout.ts
+ * and computing the same gradients. For any other architecture: the layer-by-layer TypeScript kernels of
+ * ./layerKernels.ts, in `getWeights()` layout.
  */
 import { IMAGE_PIXELS } from '../../shared/model';
 import { ADAM_DEFAULTS, type AdamConfig, PARAM_FLOATS } from './layout';
 
-export type KernelKind = 'wasm-simd' | 'ts';
+/**
+ * 'wasm-simd' and 'ts': the article model's kernels; 'wasm-simd-layers' (convolutions in SIMD) and 'ts-layers':
+ * any other architecture, layer by layer.
+ */
+export type KernelKind = 'wasm-simd' | 'ts' | 'wasm-simd-layers' | 'ts-layers';
 
 /** Summed loss and number of correct predictions over the samples of one call. */
 export interface BatchStats {
@@ -35,6 +40,11 @@ export interface Kernels {
    * `1 / invBatch` samples (these `count` may be only a worker's share of it).
    */
   trainBatch(count: number, invBatch: number): BatchStats;
+  /**
+   * Seeds the Dropout masks of the next `trainBatch`: the loaded samples are numbers `first..` of the batch
+   * (see layout.ts `dropoutMask`). Kernels of architectures without Dropout do not have it.
+   */
+  setDropoutSeed?(seed: number, first: number): void;
   /** Forward only over the loaded samples. */
   evaluateBatch(count: number): BatchStats;
   /** grads += other (partial gradients of another worker). */
@@ -80,6 +90,26 @@ export class AdamClock {
   }
 }
 
+/**
+ * One Adam step over plain arrays, as tfjs's AdamOptimizer computes it:
+ * m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; p -= lr (m / c1) / (sqrt(v / c2) + eps).
+ */
+export function adamUpdate(
+  params: Float32Array,
+  grads: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  { c1, c2 }: { c1: number; c2: number },
+  { learningRate: lr, beta1, beta2, epsilon }: AdamConfig,
+): void {
+  for (let i = 0; i < params.length; i++) {
+    const gi = grads[i];
+    const mi = (m[i] = m[i] * beta1 + gi * (1 - beta1));
+    const vi = (v[i] = v[i] * beta2 + gi * gi * (1 - beta2));
+    params[i] -= lr * (mi / c1 / (Math.sqrt(vi / c2) + epsilon));
+  }
+}
+
 interface EngineExports {
   memory: WebAssembly.Memory;
   init(): void;
@@ -98,16 +128,85 @@ interface EngineExports {
   adam(lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): void;
 }
 
+/** The SIMD engine's exports that ./layerKernels.ts uses (a fresh instance, so a memory of its own). */
+export interface LayerWasm {
+  memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  layerConvForward(
+    x: number,
+    h: number,
+    w: number,
+    c: number,
+    out: number,
+    oh: number,
+    ow: number,
+    f: number,
+    k: number,
+    pad: number,
+    relu: number,
+    kernel: number,
+    bias: number,
+  ): void;
+  layerConvBackward(
+    x: number,
+    h: number,
+    w: number,
+    c: number,
+    out: number,
+    dOut: number,
+    dIn: number,
+    dz: number,
+    oh: number,
+    ow: number,
+    f: number,
+    k: number,
+    pad: number,
+    relu: number,
+    kernel: number,
+    gradKernel: number,
+    gradBias: number,
+  ): void;
+  layerDenseForward(
+    x: number,
+    n: number,
+    out: number,
+    units: number,
+    relu: number,
+    kernel: number,
+    bias: number,
+  ): void;
+  layerDenseBackward(
+    x: number,
+    n: number,
+    out: number,
+    dOut: number,
+    dIn: number,
+    dz: number,
+    units: number,
+    relu: number,
+    kernel: number,
+    gradKernel: number,
+    gradBias: number,
+  ): void;
+}
+
+const wasmImports = {
+  env: {
+    abort: () => {
+      throw new Error('onramp-cpu: wasm abort');
+    },
+  },
+};
+
+export async function instantiateLayerWasm(module: WebAssembly.Module): Promise<LayerWasm> {
+  const instance = await WebAssembly.instantiate(module, wasmImports);
+  return instance.exports as unknown as LayerWasm;
+}
+
 /** Instantiates the SIMD engine from the bytes (or compiled module) of dist/engine/onramp-cpu.wasm. */
 export async function createWasmKernels(source: BufferSource | WebAssembly.Module): Promise<Kernels> {
   const module = source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source);
-  const instance = await WebAssembly.instantiate(module, {
-    env: {
-      abort: () => {
-        throw new Error('onramp-cpu: wasm abort');
-      },
-    },
-  });
+  const instance = await WebAssembly.instantiate(module, wasmImports);
   const x = instance.exports as unknown as EngineExports;
   x.init();
   if (x.paramCount() !== PARAM_FLOATS) throw new Error('onramp-cpu: wasm engine has an unexpected layout');

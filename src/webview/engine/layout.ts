@@ -1,21 +1,33 @@
 /**
- * The onramp CPU engine's parameter layout, and its conversion to and from the layout of the tfjs model
- * `Conv2D(32, 3x3) -> MaxPooling2D(2x2) -> Flatten -> Dense(10)`.
+ * The onramp CPU engine's parameter layouts, and their conversion to and from tfjs's `getWeights()` order.
  *
- * Internally all parameters live in one Float32Array (so that one Adam loop and one message cover them):
- * conv kernel HWIO [3][3][1][32] as tfjs stores it, conv bias [32], the dense kernel transposed to
- * [10][5408] (so both dense passes vectorise over the 5408 features), dense bias [10], zero padding.
+ * Internally all parameters live in one Float32Array (so that one optimizer loop and one message cover them).
+ * For the article's model `Conv2D(32, 3x3) -> MaxPooling2D(2x2) -> Flatten -> Dense(10)`, which its own
+ * specialised kernels train: conv kernel HWIO [3][3][1][32] as tfjs stores it, conv bias [32], the dense
+ * kernel transposed to [10][5408] (so both dense passes vectorise over the 5408 features), dense bias [10],
+ * zero padding. For every other architecture (./layerKernels.ts): the weights in `getWeights()` order and
+ * layout, one after the other (`layerLayout`).
  */
-
+import {
+  ARTICLE_WEIGHT_SHAPES,
+  findWeightProblem,
+  inferShapes,
+  initialWeights,
+  mulberry32,
+  sameArchitecture,
+  type WeightProblem,
+} from '../../shared/architecture';
 import {
   ADAM,
+  ARTICLE_MODEL,
   ARTICLE_MODEL_PARAMETERS,
-  ARTICLE_WEIGHT_SHAPES,
+  type Architecture,
   CLASSES,
-  findWeightProblem,
-  type WeightProblem,
+  IMAGE_PIXELS,
+  IMAGE_SIZE,
 } from '../../shared/model';
 
+export { CLASSES, IMAGE_PIXELS, IMAGE_SIZE, mulberry32 };
 export const FILTERS = 32;
 export const FEATURES = 13 * 13 * FILTERS;
 
@@ -58,14 +70,21 @@ export function modelWeightsProblem(w: ModelWeights): WeightProblem | undefined 
 
 /** Throws a clear error when a weight array has the wrong length or non-finite values. */
 export function checkWeights(w: ModelWeights): void {
-  const problem = modelWeightsProblem(w);
-  if (problem?.kind === 'length') {
-    const name = MODEL_WEIGHT_NAMES[problem.index];
-    throw new Error(`onramp-cpu: ${name} must be a Float32Array of ${problem.expected} values`);
-  }
-  if (problem?.kind === 'notFinite') {
-    throw new Error(`onramp-cpu: ${MODEL_WEIGHT_NAMES[problem.index]}[${problem.at}] is not a finite number`);
-  }
+  throwWeightProblem(modelWeightsProblem(w), (i) => MODEL_WEIGHT_NAMES[i]);
+}
+
+/** The engine's wording of a weight problem: `name(i)` names weight number i. */
+function throwWeightProblem(problem: WeightProblem | undefined, name: (index: number) => string): void {
+  if (problem?.kind === 'count')
+    throw new Error(
+      `onramp-cpu: this architecture has ${problem.expected} weight arrays, got ${problem.found}`,
+    );
+  if (problem?.kind === 'length')
+    throw new Error(
+      `onramp-cpu: ${name(problem.index)} must be a Float32Array of ${problem.expected} values`,
+    );
+  if (problem?.kind === 'notFinite')
+    throw new Error(`onramp-cpu: ${name(problem.index)}[${problem.at}] is not a finite number`);
 }
 
 /** Packs tfjs-layout weights into the engine's parameter array. */
@@ -97,36 +116,13 @@ export function unpackWeights(params: Float32Array): ModelWeights {
   };
 }
 
-/** A small, fast, seedable PRNG (mulberry32); the same seed gives the same stream everywhere. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Fresh weights as Keras and tfjs initialise this model: Glorot-uniform kernels
  * (limit sqrt(6 / (fanIn + fanOut)); conv fanIn 3*3*1, fanOut 3*3*32) and zero biases.
  */
 export function glorotWeights(seed: number): ModelWeights {
-  const random = mulberry32(seed);
-  const uniform = (n: number, fanIn: number, fanOut: number) => {
-    const limit = Math.sqrt(6 / (fanIn + fanOut));
-    const a = new Float32Array(n);
-    for (let i = 0; i < n; i++) a[i] = (random() * 2 - 1) * limit;
-    return a;
-  };
-  return {
-    convKernel: uniform(288, 9, 9 * FILTERS),
-    convBias: new Float32Array(FILTERS),
-    denseKernel: uniform(FEATURES * CLASSES, FEATURES, CLASSES),
-    denseBias: new Float32Array(CLASSES),
-  };
+  const [convKernel, convBias, denseKernel, denseBias] = initialWeights(ARTICLE_MODEL, seed);
+  return { convKernel, convBias, denseKernel, denseBias };
 }
 
 /** The sample order of one epoch: a Fisher–Yates shuffle of 0..n-1 driven by the seed. */
@@ -143,7 +139,7 @@ export function shuffledOrder(n: number, seed: number): Uint32Array {
   return order;
 }
 
-/** Adam hyperparameters; defaults are tfjs's and Keras' (src/shared/model.ts). */
+/** Adam hyperparameters; defaults are tfjs's and Keras' (epsilon 1e-7, ../../shared/model.ts). */
 export interface AdamConfig {
   learningRate: number;
   beta1: number;
@@ -152,3 +148,92 @@ export interface AdamConfig {
 }
 
 export const ADAM_DEFAULTS: AdamConfig = { ...ADAM };
+
+/** Whether an architecture is the article's model, which the specialised kernels and layout serve. */
+export function isArticleModel(arch: Architecture): boolean {
+  return sameArchitecture(arch, ARTICLE_MODEL);
+}
+
+/** Where each weight (in `getWeights()` order) starts in the parameter array of ./layerKernels.ts. */
+export interface LayerLayout {
+  offsets: number[];
+  lengths: number[];
+  /** Length of the parameter array: every weight, then zeros to a multiple of 4. */
+  floats: number;
+}
+
+export function layerLayout(arch: Architecture): LayerLayout {
+  const lengths = inferShapes(arch).weightShapes.map((s) => s.reduce((a, b) => a * b, 1));
+  const offsets: number[] = [];
+  let at = 0;
+  for (const n of lengths) {
+    offsets.push(at);
+    at += n;
+  }
+  return { offsets, lengths, floats: Math.ceil(at / 4) * 4 };
+}
+
+/** Throws a clear error unless `arrays` are an architecture's weights: its shapes, finite values. */
+export function checkWeightArrays(arch: Architecture, arrays: readonly Float32Array[]): void {
+  if (!Array.isArray(arrays))
+    throw new Error('onramp-cpu: the weights must be an array of Float32Arrays in getWeights() order');
+  throwWeightProblem(findWeightProblem(arrays, inferShapes(arch).weightShapes), (i) => `weight ${i}`);
+}
+
+/** Packs weights in `getWeights()` order into the parameter array of the kernels that train `arch`. */
+export function packArrays(arch: Architecture, arrays: readonly Float32Array[]): Float32Array {
+  if (!isArticleModel(arch)) return packLayerArrays(arch, arrays);
+  checkWeightArrays(arch, arrays);
+  const [convKernel, convBias, denseKernel, denseBias] = arrays;
+  return packWeights({ convKernel, convBias, denseKernel, denseBias });
+}
+
+/** The weights of a parameter array (of the kernels that train `arch`) in `getWeights()` order (copies). */
+export function unpackArrays(arch: Architecture, params: Float32Array): Float32Array[] {
+  if (!isArticleModel(arch)) return unpackLayerArrays(arch, params);
+  const w = unpackWeights(params);
+  return [w.convKernel, w.convBias, w.denseKernel, w.denseBias];
+}
+
+/** Packs weights into ./layerKernels.ts's layout (whatever the architecture, the article's included). */
+export function packLayerArrays(arch: Architecture, arrays: readonly Float32Array[]): Float32Array {
+  checkWeightArrays(arch, arrays);
+  const layout = layerLayout(arch);
+  const out = new Float32Array(layout.floats);
+  arrays.forEach((a, w) => out.set(a, layout.offsets[w]));
+  return out;
+}
+
+export function unpackLayerArrays(arch: Architecture, params: Float32Array): Float32Array[] {
+  const layout = layerLayout(arch);
+  return layout.offsets.map((o, w) => params.slice(o, o + layout.lengths[w]));
+}
+
+/**
+ * The inverted-dropout multiplier of one sample at one Dropout layer: 0 where a value is dropped (with
+ * probability `rate`), 1 / (1 − rate) where it is kept, as tfjs's dropout (`floor(u + keep) / keep`). The
+ * mask follows from (seed, sample index in the batch, layer index) alone, so a batch split across workers
+ * draws the same masks as one worker, and a test can rebuild the mask a training step used.
+ */
+export function dropoutMask(
+  rate: number,
+  length: number,
+  seed: number,
+  sample: number,
+  layer: number,
+  out?: Float32Array,
+): Float32Array {
+  const mask = out && out.length === length ? out : new Float32Array(length);
+  let h = (seed ^ Math.imul(sample + 1, 0x9e3779b1) ^ Math.imul(layer + 1, 0x85ebca6b)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
+  const random = mulberry32(h);
+  const keep = 1 - rate;
+  const scale = 1 / keep;
+  for (let i = 0; i < length; i++) mask[i] = random() >= rate ? scale : 0;
+  return mask;
+}
+
+/** The dropout seed of one training step: the same on every worker, different for every step and epoch. */
+export function stepSeed(shuffleSeed: number, step: number): number {
+  return (Math.imul(shuffleSeed ^ 0x5bd1e995, 0x01000193) + Math.imul(step + 1, 0x27d4eb2d)) >>> 0;
+}

@@ -1,4 +1,6 @@
 /** Messages between the onramp CPU engine's driver (./engine.ts) and its workers (./workerCore.ts). */
+import type { Architecture } from '../../shared/model';
+import type { OptimizerName } from '../../shared/protocol/training';
 import type { KernelKind } from './kernels';
 
 export type KernelPreference = 'auto' | 'wasm' | 'ts';
@@ -12,9 +14,12 @@ export interface TrainRequest {
   decaySteps: number;
   /** The run's update count before this epoch's first batch (the decay's position at batch 0). */
   stepOffset: number;
+  /** The update rule after every batch (Adam with beta1/beta2/epsilon, SGD, or RMSprop with Keras's rho). */
+  optimizer: OptimizerName;
   beta1: number;
   beta2: number;
   epsilon: number;
+  /** Seeds the epoch's shuffle and, with the step number, every Dropout mask of the epoch. */
   shuffleSeed: number;
   /** The leader reports progress after every this many batches. */
   progressEvery: number;
@@ -32,7 +37,14 @@ export type DriverToWorker =
       peers: (MessagePort | null)[];
     }
   | { type: 'setData'; id: number; images: Uint8Array; labels: Uint8Array }
-  | { type: 'setParams'; id: number; params: Float32Array; resetOptimizer: boolean }
+  /** Parameters in the layout of the kernels that train `architecture` (answered with 'ready'). */
+  | {
+      type: 'setParams';
+      id: number;
+      architecture: Architecture;
+      params: Float32Array;
+      resetOptimizer: boolean;
+    }
   | { type: 'getParams'; id: number }
   | ({ type: 'train'; id: number; epochId: number } & TrainRequest)
   | { type: 'evaluate'; id: number; images: Uint8Array; labels: Uint8Array }

@@ -2,8 +2,7 @@
  * The plain TypeScript kernels, for runtimes without WebAssembly SIMD. Same model, layout and gradients
  * as the SIMD engine; scalar loops that skip zero inputs and zero ReLU outputs (MNIST is ~80 % zeros).
  */
-import { AdamClock, type BatchStats, type Kernels } from './kernels';
-import { CLASSES, CROSS_ENTROPY_EPSILON, IMAGE_PIXELS, IMAGE_SIZE } from '../../shared/model';
+import { AdamClock, adamUpdate, type BatchStats, type Kernels } from './kernels';
 import {
   ADAM_DEFAULTS,
   CONV_BIAS_OFFSET,
@@ -14,6 +13,7 @@ import {
   FILTERS,
   PARAM_FLOATS,
 } from './layout';
+import { CLASSES, CROSS_ENTROPY_EPSILON, IMAGE_PIXELS, IMAGE_SIZE } from '../../shared/model';
 
 const CONV = 26;
 const POOL = 13;
@@ -249,14 +249,7 @@ export function createTsKernels(): Kernels {
       for (let i = 0; i < PARAM_FLOATS; i++) grads[i] += other[i];
     },
     adamStep(config = ADAM_DEFAULTS) {
-      const { c1, c2 } = clock.tick(config);
-      const { learningRate: lr, beta1, beta2, epsilon } = config;
-      for (let i = 0; i < PARAM_FLOATS; i++) {
-        const gi = grads[i];
-        const mi = (m[i] = m[i] * beta1 + gi * (1 - beta1));
-        const vi = (v[i] = v[i] * beta2 + gi * gi * (1 - beta2));
-        params[i] -= lr * (mi / c1 / (Math.sqrt(vi / c2) + epsilon));
-      }
+      adamUpdate(params, grads, m, v, clock.tick(config), config);
     },
   };
 }

@@ -5,10 +5,13 @@
  * order (so all hold bit-identical weights) and applies the same Adam step. Worker 0 leads: it alone
  * takes pause/stop requests and tells the others where the epoch ends.
  */
-import { createWasmKernels, type Kernels, wasmSimdSupported } from './kernels';
-import { cosineDecayedRate } from '../../shared/model';
-import { shuffledOrder } from './layout';
+import { sameArchitecture } from '../../shared/architecture';
+import { ARTICLE_MODEL, type Architecture, cosineDecayedRate } from '../../shared/model';
+import { createWasmKernels, instantiateLayerWasm, type Kernels, wasmSimdSupported } from './kernels';
+import { createLayerKernels } from './layerKernels';
+import { isArticleModel, shuffledOrder, stepSeed } from './layout';
 import type { DriverToWorker, PeerMessage, TrainRequest, WorkerToDriver } from './messages';
+import { OptimizerState } from './optimizers';
 import { createTsKernels } from './tsKernels';
 
 /** What the worker needs of its global scope (a browser worker's `self`, or a Node shim of it). */
@@ -40,6 +43,10 @@ class PeerInbox {
 
 export function runEngineWorker(scope: WorkerScope): void {
   let kernels: Kernels | null = null;
+  let architecture: Architecture = ARTICLE_MODEL;
+  /** The compiled SIMD engine, when this worker runs it (kept to serve the article's model again later). */
+  let wasmModule: WebAssembly.Module | null = null;
+  const optimizer = new OptimizerState();
   let rank = 0;
   let size = 1;
   let ports: (MessagePort | null)[] = [];
@@ -55,6 +62,12 @@ export function runEngineWorker(scope: WorkerScope): void {
   const need = () => {
     if (!kernels) throw new Error('onramp-cpu worker: not initialised');
     return kernels;
+  };
+  /** The article's model trains on its specialised kernels; every other stack on the layer kernels. */
+  const kernelsFor = async (arch: Architecture): Promise<Kernels> => {
+    if (!isArticleModel(arch))
+      return createLayerKernels(arch, wasmModule ? await instantiateLayerWasm(wasmModule) : undefined);
+    return wasmModule ? createWasmKernels(wasmModule) : createTsKernels();
   };
   const wakeUp = () => {
     const w = wake;
@@ -104,6 +117,7 @@ export function runEngineWorker(scope: WorkerScope): void {
       let stats = { lossSum: 0, correct: 0 };
       if (hi > lo) {
         k.loadBatch(images, labels, order, lo, hi - lo);
+        k.setDropoutSeed?.(stepSeed(req.shuffleSeed, step), lo - first);
         stats = k.trainBatch(hi - lo, 1 / batch);
       } else k.grads().fill(0);
       let stepLoss = stats.lossSum;
@@ -144,7 +158,7 @@ export function runEngineWorker(scope: WorkerScope): void {
       }
       if (req.decaySteps > 0)
         adam.learningRate = cosineDecayedRate(req.learningRate, req.stepOffset + step, req.decaySteps);
-      k.adamStep(adam);
+      optimizer.step(k, { ...adam, optimizer: req.optimizer });
       completed = step + 1;
       lossSum += stepLoss;
       correct += stepCorrect;
@@ -200,7 +214,9 @@ export function runEngineWorker(scope: WorkerScope): void {
         const wantWasm = m.kernels !== 'ts' && m.wasm !== null && wasmSimdSupported();
         if (m.kernels === 'wasm' && !wantWasm)
           throw new Error('onramp-cpu: WebAssembly SIMD is not available');
-        kernels = wantWasm ? await createWasmKernels(m.wasm as ArrayBuffer) : createTsKernels();
+        wasmModule = wantWasm ? await WebAssembly.compile(m.wasm as ArrayBuffer) : null;
+        architecture = ARTICLE_MODEL;
+        kernels = await kernelsFor(architecture);
         post({ type: 'ready', id: m.id, kind: kernels.kind });
         return;
       }
@@ -210,10 +226,22 @@ export function runEngineWorker(scope: WorkerScope): void {
         post({ type: 'ok', id: m.id });
         return;
       case 'setParams': {
+        need();
+        if (!sameArchitecture(architecture, m.architecture)) {
+          kernels = await kernelsFor(m.architecture);
+          architecture = m.architecture;
+          spare.length = 0;
+          optimizer.reset();
+        }
         const k = need();
+        if (m.params.length !== k.params().length)
+          throw new Error(`onramp-cpu: ${m.params.length} parameters for a model of ${k.params().length}`);
         k.params().set(m.params);
-        if (m.resetOptimizer) k.resetOptimizer();
-        post({ type: 'ok', id: m.id });
+        if (m.resetOptimizer) {
+          k.resetOptimizer();
+          optimizer.reset();
+        }
+        post({ type: 'ready', id: m.id, kind: k.kind });
         return;
       }
       case 'getParams': {

@@ -7,7 +7,7 @@
  * - reload: `tf.loadLayersModel` over the files the host read back, checked to be the article's model.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ARTICLE_WEIGHT_SHAPES, INPUT_SHAPE, type Shape } from '../../shared/model';
+import { ARTICLE_WEIGHT_SHAPES, INPUT_SHAPE, type Shape } from '../../shared/architecture';
 import { declaredWeightBytes } from '../../shared/weightsManifest';
 import { MODEL_WEIGHT_NAMES } from '../engine/layout';
 import { buildModel } from '../common/tfjsModel';

@@ -7,7 +7,8 @@
  * which backend the trainer holds or whether it is training right now. It skips zero pixels and zero
  * activations, as MNIST is mostly background.
  */
-import { ARTICLE_MODEL, CLASSES, layerShapes } from '../../shared/model';
+import { inferShapes } from '../../shared/architecture';
+import { ARTICLE_MODEL, CLASSES } from '../../shared/model';
 import { MODEL_WEIGHT_NAMES, modelWeightsProblem, type ModelWeights } from '../engine/layout';
 import { MNIST_PIXELS, MNIST_SIZE } from './preprocess';
 
@@ -15,7 +16,7 @@ export type { ModelWeights } from '../engine/layout';
 export { CLASSES };
 
 // The article model's shapes, from its description: conv output 26×26×32, pooled 13×13×32 = 5,408 features.
-const [convShapes, poolShapes] = layerShapes(ARTICLE_MODEL);
+const [convShapes, poolShapes] = inferShapes(ARTICLE_MODEL).layers;
 const CONV = convShapes.output[0];
 const FILTERS = convShapes.output[2];
 const POOL = poolShapes.output[0];

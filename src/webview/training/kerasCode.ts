@@ -4,7 +4,8 @@
  * the run over to Python as it is.
  */
 import type { Hyperparameters } from '../../shared/hyperparameters';
-import { ARTICLE_MODEL, INPUT_SHAPE, type Architecture, type Layer } from '../../shared/model';
+import { INPUT_SHAPE } from '../../shared/architecture';
+import { ARTICLE_MODEL, type Architecture, type Layer } from '../../shared/model';
 
 const OPTIMIZER_CLASSES = { adam: 'Adam', sgd: 'SGD', rmsprop: 'RMSprop' } as const;
 

@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, MeasuredBackend, OptimizerName } from '../../shared/protocol/training';
 import { activateBackend } from './backends';
-import { INPUT_SHAPE } from '../../shared/model';
+import { INPUT_SHAPE } from '../../shared/architecture';
 import { labelsInt32, normalizedImages, PIXELS, type Mnist } from './data';
 import { createOnrampCpuEngine } from '../engine/engine';
 import type { EngineAssets } from './engineBackend';
