@@ -14,7 +14,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { crc32c, maskedCrc32c } from '../src/extension/tensorboard/crc32c';
-import { chartPlacement, encodePoints } from '../src/shared/protocol/tensorboard';
+import { encodePoints } from '../src/shared/protocol/tensorboard';
+import { chartPlacement } from '../src/shared/tensorboard/tags';
 import { LogDirectory, readEventFile } from '../src/extension/tensorboard/reader';
 import {
   concatBytes,

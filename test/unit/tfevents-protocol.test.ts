@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import {
-  chartPlacement,
   decodePoints,
   encodePoints,
-  groupTags,
   parseHostMessage,
   parseWebviewMessage,
 } from '../../src/shared/protocol/tensorboard';
+import { chartPlacement, groupTags } from '../../src/shared/tensorboard/tags';
 
 describe('TensorBoard logs protocol', () => {
   it('accepts the webview messages it defines', () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chartPlacement } from '../../src/shared/protocol/tensorboard';
+import { chartPlacement } from '../../src/shared/tensorboard/tags';
 import { LogDirectory } from '../../src/extension/tensorboard/reader';
 import {
   concatBytes,

@@ -2,7 +2,8 @@
 // the same card, with the same x meaning, as the scaffolded Keras project's TensorBoard log.
 import assert from 'node:assert/strict';
 import type { CurvePoint, RunRecord } from '../../src/shared/protocol/training';
-import { chartPlacement, parseHostMessage } from '../../src/shared/protocol/tensorboard';
+import { parseHostMessage } from '../../src/shared/protocol/tensorboard';
+import { chartPlacement } from '../../src/shared/tensorboard/tags';
 import {
   PANEL_RUN_ROOT,
   isPanelRun,

@@ -11,11 +11,11 @@ import { translatedStrings } from './strings';
 import {
   encodePoints,
   parseWebviewMessage,
-  type ChartPlacement,
   type HostMessage,
   type RunSummary,
   type WebviewMessage,
 } from '../../shared/protocol/tensorboard';
+import { type ChartPlacement } from '../../shared/tensorboard/tags';
 import { LogDirectory } from './reader';
 import {
   isPanelRun,

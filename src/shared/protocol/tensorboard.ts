@@ -315,13 +315,3 @@ export function encodePoints(points: readonly ScalarPoint[]): readonly WirePoint
 export function decodePoints(points: readonly WirePoint[]): ScalarPoint[] {
   return points.map((p) => ({ step: p.step, wallTime: p.wallTime, value: decodeNumber(p.value) }));
 }
-
-// How tags group into cards and runs into chart lines (src/shared/tensorboard/tags.ts), importable from
-// here as before.
-export {
-  chartPlacement,
-  compareNames,
-  groupTags,
-  type ChartPlacement,
-  type TagGroup,
-} from '../tensorboard/tags';

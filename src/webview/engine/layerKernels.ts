@@ -17,52 +17,11 @@ import { inferShapes } from '../../shared/architecture';
 import { type Architecture, CLASSES, CROSS_ENTROPY_EPSILON, IMAGE_PIXELS } from '../../shared/model';
 import { AdamClock, adamUpdate, type BatchStats, type Kernels, type LayerWasm } from './kernels';
 import { ADAM_DEFAULTS, dropoutMask, layerLayout } from './layout';
+import { planSteps, poolForward, type ConvStep, type DenseStep } from './layerSteps';
 
 const EPSILON = Math.fround(CROSS_ENTROPY_EPSILON);
 const HIGH = Math.fround(1 - EPSILON);
 const clip = (p: number) => (p < EPSILON ? EPSILON : p > HIGH ? HIGH : p);
-
-interface ConvStep {
-  kind: 'conv';
-  h: number;
-  w: number;
-  c: number;
-  oh: number;
-  ow: number;
-  f: number;
-  k: number;
-  pad: number;
-  relu: boolean;
-  kernel: number;
-  bias: number;
-}
-interface PoolStep {
-  kind: 'pool';
-  w: number;
-  c: number;
-  oh: number;
-  ow: number;
-  /** Flat input index of each output's maximum (the first in row-major order, as tfjs picks it). */
-  argmax: Int32Array;
-}
-interface DropoutStep {
-  kind: 'dropout';
-  rate: number;
-  layer: number;
-  mask: Float32Array;
-}
-interface DenseStep {
-  kind: 'dense';
-  n: number;
-  units: number;
-  relu: boolean;
-  kernel: number;
-  bias: number;
-}
-interface FlattenStep {
-  kind: 'flatten';
-}
-type Step = ConvStep | PoolStep | DropoutStep | DenseStep | FlattenStep;
 
 const round4 = (n: number) => Math.ceil(n / 4) * 4;
 
@@ -91,55 +50,7 @@ export function createLayerKernels(arch: Architecture, wasm?: LayerWasm): Kernel
   const v = take(floats);
   const clock = new AdamClock();
 
-  let weightIndex = 0;
-  const steps: Step[] = report.layers.map((info, i): Step => {
-    const l = info.layer;
-    switch (l.kind) {
-      case 'conv2d': {
-        const s: ConvStep = {
-          kind: 'conv',
-          h: info.input[0],
-          w: info.input[1],
-          c: info.input[2],
-          oh: info.output[0],
-          ow: info.output[1],
-          f: info.output[2],
-          k: l.kernelSize,
-          pad: l.padding === 'same' ? (l.kernelSize - 1) >> 1 : 0,
-          relu: l.activation === 'relu',
-          kernel: layout.offsets[weightIndex],
-          bias: layout.offsets[weightIndex + 1],
-        };
-        weightIndex += 2;
-        return s;
-      }
-      case 'maxPooling2d':
-        return {
-          kind: 'pool',
-          w: info.input[1],
-          c: info.input[2],
-          oh: info.output[0],
-          ow: info.output[1],
-          argmax: new Int32Array(info.output[0] * info.output[1] * info.output[2]),
-        };
-      case 'dropout':
-        return { kind: 'dropout', rate: l.rate, layer: i, mask: new Float32Array(0) };
-      case 'flatten':
-        return { kind: 'flatten' };
-      case 'dense': {
-        const s: DenseStep = {
-          kind: 'dense',
-          n: info.input[0],
-          units: l.units,
-          relu: l.activation === 'relu',
-          kernel: layout.offsets[weightIndex],
-          bias: layout.offsets[weightIndex + 1],
-        };
-        weightIndex += 2;
-        return s;
-      }
-    }
-  });
+  const steps = planSteps(report, layout.offsets);
   // acts[i] is the input of layer i (acts[0] the image); deltas[i] its gradient. Flatten shares its buffers.
   const acts: Float32Array[] = [take(IMAGE_PIXELS)];
   const deltas: Float32Array[] = [take(IMAGE_PIXELS)];
@@ -272,28 +183,6 @@ export function createLayerKernels(arch: Architecture, wasm?: LayerWasm): Kernel
               }
             }
           }
-        }
-      }
-    }
-  }
-
-  function poolForward(s: PoolStep, x: Float32Array, out: Float32Array) {
-    const { w, c, oh, ow, argmax } = s;
-    for (let oy = 0; oy < oh; oy++) {
-      for (let ox = 0; ox < ow; ox++) {
-        const ob = (oy * ow + ox) * c;
-        const i00 = (2 * oy * w + 2 * ox) * c;
-        for (let ch = 0; ch < c; ch++) {
-          let at = i00 + ch;
-          let best = x[at];
-          for (const d of [c, w * c, w * c + c]) {
-            if (x[i00 + d + ch] > best) {
-              best = x[i00 + d + ch];
-              at = i00 + d + ch;
-            }
-          }
-          out[ob + ch] = best;
-          argmax[ob + ch] = at;
         }
       }
     }

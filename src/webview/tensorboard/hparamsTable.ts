@@ -2,13 +2,8 @@
 // plugin's, and the training panel's), their values and the latest value of each metric, the best row marked.
 import type { ChartStrings } from '../charts';
 import { PANEL_HPARAMS, PANEL_METRICS } from '../../shared/tensorboard/panelRuns';
-import {
-  chartPlacement,
-  compareNames,
-  type ChartPlacement,
-  type HParamValue,
-  type RunSummary,
-} from '../../shared/protocol/tensorboard';
+import { type HParamValue, type RunSummary } from '../../shared/protocol/tensorboard';
+import { chartPlacement, compareNames, type ChartPlacement } from '../../shared/tensorboard/tags';
 import { format } from '../../shared/l10n/format';
 import type { TensorBoardStrings } from '../../shared/l10n/tensorboard';
 import { element } from './dom';

@@ -9,15 +9,12 @@ import {
   type ExportFile,
 } from '../charts';
 import {
-  chartPlacement,
-  compareNames,
-  groupTags,
-  type ChartPlacement,
   type FolderStatus,
   type ReceivedHostMessage,
   type RunSummary,
   type WebviewMessage,
 } from '../../shared/protocol/tensorboard';
+import { chartPlacement, compareNames, groupTags, type ChartPlacement } from '../../shared/tensorboard/tags';
 import { format } from '../../shared/l10n/format';
 import { TENSORBOARD_STRINGS, type TensorBoardStrings } from '../../shared/l10n/tensorboard';
 import { element, formatBytes } from './dom';
