@@ -15,7 +15,7 @@ import type {
 } from './types';
 import { Card } from './card';
 import type { CardHost, Line } from './cardHost';
-import { el } from './dom';
+import { el } from '../common/dom';
 import { canvasPngBase64, copyCanvasPng, imageFile, seriesFile } from './downloads';
 import { SeriesData } from './series';
 import { DEFAULT_SETTINGS, sanitizeSettings } from './settings';

@@ -4,7 +4,7 @@
  */
 import type { ChartStrings } from '../../shared/l10n/charts';
 import { format as formatString } from '../../shared/l10n/format';
-import { el } from './dom';
+import { el } from '../common/dom';
 import { MAX_SMOOTHING } from './settings';
 import type { ChartSettings, RunState, XAxisMode } from './types';
 

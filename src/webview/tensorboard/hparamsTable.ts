@@ -6,7 +6,7 @@ import { type HParamValue, type RunSummary } from '../../shared/protocol/tensorb
 import { chartPlacement, compareNames, type ChartPlacement } from '../../shared/tensorboard/tags';
 import { format } from '../../shared/l10n/format';
 import type { TensorBoardStrings } from '../../shared/l10n/tensorboard';
-import { element } from './dom';
+import { el } from '../common/dom';
 
 function formatHParam(value: HParamValue | undefined): string {
   return value === undefined ? '' : String(value);
@@ -66,9 +66,9 @@ export interface HParamsSource {
 }
 
 export class HParamsTable {
-  readonly section = element('section', 'tb-hparams');
-  private readonly onlyDiffering = element('input');
-  private readonly bestBy = element('select');
+  readonly section = el('section', 'tb-hparams');
+  private readonly onlyDiffering = el('input');
+  private readonly bestBy = el('select');
   private scheduled = false;
 
   constructor(
@@ -155,12 +155,12 @@ export class HParamsTable {
       (a, b) => Number(a.startsWith('\0')) - Number(b.startsWith('\0')) || compareNames(a, b),
     );
     const chosen = this.bestBy.value;
-    const noMetric = element('option', undefined, s.noMetric);
+    const noMetric = el('option', undefined, s.noMetric);
     noMetric.value = '';
     this.bestBy.replaceChildren(
       noMetric,
       ...keys.map((key) => {
-        const option = element('option', undefined, columns.get(key)?.label);
+        const option = el('option', undefined, columns.get(key)?.label);
         option.value = key;
         return option;
       }),
@@ -179,40 +179,40 @@ export class HParamsTable {
         if (current === undefined || (picked.lower ? value < current : value > current)) best = run;
       }
     }
-    const table = element('table');
-    const head = element('tr');
+    const table = el('table');
+    const head = el('tr');
     for (const label of [
       s.hparamsRun,
       ...shown.map(hparamLabel),
       ...keys.map((k) => columns.get(k)?.label ?? k),
     ])
-      head.append(element('th', undefined, label));
-    table.append(element('thead'), element('tbody'));
+      head.append(el('th', undefined, label));
+    table.append(el('thead'), el('tbody'));
     table.tHead?.append(head);
     for (const session of sessions) {
-      const row = element('tr');
+      const row = el('tr');
       row.dataset.run = session.name;
       if (session.source === 'panel') row.classList.add('tb-panel-run');
-      const name = element('td', undefined, this.sessionLabel(session));
+      const name = el('td', undefined, this.sessionLabel(session));
       if (session.name === best) {
         row.classList.add('tb-best');
-        name.append(' ', element('span', 'tb-best-marker', `★ ${s.bestMarker}`));
+        name.append(' ', el('span', 'tb-best-marker', `★ ${s.bestMarker}`));
       }
       row.append(name);
-      for (const n of shown) row.append(element('td', undefined, this.formatHParam(session, n)));
+      for (const n of shown) row.append(el('td', undefined, this.formatHParam(session, n)));
       for (const key of keys) {
         const value = columns.get(key)?.values.get(session.name);
-        row.append(element('td', 'tb-number', value === undefined ? '' : formatMetric(value)));
+        row.append(el('td', 'tb-number', value === undefined ? '' : formatMetric(value)));
       }
       table.tBodies[0].append(row);
     }
-    const differing = element('label', 'tb-meta');
+    const differing = el('label', 'tb-meta');
     differing.append(this.onlyDiffering, ` ${s.onlyDiffering}`);
-    const bestLabel = element('label', 'tb-meta');
+    const bestLabel = el('label', 'tb-meta');
     bestLabel.append(`${s.bestBy} `, this.bestBy);
-    const controls = element('div', 'tb-hparams-controls');
+    const controls = el('div', 'tb-hparams-controls');
     controls.append(differing, bestLabel);
-    this.section.replaceChildren(element('h2', undefined, s.hparams), controls, table);
+    this.section.replaceChildren(el('h2', undefined, s.hparams), controls, table);
   }
 
   private chartRunOf(run: RunSummary): string | undefined {

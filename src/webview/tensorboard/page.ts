@@ -17,7 +17,8 @@ import {
 import { chartPlacement, compareNames, groupTags, type ChartPlacement } from '../../shared/tensorboard/tags';
 import { format } from '../../shared/l10n/format';
 import { TENSORBOARD_STRINGS, type TensorBoardStrings } from '../../shared/l10n/tensorboard';
-import { element, formatBytes } from './dom';
+import { el } from '../common/dom';
+import { formatBytes } from './bytes';
 import { HParamsTable } from './hparamsTable';
 
 /** What the host embeds in the page (`<script type="application/json" id="tb-strings">`). */
@@ -31,11 +32,11 @@ export class TensorBoardPage {
   private readonly charts: ChartPanel;
   /** Run-list labels of chart runs that are not named after a folder (the training panel's runs). */
   private readonly runLabels = new Map<string, string>();
-  private readonly folderLine = element('p', 'tb-meta');
-  private readonly summaryLine = element('p', 'tb-meta');
+  private readonly folderLine = el('p', 'tb-meta');
+  private readonly summaryLine = el('p', 'tb-meta');
   private readonly waiting: HTMLParagraphElement;
-  private readonly progressLine = element('p', 'tb-meta');
-  private readonly explanation = element('div', 'tb-explanation');
+  private readonly progressLine = el('p', 'tb-meta');
+  private readonly explanation = el('div', 'tb-explanation');
   private status: FolderStatus | undefined;
   private runCount = 0;
   private folderName = '.';
@@ -44,9 +45,9 @@ export class TensorBoardPage {
   /** The latest value of each run's tag (key `run\0tag`), for the hyperparameters table. */
   private readonly lastValues = new Map<string, number>();
   private readonly table: HParamsTable;
-  private readonly warnings = element('div', 'tb-warnings');
-  private readonly warningList = element('ul');
-  private readonly groupNav = element('nav', 'tb-groups');
+  private readonly warnings = el('div', 'tb-warnings');
+  private readonly warningList = el('ul');
+  private readonly groupNav = el('nav', 'tb-groups');
   /** Chart runs and cards made so far (a Keras `train/` and `validation/` pair is one chart run). */
   private readonly knownRuns = new Set<string>();
   private readonly knownCards = new Set<string>();
@@ -70,21 +71,21 @@ export class TensorBoardPage {
       folderName: () => this.folderName,
       place: (run, tag) => this.place(run, tag, false),
     });
-    const header = element('header', 'tb-header');
+    const header = el('header', 'tb-header');
     header.append(
-      element('h1', undefined, this.strings.heading),
+      el('h1', undefined, this.strings.heading),
       this.folderLine,
       this.summaryLine,
       this.progressLine,
     );
     this.progressLine.hidden = true;
-    this.waiting = element('p', 'tb-waiting', this.strings.waiting);
+    this.waiting = el('p', 'tb-waiting', this.strings.waiting);
     this.explanation.hidden = true;
     this.warnings.hidden = true;
-    this.warnings.append(element('strong', undefined, this.strings.warnings), this.warningList);
+    this.warnings.append(el('strong', undefined, this.strings.warnings), this.warningList);
     this.groupNav.setAttribute('aria-label', this.strings.tagGroups);
     this.groupNav.hidden = true;
-    const chartsRoot = element('div', 'tb-charts');
+    const chartsRoot = el('div', 'tb-charts');
     root.replaceChildren(
       header,
       this.warnings,
@@ -130,7 +131,7 @@ export class TensorBoardPage {
         this.explain();
         return;
       case 'warning': {
-        this.warningList.append(element('li', undefined, message.message));
+        this.warningList.append(el('li', undefined, message.message));
         this.warnings.hidden = false;
         return;
       }
@@ -168,9 +169,9 @@ export class TensorBoardPage {
     for (const group of groups) {
       for (const card of group.tags) this.addCard(card);
     }
-    this.groupNav.replaceChildren(element('span', 'tb-meta', this.strings.tagGroups));
+    this.groupNav.replaceChildren(el('span', 'tb-meta', this.strings.tagGroups));
     for (const group of groups) {
-      const button = element('button', undefined, `${group.name} (${group.tags.length})`);
+      const button = el('button', undefined, `${group.name} (${group.tags.length})`);
       button.type = 'button';
       button.addEventListener('click', () => {
         const card = document.querySelector(`.onramp-chart-card[data-tag="${CSS.escape(group.tags[0])}"]`);
@@ -245,9 +246,9 @@ export class TensorBoardPage {
     }
     if (status.skippedLinks > 0) lines.push(format(s.skippedLinks, status.skippedLinks));
     if (!reading) lines.push(s.waiting);
-    const list = element('ul');
-    for (const line of lines) list.append(element('li', undefined, line));
-    this.explanation.replaceChildren(element('strong', undefined, s.whyEmpty), list);
+    const list = el('ul');
+    for (const line of lines) list.append(el('li', undefined, line));
+    this.explanation.replaceChildren(el('strong', undefined, s.whyEmpty), list);
   }
 
   /** Tells the host what arrived, batched (a timer, not a frame: frames stop while the tab is hidden). */
