@@ -14,14 +14,11 @@
  * so only one sample's activations are held, and its gradients add into `grads`.
  */
 import { inferShapes } from '../../shared/architecture';
-import { type Architecture, CLASSES, CROSS_ENTROPY_EPSILON, IMAGE_PIXELS } from '../../shared/model';
+import { type Architecture, CLASSES, IMAGE_PIXELS } from '../../shared/model';
 import { AdamClock, adamUpdate, type BatchStats, type Kernels, type LayerWasm } from './kernels';
+import { clippedCrossEntropy } from './crossEntropy';
 import { ADAM_DEFAULTS, dropoutMask, layerLayout } from './layout';
 import { planSteps, poolForward, type ConvStep, type DenseStep } from './layerSteps';
-
-const EPSILON = Math.fround(CROSS_ENTROPY_EPSILON);
-const HIGH = Math.fround(1 - EPSILON);
-const clip = (p: number) => (p < EPSILON ? EPSILON : p > HIGH ? HIGH : p);
 
 const round4 = (n: number) => Math.ceil(n / 4) * 4;
 
@@ -271,23 +268,7 @@ export function createLayerKernels(arch: Architecture, wasm?: LayerWasm): Kernel
     if (best === label) correct++;
     let sum = 0;
     for (let j = 0; j < CLASSES; j++) sum += probs[j] = Math.exp(logits[j] - mx);
-    // q = clip(p, eps, 1 - eps), r = q[label] / sum(q), loss = -log(clip(r)); clipped values pass no gradient.
-    let qsum = 0;
-    for (let j = 0; j < CLASSES; j++) qsum += clip((probs[j] /= sum));
-    const ql = clip(probs[label]);
-    const r = ql / qsum;
-    if (dLogits) {
-      const dr = r >= EPSILON && r <= HIGH ? -1 / r : 0;
-      let up = 0;
-      for (let j = 0; j < CLASSES; j++) {
-        const pj = probs[j];
-        const uj = pj >= EPSILON && pj <= HIGH ? dr * ((j === label ? 1 / qsum : 0) - ql / (qsum * qsum)) : 0;
-        u[j] = uj;
-        up += uj * pj;
-      }
-      for (let j = 0; j < CLASSES; j++) dLogits[j] = probs[j] * (u[j] - up) * scale;
-    }
-    return -Math.log(clip(r));
+    return clippedCrossEntropy(probs, sum, label, scale, u, dLogits);
   }
 
   function sample(b: number, scale: number, train: boolean): number {

@@ -3,6 +3,7 @@
  * as the SIMD engine; scalar loops that skip zero inputs and zero ReLU outputs (MNIST is ~80 % zeros).
  */
 import { AdamClock, adamUpdate, type BatchStats, type Kernels } from './kernels';
+import { clippedCrossEntropy } from './crossEntropy';
 import {
   ADAM_DEFAULTS,
   CONV_BIAS_OFFSET,
@@ -13,13 +14,10 @@ import {
   FILTERS,
   PARAM_FLOATS,
 } from './layout';
-import { CLASSES, CROSS_ENTROPY_EPSILON, IMAGE_PIXELS, IMAGE_SIZE } from '../../shared/model';
+import { CLASSES, IMAGE_PIXELS, IMAGE_SIZE } from '../../shared/model';
 
 const CONV = 26;
 const POOL = 13;
-const EPSILON = Math.fround(CROSS_ENTROPY_EPSILON);
-const HIGH = Math.fround(1 - EPSILON);
-const clip = (p: number) => (p < EPSILON ? EPSILON : p > HIGH ? HIGH : p);
 
 export function createTsKernels(): Kernels {
   const params = new Float32Array(PARAM_FLOATS);
@@ -133,28 +131,7 @@ export function createTsKernels(): Kernels {
     if (best === label) correct++;
     let sum = 0;
     for (let j = 0; j < CLASSES; j++) sum += logits[j] = Math.exp(logits[j] - mx);
-    // tfjs's sparse categorical cross-entropy on softmax outputs p: q = clip(p, eps, 1 - eps),
-    // r = q[label] / sum(q), loss = -log(clip(r, eps, 1 - eps)); clipped values pass no gradient.
-    let qsum = 0;
-    for (let j = 0; j < CLASSES; j++) {
-      const pj = (logits[j] /= sum);
-      qsum += clip(pj);
-    }
-    const ql = clip(logits[label]);
-    const r = ql / qsum;
-    const loss = -Math.log(clip(r));
-    if (withGrad) {
-      const dr = r >= EPSILON && r <= HIGH ? -1 / r : 0;
-      let up = 0;
-      for (let j = 0; j < CLASSES; j++) {
-        const pj = logits[j];
-        const uj = pj >= EPSILON && pj <= HIGH ? dr * ((j === label ? 1 / qsum : 0) - ql / (qsum * qsum)) : 0;
-        u[j] = uj;
-        up += uj * pj;
-      }
-      for (let j = 0; j < CLASSES; j++) g[b * CLASSES + j] = logits[j] * (u[j] - up) * scale;
-    }
-    return loss;
+    return clippedCrossEntropy(logits, sum, label, scale, u, withGrad ? g : null, b * CLASSES);
   }
 
   function denseBackward(n: number) {
