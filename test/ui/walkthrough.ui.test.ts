@@ -151,7 +151,13 @@ for (const lang of ['en', 'zh-cn'] as const) {
         const file = join(folder, `${walkthrough.id}-${String(index + 1).padStart(2, '0')}-${step.id}.png`);
         await page.screenshot({ path: file });
         if (!frame || !step.media.markdown) continue;
-        const fit = await measureMedia(frame);
+        // VS Code may replace the media webview's frame once more after it has rendered (seen on a loaded
+        // machine: "Frame was detached"); then the step's media is found again and measured in its new frame.
+        const fit = await measureMedia(frame).catch(async (e: unknown) => {
+          const again = /detached/i.test(String(e)) ? await openStep(page, walkthrough.id, step) : undefined;
+          if (!again) throw e;
+          return measureMedia(again);
+        });
         columns.add(fit.columnWidth);
         for (const overflow of fit.overflows) {
           problems.push(`${step.media.markdown} (column ${fit.columnWidth}px): ${overflow}`);
