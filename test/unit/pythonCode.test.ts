@@ -2,13 +2,23 @@
 // padding, 5×5, dropout, a hidden dense layer), the Keras and PyTorch scripts hold the right layers, the
 // optimizer constants and the schedule; the load_weights scripts name the arrays the export writes and
 // transpose them to PyTorch's layout; and every generated file compiles with python3 (no torch or tensorflow is
-// imported: py_compile only parses and compiles).
+// imported: py_compile only parses and compiles). Then the export of any architecture (model.json reloads to the
+// same layers and weights, weights.npz carries the generated loaders' names) and, with numpy, the generated
+// PyTorch model fed weights.npz by the generated loader predicting what the panel's tfjs model predicts.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { PRESETS } from '../../src/shared/architecture';
+import { promisify } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import {
+  inferShapes,
+  initialWeights,
+  mulberry32,
+  PRESETS,
+  sameArchitecture,
+} from '../../src/shared/architecture';
 import { DEFAULT_HYPERPARAMETERS, type Hyperparameters } from '../../src/shared/hyperparameters';
 import type { Architecture } from '../../src/shared/model';
 import {
@@ -20,6 +30,16 @@ import {
   pytorchTrainingScript,
 } from '../../src/shared/pythonCode';
 import { kerasCode } from '../../src/webview/training/kerasCode';
+import {
+  exportModelFiles,
+  loadModelFromFiles,
+  modelFromArrays,
+  npzModelFile,
+  type ExportedModel,
+} from '../../src/webview/playground/export';
+
+const run = promisify(execFile);
+const NUMPY_TORCH = path.resolve(__dirname, '../fixtures/numpyTorch');
 
 const HAND_MADE: Architecture = {
   layers: [
@@ -206,3 +226,154 @@ describe('Python code generators', function () {
     );
   });
 });
+
+async function pythonWithNumpy(): Promise<string | undefined> {
+  for (const python of ['python3', 'python']) {
+    try {
+      await run(python, ['-c', 'import numpy']);
+      return python;
+    } catch {
+      // Not this one.
+    }
+  }
+  return undefined;
+}
+
+/** Seeded Keras-initialised weights with non-zero biases, so that every array matters in the comparison. */
+function seededModel(architecture: Architecture, seed: number): ExportedModel {
+  const weights = initialWeights(architecture, seed);
+  weights.forEach((w, i) => {
+    if (i % 2 === 1) w.forEach((_, j) => (w[j] = 0.05 * Math.sin(j + seed + i)));
+  });
+  return { architecture, weights };
+}
+
+// What the generated PyTorch code builds and loads, against the panel's tfjs model: the PyTorch-side modules
+// run on test/fixtures/numpyTorch (NumPy, NCHW, PyTorch's weight layouts), not on real PyTorch.
+const PARITY_SCRIPT = `
+import json, sys
+import numpy as np
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+import torch
+from load_weights_keras import WEIGHT_NAMES as KERAS_NAMES, load_npz_weights as keras_load
+from load_weights_pytorch import WEIGHT_NAMES, load_into, load_npz_weights
+from train_pytorch import build_model, predict
+d = sys.argv[2]
+assert KERAS_NAMES == WEIGHT_NAMES
+with np.load(d + "/weights.npz", allow_pickle=False) as z:
+    shapes = {n: list(z[n].shape) for n in z.files}
+model = load_into(build_model(), load_npz_weights(d + "/weights.npz"))
+images = np.array(json.load(open(d + "/images.json")), dtype=np.float32).reshape(-1, 1, 28, 28)
+probs = predict(model, torch.tensor(images))
+print(json.dumps({"names": list(WEIGHT_NAMES), "shapes": shapes, "keras": len(keras_load(d + "/weights.npz")),
+                  "probs": np.asarray(probs).tolist()}))
+`;
+
+describe('export of any architecture, and the generated loaders', function () {
+  this.timeout(120_000);
+  const h = DEFAULT_HYPERPARAMETERS;
+  before(() => tf.setBackend('cpu'));
+
+  for (const [label, arch] of [...Object.entries(PRESETS), ['hand-made', HAND_MADE] as const]) {
+    it(`${label}: model.json reloads to the same layers and weights; weights.npz has inferShapes's names and shapes`, async () => {
+      const model = seededModel(arch, 7);
+      const files = await exportModelFiles(model);
+      assert.deepEqual(
+        files.map((f) => f.name),
+        ['model.json', 'model.weights.bin', 'weights.npz'],
+      );
+      const report = inferShapes(arch);
+      assert.equal(files[1].bytes.length, report.totalParameters * 4);
+      const back = await loadModelFromFiles(files.filter((f) => f.name !== 'weights.npz'));
+      assert.ok(sameArchitecture(back.architecture, arch), JSON.stringify(back.architecture));
+      assert.deepEqual(back.weights, model.weights);
+    });
+
+    it(`${label}: the generated PyTorch model loads weights.npz and predicts what tfjs predicts (1e-4; NumPy stand-in)`, async function () {
+      const python = await pythonWithNumpy();
+      if (!python) {
+        this.test!.title += ' (skipped: numpy not installed)';
+        this.skip();
+      }
+      const model = seededModel(arch, 3);
+      const dir = mkdtempSync(path.join(tmpdir(), 'pycode-parity-'));
+      const tfModel = modelFromArrays(model);
+      try {
+        for (const f of pythonProjectFiles(arch, h, 'pip')) writeFileSync(path.join(dir, f.name), f.content);
+        writeFileSync(path.join(dir, 'weights.npz'), npzModelFile(model).bytes);
+        const random = mulberry32(11);
+        const images = Float32Array.from({ length: 8 * 784 }, () => (random() < 0.7 ? 0 : random()));
+        writeFileSync(path.join(dir, 'images.json'), JSON.stringify(Array.from(images)));
+        const expected = tf.tidy(() =>
+          (tfModel.predict(tf.tensor4d(images, [8, 28, 28, 1])) as tf.Tensor).arraySync(),
+        ) as number[][];
+        const { stdout } = await run(python!, ['-c', PARITY_SCRIPT, NUMPY_TORCH, dir]);
+        const result = JSON.parse(stdout) as {
+          names: string[];
+          shapes: Record<string, number[]>;
+          keras: number;
+          probs: number[][];
+        };
+        const names = npzWeightNames(arch);
+        assert.deepEqual(result.names, names);
+        assert.equal(result.keras, names.length);
+        assert.deepEqual(
+          names.map((n) => result.shapes[n]),
+          inferShapes(arch).weightShapes.map((s) => [...s]),
+        );
+        let worst = 0;
+        expected.forEach((row, i) =>
+          row.forEach((p, j) => (worst = Math.max(worst, Math.abs(p - result.probs[i][j])))),
+        );
+        assert.ok(worst < 1e-4, `largest difference ${worst}`);
+      } finally {
+        tfModel.dispose();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  it('refuses a model.json the panel cannot build, saying which layer', async () => {
+    // Dense(10, softmax) straight on the image: the stack validate() refuses.
+    const bad = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 4, kernelSize: 3, strides: 2 }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 10, activation: 'softmax' }),
+      ],
+    });
+    const files = await tfjsModelFilesOf(bad);
+    bad.dispose();
+    await assert.rejects(loadModelFromFiles(files), /layer 1 \(Conv2D\): strides \[2,2\]/);
+    const hidden = tf.sequential({
+      layers: [
+        tf.layers.flatten({ inputShape: [28, 28, 1] }),
+        tf.layers.dense({ units: 600, activation: 'relu' }),
+        tf.layers.dense({ units: 10, activation: 'softmax' }),
+      ],
+    });
+    const tooWide = await tfjsModelFilesOf(hidden);
+    hidden.dispose();
+    await assert.rejects(loadModelFromFiles(tooWide), /layer 2 \(outOfRange .*units/);
+  });
+});
+
+/** A tfjs model's files as the export writes them (a model the panel may not be able to build). */
+async function tfjsModelFilesOf(model: tf.LayersModel): Promise<{ name: string; bytes: Uint8Array }[]> {
+  const files: { name: string; bytes: Uint8Array }[] = [];
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      const json = {
+        modelTopology: a.modelTopology,
+        weightsManifest: [{ paths: ['w.bin'], weights: a.weightSpecs }],
+      };
+      files.push({ name: 'model.json', bytes: new TextEncoder().encode(JSON.stringify(json)) });
+      files.push({
+        name: 'w.bin',
+        bytes: new Uint8Array(new tf.io.CompositeArrayBuffer(a.weightData).slice()),
+      });
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  return files;
+}
