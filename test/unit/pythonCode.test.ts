@@ -21,6 +21,7 @@ import {
 } from '../../src/shared/architecture';
 import { DEFAULT_HYPERPARAMETERS, type Hyperparameters } from '../../src/shared/hyperparameters';
 import type { Architecture } from '../../src/shared/model';
+import { parseHostMessage, parseWebviewMessage } from '../../src/shared/protocol/training';
 import {
   kerasLoadWeightsScript,
   kerasTrainingScript,
@@ -377,3 +378,59 @@ async function tfjsModelFilesOf(model: tf.LayersModel): Promise<{ name: string; 
   );
   return files;
 }
+
+describe('openPythonProject message', () => {
+  const model = { architecture: HAND_MADE, hyperparameters: DEFAULT_HYPERPARAMETERS };
+  const message = (m: unknown) => ({ type: 'openPythonProject', requestId: 'p-1', model: m });
+
+  it('accepts a model the panel can train and copies only the known fields', () => {
+    const r = parseWebviewMessage(message(model));
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.deepEqual(r.value, message(model));
+    assert.notEqual((r.value as { model: unknown }).model, model, 'a copy');
+    for (const preset of Object.values(PRESETS))
+      assert.ok(parseWebviewMessage(message({ ...model, architecture: preset })).ok);
+    const answer = {
+      type: 'pythonProjectOpened',
+      requestId: 'p-1',
+      outcome: 'failed',
+      folder: '/x',
+      error: 'no',
+    };
+    assert.deepEqual(parseHostMessage(answer), { ok: true, value: answer });
+  });
+
+  it('refuses unknown kinds and fields, wrong types, values out of range, stacks that cannot train, bad hyperparameters', () => {
+    const layers = HAND_MADE.layers;
+    const withLayer = (i: number, layer: unknown) =>
+      message({ ...model, architecture: { layers: layers.map((l, j) => (j === i ? layer : l)) } });
+    const cases: [unknown, RegExp][] = [
+      [withLayer(0, { ...layers[0], kind: 'lstm' }), /layers\[0\]\.kind is unknown/],
+      [withLayer(0, { ...layers[0], code: 'import os' }), /layers\[0\] has unknown fields: code/],
+      [withLayer(0, { ...layers[0], filters: '8' }), /layers\[0\]\.filters must be a number/],
+      [withLayer(0, { ...layers[0], filters: 65 }), /layers\[0\]: outOfRange .*"filters"/],
+      [withLayer(0, { ...layers[0], kernelSize: 4 }), /layers\[0\]: kernelSize/],
+      [withLayer(0, { ...layers[0], padding: 'causal' }), /layers\[0\]: unknownOption/],
+      [withLayer(3, { kind: 'dropout', rate: 0.9 }), /layers\[3\]: outOfRange .*"rate"/],
+      [withLayer(3, { kind: 'dropout', rate: NaN }), /layers\[3\]\.rate must be a finite number/],
+      [withLayer(4, { kind: 'dense', units: 32, activation: 'relu' }), /layers\[4\]: denseNeedsFlatten/],
+      [message({ ...model, architecture: { layers: [] } }), /must list 1–64 layers/],
+      [
+        message({ ...model, architecture: { layers: Array(65).fill({ kind: 'flatten' }) } }),
+        /must list 1–64/,
+      ],
+      [message({ ...model, hyperparameters: { ...DEFAULT_HYPERPARAMETERS, epochs: 0 } }), /epochs must be/],
+      [message({ ...model, script: 'x' }), /model has unknown fields: script/],
+      [message(undefined), /model must be an object/],
+      [{ ...message(model), requestId: '../x' }, /openPythonProject\.requestId/],
+    ];
+    for (const [m, error] of cases) {
+      const r = parseWebviewMessage(m);
+      assert.ok(!r.ok && error.test(r.error), `${JSON.stringify(m).slice(0, 200)} → ${JSON.stringify(r)}`);
+    }
+    assert.equal(
+      parseHostMessage({ type: 'pythonProjectOpened', requestId: 'p', outcome: 'maybe' }).ok,
+      false,
+    );
+  });
+});
