@@ -13,7 +13,14 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
-import type { HostMessage, ModelFilePayload, WebviewMessage } from '../../src/shared/protocol/training';
+import { DEFAULT_HYPERPARAMETERS, type Hyperparameters } from '../../src/shared/hyperparameters';
+import { ARTICLE_MODEL } from '../../src/shared/model';
+import {
+  parseWebviewMessage,
+  type HostMessage,
+  type ModelFilePayload,
+  type WebviewMessage,
+} from '../../src/shared/protocol/training';
 import { startBrowserSession, type BrowserSession } from './harness';
 
 const PAGE = '/test/webview/pages/playground.html';
@@ -496,6 +503,66 @@ describe('playground page (Chromium)', function () {
     const reloaded = (await prediction(page))!;
     assert.equal(reloaded.label, trained.label);
     reloaded.probabilities.forEach((p, i) => assert.ok(Math.abs(p - trained.probabilities[i]) < 1e-6));
+    assert.deepEqual(page.errors, []);
+  });
+
+  it('asks the host to "Open as a Python project" with the settings, then the newest run, and shows the answer', async () => {
+    await page.click('#tab-try');
+    const settings = { ...DEFAULT_HYPERPARAMETERS, epochs: 7, optimizer: 'sgd' as const };
+    await sendHost(page, { type: 'settings', hyperparameters: settings });
+    let before = (await outbox(page)).length;
+    await page.click('#playground-python');
+    const open = await nextOutgoing(page, 'openPythonProject', before);
+    assert.deepEqual(open.model, { architecture: ARTICLE_MODEL, hyperparameters: settings });
+    assert.ok(parseWebviewMessage(open).ok, 'the host accepts it');
+    await sendHost(page, {
+      type: 'pythonProjectOpened',
+      requestId: open.requestId,
+      outcome: 'created',
+      folder: '/home/me/panel-model',
+    });
+    await page.waitForFunction(
+      () =>
+        document.getElementById('playground-file-status')!.textContent ===
+        'Made the Python project in /home/me/panel-model.',
+    );
+    // A finished run's hyperparameters win over the settings (they are what trained the model).
+    const runHyperparameters = { ...DEFAULT_HYPERPARAMETERS, epochs: 2, schedule: 'constant' as const };
+    const curves = { trainLoss: [], trainAccuracy: [], valLoss: [], valAccuracy: [] };
+    const runRecord = (id: string, startedAt: number, hyperparameters: Hyperparameters) => ({
+      id,
+      startedAt,
+      durationMs: 1,
+      status: 'completed',
+      hyperparameters,
+      backend: 'onramp-cpu',
+      trainSamples: 100,
+      testSamples: 10,
+      epochsCompleted: hyperparameters.epochs,
+      samplesPerSec: 1,
+      curves,
+      memory: [],
+    });
+    await sendHost(page, {
+      type: 'history',
+      runs: [runRecord('new', 2000, runHyperparameters), runRecord('old', 1000, settings)],
+    });
+    await sendHost(page, { type: 'settings', hyperparameters: settings });
+    before = (await outbox(page)).length;
+    await page.click('#playground-python');
+    const again = await nextOutgoing(page, 'openPythonProject', before);
+    assert.deepEqual(again.model.hyperparameters, runHyperparameters);
+    await sendHost(page, {
+      type: 'pythonProjectOpened',
+      requestId: again.requestId,
+      outcome: 'failed',
+      error: 'no Python',
+    });
+    await page.waitForFunction(
+      () =>
+        document.getElementById('playground-file-status')!.textContent ===
+        'Could not make the Python project: no Python',
+    );
     assert.deepEqual(page.errors, []);
   });
 });

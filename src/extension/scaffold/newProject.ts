@@ -13,6 +13,9 @@ import {
   type ProgressStep,
 } from '../python/projectEnv';
 import type { UvTool } from '../python/uv';
+import { Invalid } from '../../shared/protocol/validate';
+import { readPythonProjectModel, type PythonProjectModel } from '../../shared/protocol/training';
+import { MODEL_TEMPLATES, type GeneratedProject } from './fromModel';
 import type { NotebookLanguage } from './notebook';
 import { validateProjectName, type ProjectNameProblem } from './projectName';
 import { isTemplateId, writeTemplate, type TemplateId, type WrittenTemplate } from './templates';
@@ -34,6 +37,11 @@ export interface NewProjectArgs {
   readonly nonEmptyFolder?: 'add' | 'cancel';
   /** Extra pip arguments, limited to local installs (see validatePipArgs). */
   readonly requirementsArgs: readonly string[];
+  /**
+   * "Open as a Python project": the training panel's layers and hyperparameters, from which the project's
+   * Keras and PyTorch scripts are generated (./fromModel.ts); the template is then Keras or PyTorch.
+   */
+  readonly model?: PythonProjectModel;
 }
 
 /** Command arguments come from anywhere (command links, other extensions): check every field. */
@@ -51,10 +59,22 @@ export function parseNewProjectArgs(raw: unknown): ArgsCheck<NewProjectArgs, Pro
     'existingVenv',
     'nonEmptyFolder',
     'requirementsArgs',
+    'model',
   ];
   const unknown = Object.keys(r).filter((k) => !known.includes(k));
   if (unknown.length) return { ok: false, reason: `unknown argument: ${unknown.join(', ')}` };
   if (r.template !== undefined && !isTemplateId(r.template)) return { ok: false, reason: 'unknown template' };
+  let model: PythonProjectModel | undefined;
+  if (r.model !== undefined) {
+    try {
+      model = readPythonProjectModel(r.model);
+    } catch (e) {
+      if (!(e instanceof Invalid)) throw e;
+      return { ok: false, reason: e.message };
+    }
+    if (r.template !== undefined && !MODEL_TEMPLATES.includes(r.template as TemplateId))
+      return { ok: false, reason: `a model project's template is ${MODEL_TEMPLATES.join(' or ')}` };
+  }
   const parentFolder = checkPathArg(r, 'parentFolder');
   if (typeof parentFolder === 'object') return { ok: false, reason: parentFolder.error };
   const python = checkPathArg(r, 'python');
@@ -86,6 +106,7 @@ export function parseNewProjectArgs(raw: unknown): ArgsCheck<NewProjectArgs, Pro
       existingVenv: r.existingVenv as ExistingVenvChoice | undefined,
       nonEmptyFolder: r.nonEmptyFolder as 'add' | 'cancel' | undefined,
       requirementsArgs: pip.args,
+      ...(model && { model }),
     },
   };
 }
@@ -121,6 +142,8 @@ export async function createProject(options: {
   /** Called once the files are written, before the venv is made (the command ticks its walkthrough step). */
   readonly onFilesWritten?: (files: WrittenTemplate) => void | Promise<void>;
   readonly onPipSpawn?: (pid: number) => void;
+  /** "Open as a Python project": the generated files, in place of the template's scripts. */
+  readonly generated?: GeneratedProject;
 }): Promise<CreatedProject> {
   const started = Date.now();
   options.onProgress?.({ stage: 'files' });
@@ -131,6 +154,7 @@ export async function createProject(options: {
     indexUrl: options.indexUrl,
     requirementsHead: options.torchWheels ? torchRequirementLines(options.torchWheels) : undefined,
     notebook: options.notebook,
+    generated: options.generated,
   });
   const filesMs = Date.now() - started;
   options.log?.info(

@@ -27,6 +27,7 @@ import {
   type ExistingVenvChoice,
   type TorchWheels,
 } from '../python';
+import { generatedProject, MODEL_TEMPLATES } from './fromModel';
 import { nameProblemMessage, templateLabel } from './messages';
 import {
   baseInterpreterProblem,
@@ -76,12 +77,14 @@ export async function newProject(
     return { status: 'invalid', stage: 'arguments', message };
   }
   const args = parsed.value;
+  // "Open as a Python project": the scripts come from the panel's model; the template gives the framework.
+  const generated = args.model ? generatedProject(args.model) : undefined;
 
   // 1. Template.
   let template = args.template;
   if (!template) {
     const picked = await vscode.window.showQuickPick(
-      TEMPLATE_IDS.map((id) => ({ ...templateLabel(id), id })),
+      (generated ? MODEL_TEMPLATES : TEMPLATE_IDS).map((id) => ({ ...templateLabel(id), id })),
       { title: t('New AI Project'), placeHolder: t('Pick a template'), ignoreFocusOut: true },
     );
     if (!picked) return { status: 'cancelled', stage: 'template' };
@@ -119,7 +122,10 @@ export async function newProject(
     name = await vscode.window.showInputBox({
       title: t('New AI Project'),
       prompt: t('Name of the project folder, created in {0}', parent),
-      value: await uniqueName(parent, template === 'data-science' ? 'data-project' : `${template}`),
+      value: await uniqueName(
+        parent,
+        generated ? 'panel-model' : template === 'data-science' ? 'data-project' : `${template}`,
+      ),
       ignoreFocusOut: true,
       validateInput: async (value) => {
         const problem = validateProjectName(value);
@@ -269,6 +275,7 @@ export async function newProject(
         log: services.log,
         signal,
         onProgress: report,
+        generated,
         onFilesWritten: async (written) => {
           files = written;
           await services.contextKeys.set('aiOnramp.projectCreated', true);
@@ -324,7 +331,11 @@ export async function newProject(
     }
   }
   const jupyter = vscode.extensions.getExtension('ms-toolsai.jupyter') !== undefined;
-  const mainFile = notebook && jupyter && ipykernel ? NOTEBOOK_FILE : TEMPLATES[template].mainFile;
+  const mainFile = generated
+    ? generated.mainFile(template)
+    : notebook && jupyter && ipykernel
+      ? NOTEBOOK_FILE
+      : TEMPLATES[template].mainFile;
   await openProject(args.open, projectDir, mainFile, env.venvPython);
   return { ...result, status: 'created', ipykernel };
 }

@@ -82,6 +82,15 @@ export async function writeTemplate(options: {
   readonly requirementsHead?: readonly string[];
   /** Keras and PyTorch: also write train_mnist.ipynb (the script as a notebook) in this language. */
   readonly notebook?: { readonly language: NotebookLanguage; readonly pythonVersion?: string };
+  /**
+   * Files generated for this project ("Open as a Python project"): written in place of the template's files of
+   * the same name (README.md) and beside the others; the template files in `omit`, and the notebook, are not
+   * written.
+   */
+  readonly generated?: {
+    readonly files: readonly { readonly name: string; readonly content: string }[];
+    readonly omit: readonly string[];
+  };
 }): Promise<WrittenTemplate> {
   const { templatesRoot, id, projectDir } = options;
   const written: string[] = [];
@@ -99,8 +108,10 @@ export async function writeTemplate(options: {
     }
   };
   const templateDir = path.join(templatesRoot, id);
+  const generated = new Map((options.generated?.files ?? []).map((f) => [f.name, f.content]));
   for (const rel of await listFiles(templateDir)) {
     const source = path.join(templateDir, ...rel.split('/'));
+    if (options.generated?.omit.includes(rel) || generated.has(rel)) continue;
     if (rel === 'README.md') {
       const text = withPipCommand(await readFile(source, 'utf8'), options.indexUrl);
       await put(rel, (dest) => writeFile(dest, text, { flag: 'wx' }));
@@ -109,8 +120,12 @@ export async function writeTemplate(options: {
       await put(rel, (dest) => writeFile(dest, text, { flag: 'wx' }));
     } else await put(rel, (dest) => copyFile(source, dest, constants.COPYFILE_EXCL));
   }
+  for (const [rel, content] of generated) {
+    const text = rel === 'README.md' ? withPipCommand(content, options.indexUrl) : content;
+    await put(rel, (dest) => writeFile(dest, text, { flag: 'wx' }));
+  }
   const notebookKind = id === 'keras-mnist' ? 'keras' : id === 'pytorch-mnist' ? 'torch' : undefined;
-  if (options.notebook && notebookKind) {
+  if (options.notebook && notebookKind && !options.generated) {
     const script = await readFile(path.join(templateDir, 'train_mnist.py'), 'utf8');
     const text = notebookFromScript({ script, kind: notebookKind, ...options.notebook });
     await put(NOTEBOOK_FILE, (dest) => writeFile(dest, text, { flag: 'wx' }));

@@ -15,6 +15,7 @@ import {
 import { differentHyperparameters, type RunHistory } from './history';
 import { readHyperparameters } from './settings';
 import { handleModelFilesMessage } from './modelFiles';
+import { handlePythonProjectMessage } from './pythonProject';
 import { translatedStrings } from './strings';
 import type { OpenTrainingPanelArgs } from './args';
 
@@ -210,6 +211,9 @@ export class TrainingPanel {
       case 'saveModelFiles':
       case 'loadModelFiles':
         handleModelFilesMessage(message, log, (answer) => this.post(answer));
+        return;
+      case 'openPythonProject':
+        handlePythonProjectMessage(message, log, (answer) => this.post(answer));
         return;
     }
   }

@@ -48,6 +48,10 @@ export const PLAYGROUND_STRINGS = {
   cancelled: 'Cancelled.',
   saveFailed: 'Could not save the model: {0}',
   loadFailed: 'Could not load the model: {0}',
+  pythonButton: 'Open as a Python project…',
+  pythonOpening: 'New AI Project: Keras and PyTorch scripts of this model…',
+  pythonCreated: 'Made the Python project in {0}.',
+  pythonFailed: 'Could not make the Python project: {0}',
 } as const;
 
 export type PlaygroundStringId = keyof typeof PLAYGROUND_STRINGS;

@@ -6,9 +6,10 @@
  * Webview → host: ready, runUpdate (the run so far, a few times an epoch), runFinished, startRefused, log, saveFile (a chart
  * export the host saves through its save dialog), saveModelFiles / loadModelFiles (the playground's export and
  * reload of the trained model, through a folder or file picker), backendMeasurement (what Automatic measured, for the
- * host to keep in its globalState).
+ * host to keep in its globalState), openPythonProject ("Open as a Python project": the model and hyperparameters
+ * the host turns into a New AI Project with generated Keras and PyTorch scripts).
  * Host → webview: start (optional overrides, used by the command's args and tests), stop, settings, history,
- * modelFilesSaved / modelFilesLoaded (the answers to those two).
+ * modelFilesSaved / modelFilesLoaded / pythonProjectOpened (the answers to those three).
  * A parsed message holds only the fields named here (a copy, never the object received), with bounded arrays:
  * the host writes runs to disk as they come. `ready` and `saveFile` come from common.ts, shared with the
  * TensorBoard panel and handled by the one webview host.
@@ -24,6 +25,8 @@ import {
 export { isPlainFileName, type Parsed } from './common';
 
 import { BACKENDS, type BackendName, type Hyperparameters } from '../hyperparameters';
+import type { Architecture } from '../model';
+import { readArchitecture } from './architecture';
 import { readRunRecord, type RunRecord } from './runRecord';
 import {
   Invalid,
@@ -97,7 +100,15 @@ export type WebviewMessage =
   | SaveFileMessage
   // The playground (src/webview/playground): export the model to a folder the user picks, or load one back.
   | { type: 'saveModelFiles'; requestId: string; files: ModelFilePayload[] }
-  | { type: 'loadModelFiles'; requestId: string };
+  | { type: 'loadModelFiles'; requestId: string }
+  /** "Open as a Python project": the host generates the scripts from these (never takes code from the page). */
+  | { type: 'openPythonProject'; requestId: string; model: PythonProjectModel };
+
+/** What a generated Python project is made from: the layers and the run's hyperparameters. */
+export interface PythonProjectModel {
+  architecture: Architecture;
+  hyperparameters: Hyperparameters;
+}
 
 export type HostMessage =
   | { type: 'start'; hyperparameters?: Partial<Hyperparameters>; limits?: RunLimits }
@@ -119,6 +130,14 @@ export type HostMessage =
       /** The model.json the user picked, as the user would write it. */
       source?: string;
       files?: ModelFilePayload[];
+      error?: string;
+    }
+  | {
+      type: 'pythonProjectOpened';
+      requestId: string;
+      outcome: 'created' | 'cancelled' | 'failed';
+      /** The project folder, when its files were written (also when the install failed afterwards). */
+      folder?: string;
       error?: string;
     };
 
@@ -174,6 +193,20 @@ function readModelFiles(v: unknown, what: string): ModelFilePayload[] {
 }
 
 const isRequestId = (v: unknown): v is string => typeof v === 'string' && /^[\w.-]{1,100}$/.test(v);
+
+/**
+ * A Python project's model, checked and copied: the architecture by architecture.ts's kinds, ranges and
+ * shapes (src/shared/protocol/architecture.ts), the hyperparameters by the schema, no other field.
+ */
+export function readPythonProjectModel(v: unknown): PythonProjectModel {
+  need(isObj(v), 'model must be an object');
+  const extra = Object.keys(v).filter((k) => k !== 'architecture' && k !== 'hyperparameters');
+  need(extra.length === 0, `model has unknown fields: ${extra.join(', ').slice(0, 100)}`);
+  return {
+    architecture: readArchitecture(v.architecture),
+    hyperparameters: readHyperparameters(v.hyperparameters),
+  };
+}
 
 /** A measurement as the page sends it or globalState holds it, checked and copied field by field. */
 export function readBackendMeasurement(v: unknown): BackendMeasurement {
@@ -254,6 +287,9 @@ export function parseWebviewMessage(v: unknown): Parsed<WebviewMessage> {
       case 'loadModelFiles':
         need(isRequestId(m.requestId), 'loadModelFiles.requestId');
         return { type: 'loadModelFiles', requestId: m.requestId };
+      case 'openPythonProject':
+        need(isRequestId(m.requestId), 'openPythonProject.requestId');
+        return { type: 'openPythonProject', requestId: m.requestId, model: readPythonProjectModel(m.model) };
       default:
         throw new Invalid(`unknown message type ${JSON.stringify(m.type).slice(0, 40)}`);
     }
@@ -302,6 +338,16 @@ export function parseHostMessage(v: unknown): Parsed<HostMessage> {
           ...(m.outcome === 'loaded' && { files: readModelFiles(m.files, 'modelFilesLoaded.files') }),
         };
       }
+      case 'pythonProjectOpened':
+        need(isRequestId(m.requestId), 'pythonProjectOpened.requestId');
+        need(['created', 'cancelled', 'failed'].includes(m.outcome as string), 'pythonProjectOpened.outcome');
+        need(isOptionalText(m.folder) && isOptionalText(m.error), 'pythonProjectOpened.folder/error');
+        return {
+          type: 'pythonProjectOpened',
+          requestId: m.requestId,
+          outcome: m.outcome as 'created' | 'cancelled' | 'failed',
+          ...(pick(m, ['folder', 'error']) as { folder?: string; error?: string }),
+        };
       default:
         throw new Invalid(`unknown message type ${JSON.stringify(m.type).slice(0, 40)}`);
     }

@@ -16,7 +16,15 @@
  * `tryElement` and `evaluateElement` are the two sections, for a host that puts them on separate tabs.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { HostMessage, WebviewMessage } from '../../shared/protocol/training';
+import { DEFAULT_HYPERPARAMETERS } from '../../shared/hyperparameters';
+import { ARTICLE_MODEL } from '../../shared/model';
+import { architectureError } from '../../shared/protocol/architecture';
+import type {
+  HostMessage,
+  PythonProjectModel,
+  RunRecord,
+  WebviewMessage,
+} from '../../shared/protocol/training';
 import { el } from '../common/dom';
 import { DrawPad, type PadChange } from './drawPad';
 import {
@@ -92,8 +100,20 @@ export class Playground {
     'aria-live': 'polite',
   });
   private readonly evaluation: EvaluationView;
-  private readonly buttons: Record<'clear' | 'sample' | 'useRun' | 'save' | 'load' | 'evaluate', Button>;
-  private pending = new Map<string, 'save' | 'load'>();
+  private readonly buttons: Record<
+    'clear' | 'sample' | 'useRun' | 'save' | 'load' | 'python' | 'evaluate',
+    Button
+  >;
+  private pending = new Map<string, 'save' | 'load' | 'python'>();
+  /**
+   * What "Open as a Python project" sends: the newest run's layers and hyperparameters (from the host's
+   * history), the settings before any run, Keras's defaults before either.
+   */
+  private projectModel: PythonProjectModel = {
+    architecture: ARTICLE_MODEL,
+    hyperparameters: DEFAULT_HYPERPARAMETERS,
+  };
+  private projectFromRun = false;
   private requestCount = 0;
   private evaluating = false;
 
@@ -111,6 +131,7 @@ export class Playground {
       useRun: button('playground-use-run', 'history', t('useLatestRun'), () => void this.refresh()),
       save: button('playground-save', 'save', t('exportButton'), () => void this.save()),
       load: button('playground-load', 'folder-opened', t('loadButton'), () => this.load()),
+      python: button('playground-python', 'code', t('pythonButton'), () => this.openPythonProject()),
       evaluate: button('playground-evaluate', 'checklist', t('evaluate'), () => void this.evaluate(), false),
     };
 
@@ -157,7 +178,14 @@ export class Playground {
       el('h3', {}, t('exportTitle')),
       this.modelLine,
       el('p', { class: 'playground-hint' }, t('exportHint')),
-      el('div', { class: 'playground-buttons' }, this.buttons.save, this.buttons.load, this.buttons.useRun),
+      el(
+        'div',
+        { class: 'playground-buttons' },
+        this.buttons.save,
+        this.buttons.load,
+        this.buttons.useRun,
+        this.buttons.python,
+      ),
       this.fileStatus,
     );
     this.evaluation = new EvaluationView(t, this.buttons.evaluate);
@@ -278,7 +306,7 @@ export class Playground {
 
   // ---- files ------------------------------------------------------------------------------------------------
 
-  private nextRequestId(kind: 'save' | 'load'): string {
+  private nextRequestId(kind: 'save' | 'load' | 'python'): string {
     const id = `${kind}-${Date.now().toString(36)}-${++this.requestCount}`;
     this.pending.set(id, kind);
     return id;
@@ -303,8 +331,49 @@ export class Playground {
     this.options.post({ type: 'loadModelFiles', requestId: this.nextRequestId('load') });
   }
 
-  /** Takes the host's answers to save/load; returns whether the message was one of them. */
+  /** "Open as a Python project": the host generates the scripts and runs New AI Project. */
+  openPythonProject(): void {
+    this.fileStatus.textContent = this.t('pythonOpening');
+    this.options.post({
+      type: 'openPythonProject',
+      requestId: this.nextRequestId('python'),
+      model: this.projectModel,
+    });
+  }
+
+  /** Follows the runs and settings the page is told of (the page handles them too). */
+  private followRuns(m: HostMessage): void {
+    if (m.type === 'settings' && !this.projectFromRun) {
+      this.projectModel = { ...this.projectModel, hyperparameters: m.hyperparameters };
+    } else if (m.type === 'history') {
+      const newest = m.runs
+        .filter((r) => r.status === 'completed')
+        .reduce<RunRecord | undefined>((a, r) => (a && a.startedAt > r.startedAt ? a : r), undefined);
+      if (!newest) return;
+      // Runs of the model lab carry their layers; runs before it trained the article's model.
+      const layers = (newest as { architecture?: unknown }).architecture;
+      const architecture =
+        layers !== undefined && architectureError(layers) === undefined
+          ? (layers as PythonProjectModel['architecture'])
+          : ARTICLE_MODEL;
+      this.projectModel = { architecture, hyperparameters: newest.hyperparameters };
+      this.projectFromRun = true;
+    }
+  }
+
+  /** Takes the host's answers to save/load/open; returns whether the message was one of them. */
   handleHostMessage(m: HostMessage): boolean {
+    this.followRuns(m);
+    if (m.type === 'pythonProjectOpened') {
+      if (!this.pending.delete(m.requestId)) return true;
+      this.fileStatus.textContent =
+        m.outcome === 'created'
+          ? this.t('pythonCreated', m.folder ?? '')
+          : m.outcome === 'cancelled'
+            ? this.t('cancelled')
+            : this.t('pythonFailed', m.error ?? '');
+      return true;
+    }
     if (m.type !== 'modelFilesSaved' && m.type !== 'modelFilesLoaded') return false;
     if (!this.pending.delete(m.requestId)) return true;
     const t = this.t;
