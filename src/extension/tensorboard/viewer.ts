@@ -208,6 +208,7 @@ export class TensorBoardViewer implements TensorBoardLogsView, vscode.Disposable
     this.host.dispose();
     clearInterval(this.timer);
     clearTimeout(this.debounce);
+    this.logs.dispose();
     for (const d of this.disposables) d.dispose();
     this.panel.dispose();
     this.onDidDisposeEmitter.fire();
