@@ -422,3 +422,54 @@ describe('a folder that draws nothing, explained', () => {
     assert.equal(status.otherTags[0].examples.length, 20);
   });
 });
+
+describe('log folders read in worker threads', () => {
+  it('gives the same runs, points, status and warnings as reading on the calling thread', async () => {
+    const t0 = 1700000000;
+    await writeKerasFolder(path.join(tempDir, 'keras'), 3, 40);
+    await write(path.join(tempDir, 'hparams', 'events.out.tfevents.1.host'), [
+      encodeHparamsExperimentEvent(['units'], ['loss']),
+    ]);
+    await write(path.join(tempDir, 'hparams', 'session', 'events.out.tfevents.1.host'), [
+      encodeHparamsSessionEvent({ units: 64 }),
+      ...range(0, 20).map((s) => encodeScalarEvent(s, t0 + s, [tensor('loss', 1 / (s + 1))])),
+    ]);
+    // A restart within a file (SessionLog START) and across files, and more tags than the cap keeps.
+    const restarted = path.join(tempDir, 'restarted');
+    await write(path.join(restarted, `events.out.tfevents.${t0}.host.1.0`), [
+      ...range(0, 30).map((s) => encodeScalarEvent(s, t0 + s, [{ tag: 'loss', value: s }])),
+      encodeSessionLogEvent(10, t0 + 40),
+      ...range(10, 20).map((s) => encodeScalarEvent(s, t0 + 40 + s, [{ tag: 'loss', value: -s }])),
+    ]);
+    await write(path.join(restarted, `events.out.tfevents.${t0 + 100}.host.2.0`), [
+      ...range(15, 25).map((s) =>
+        encodeScalarEvent(s, t0 + 100 + s, [
+          { tag: 'loss', value: 100 + s },
+          ...range(0, 8).map((t) => tensor(`extra/${t}`, s + t)),
+        ]),
+      ),
+    ]);
+    const read = async (workers: boolean) => {
+      // A small cap, so that which tags are kept depends on the order the runs' events are kept in.
+      const logs = new LogDirectory(tempDir, {
+        workers,
+        maxTags: 12,
+        maxPointsPerSeries: 25,
+      });
+      const warnings: string[] = [];
+      let polls = 0;
+      for (let more = true; more; polls++) {
+        const result = await logs.poll();
+        warnings.push(...result.warnings);
+        more = result.more;
+      }
+      const runs = logs.runs();
+      const points = runs.map((run) => run.tags.map((tag) => logs.points(run.name, tag)));
+      return { runs, points, status: logs.status(), warnings, polls };
+    };
+    const here = await read(false);
+    const inWorkers = await read(true);
+    assert.ok(here.warnings.some((w) => w.startsWith('showing the first 12 of')));
+    assert.deepEqual(inWorkers, here);
+  });
+});
