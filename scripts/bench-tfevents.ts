@@ -6,8 +6,7 @@
  *   the viewer reads it: `LogDirectory.poll()` a slice at a time. "first chart" is the first poll plus
  *   building the messages of the first flush (JSON, as postMessage serialises them), i.e. the host's
  *   share of the first chart (the page's drawing is in the charts suite); the full read is every poll
- *   until none is left (decoded in LogDirectory's worker threads, then again on the calling thread
- *   only); peak memory is the largest RSS and heap + array buffers seen after a poll.
+ *   until none is left; peak memory is the largest RSS and heap + array buffers seen after a poll.
  * `tsx scripts/bench-tfevents.ts` runs it alone; BENCH_TFEVENTS_FOLDER_MB changes the folder's size.
  */
 import { promises as fs } from 'node:fs';
@@ -164,7 +163,7 @@ interface FolderFigures {
 }
 
 /** The log folder read as the viewer reads it, with what the first flush would post. */
-async function readFolder(root: string, workers = true): Promise<FolderFigures> {
+async function readFolder(root: string): Promise<FolderFigures> {
   const baseline = process.memoryUsage();
   let peakRss = 0;
   let peakHeap = 0;
@@ -175,7 +174,7 @@ async function readFolder(root: string, workers = true): Promise<FolderFigures> 
   };
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
-  const logs = new LogDirectory(root, { workers });
+  const logs = new LogDirectory(root);
   let result = await logs.poll();
   let posted = 0;
   for (const run of logs.runs()) {
@@ -245,9 +244,6 @@ async function benchFolder(): Promise<Row[]> {
     const written = await writeFolder(root);
     const f = await readFolder(root);
     if (f.points !== written) throw new Error(`read ${f.points} of ${written} points`);
-    // The same folder decoded on the calling thread only (LogDirectory's `workers: false`), in this run.
-    const one = await readFolder(root, false);
-    if (one.points !== written) throw new Error(`read ${one.points} of ${written} points`);
     const gb = f.bytes / 1024 / MB;
     const label = gb >= 1 ? `${round(gb)} GB` : `${Math.round(f.bytes / MB)} MB`;
     return [
@@ -271,15 +267,6 @@ async function benchFolder(): Promise<Row[]> {
         rssBeforeMb: round(f.rssBeforeMb),
         peakHeapMb: round(f.peakHeapMb),
         heapBeforeMb: round(f.heapBeforeMb),
-      },
-      {
-        suite: 'tfevents',
-        name: `read ${label} folder, one thread`,
-        mbPerSec: round(one.bytes / MB / (one.readMs / 1000)),
-        ms: round(one.readMs),
-        cpuMs: round(one.cpuMs),
-        polls: one.polls,
-        points: one.points,
       },
     ];
   } finally {
