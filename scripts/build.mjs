@@ -1,6 +1,5 @@
 // Builds everything the extension ships and the host tests load:
 //   dist/extension.js       host bundle (Node, CommonJS, `vscode` external)
-//   dist/tfevents-worker.js the TensorBoard reader's decoding worker
 //   dist/webview/*.js|css   browser bundles, one per src/webview/<app>/main.ts and each *.worker.ts
 //   out/webview/*.js|css    the same for test-only apps (`test/webview/apps/*demo/`)
 //   dist/data/*             MNIST assets (scripts/build-data.mjs)
@@ -67,15 +66,6 @@ const configs = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-  },
-  {
-    // The TensorBoard reader's decoding worker (src/extension/tensorboard/pool.ts starts it next to the bundle).
-    ...common,
-    entryPoints: { 'tfevents-worker': join(root, 'src/extension/tensorboard/worker.ts') },
-    outdir: join(root, 'dist'),
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
   },
   ...[
     ['dist/webview', false],

@@ -85,8 +85,6 @@ const MAX_KNOWN_TAGS = 256;
  */
 export class ScalarDecoder {
   private readonly pluginByTag = new Map<string, string>();
-  /** Plugins learned since the last `takeLearned()`: a worker's decoder hands them to the run's (pool.ts). */
-  private learned: [tag: string, plugin: string][] = [];
   private readonly knownTags: KnownTag[] = [];
   // One reader per nesting level, reused for every record.
   private readonly eventReader = new ProtoReader(EMPTY);
@@ -94,23 +92,6 @@ export class ScalarDecoder {
   private readonly valueReader = new ProtoReader(EMPTY);
   private readonly innerReader = new ProtoReader(EMPTY);
   private readonly shapeReader = new ProtoReader(EMPTY);
-
-  /** The tags' plugins learned since the last call. */
-  takeLearned(): [tag: string, plugin: string][] {
-    const learned = this.learned;
-    if (learned.length > 0) this.learned = [];
-    return learned;
-  }
-
-  /** What the run's decoder knows, to start another decoder (in another worker) where it stands. */
-  plugins(): [tag: string, plugin: string][] {
-    return [...this.pluginByTag];
-  }
-
-  /** Takes tags' plugins that another decoder of the same run learned. */
-  teach(entries: readonly (readonly [tag: string, plugin: string])[]): void {
-    for (const [tag, plugin] of entries) if (!this.pluginByTag.has(tag)) this.pluginByTag.set(tag, plugin);
-  }
 
   /**
    * Passes what one serialized `Event` in `bytes[start, end)` holds to `sink`; `view` is a DataView
@@ -271,10 +252,7 @@ export class ScalarDecoder {
     const tag = this.tagOf(value.bytes, tagStart, tagEnd);
     if (metadataStart >= 0 && !this.pluginByTag.has(tag)) {
       const plugin = pluginName(this.innerReader.reset(value.bytes, metadataStart, metadataEnd, value.view));
-      if (plugin !== undefined) {
-        this.pluginByTag.set(tag, plugin);
-        this.learned.push([tag, plugin]);
-      }
+      if (plugin !== undefined) this.pluginByTag.set(tag, plugin);
     }
     if (metadataStart >= 0 && sink.hparams && this.pluginByTag.get(tag) === HPARAMS_PLUGIN) {
       // Every hparams value carries its data in its metadata (not the first of the tag only).

@@ -8,9 +8,7 @@ import type { FolderStatus, HParamValue, RunSummary } from '../../shared/protoco
 import { compareNames } from '../../shared/tensorboard/tags';
 import type { ScalarPoint } from '../../shared/series';
 import { SampledSeries } from './series';
-import { decodeToBatch, replay, type EventBatch } from './chunk';
-import { decodePool, type DecodePool } from './pool';
-import { EventFileTailer, isEventFileName, type RemoteDecoding, type TailResult } from './tailer';
+import { EventFileTailer, isEventFileName, type TailResult } from './tailer';
 
 // The single-file reader's names, importable from here as before.
 export {
@@ -24,9 +22,6 @@ export {
 
 interface Run {
   readonly name: string;
-  /** The run as the workers know it (pool.ts), and what its decoder has learned from them. */
-  readonly id: number;
-  version: number;
   readonly decoder: ScalarDecoder;
   readonly files: Map<string, EventFileTailer>;
   readonly tags: Map<string, SampledSeries>;
@@ -52,12 +47,6 @@ export interface LogDirectoryOptions {
   readonly maxPointsPerSeries?: number;
   /** Bytes a poll reads from each file at most, so that the first chart of a large log comes at once. */
   readonly maxBytesPerFile?: number;
-  /**
-   * Check and decode in worker threads (pool.ts), several runs at once, so that a large folder reads on
-   * every core; false decodes on the calling thread. Either way the points, their order and the
-   * warnings are the same. Default true.
-   */
-  readonly workers?: boolean;
 }
 
 /** Cards the page can draw without becoming unusable; TensorBoard pages them, we cap them. */
@@ -69,10 +58,6 @@ export const DEFAULT_MAX_BYTES_PER_FILE = 8 * 1024 * 1024;
 const MAX_COUNTED_TAGS = 100_000;
 /** Tags named per plugin in the folder's status. */
 const MAX_LISTED_TAGS = 20;
-
-/** Runs read at once when decoding in workers: enough to keep two workers busy while one run's points are kept. */
-const RUNS_IN_FLIGHT = 3;
-let nextRunId = 1;
 
 /** Folders deeper than this under the log folder are not searched for runs. */
 const MAX_DEPTH = 8;
@@ -113,15 +98,6 @@ export class LogDirectory {
     this.maxTags = options.maxTags ?? DEFAULT_MAX_TAGS;
     this.maxPoints = options.maxPointsPerSeries ?? DEFAULT_MAX_POINTS_PER_SERIES;
     this.maxBytesPerFile = options.maxBytesPerFile ?? DEFAULT_MAX_BYTES_PER_FILE;
-    this.useWorkers = options.workers ?? true;
-  }
-
-  private readonly useWorkers: boolean;
-
-  /** Lets the workers drop this folder's decoders; the folder is not read again after. */
-  dispose(): void {
-    const runs = [...this.runsByName.values()].map((run) => run.id);
-    if (this.useWorkers) decodePool()?.forget(runs);
   }
 
   /** Runs with scalars or hyperparameters, and their tags. */
@@ -191,8 +167,6 @@ export class LogDirectory {
   private newRun(name: string): Run {
     const run: Run = {
       name,
-      id: nextRunId++,
-      version: 0,
       decoder: new ScalarDecoder(),
       files: new Map(),
       tags: new Map(),
@@ -242,8 +216,8 @@ export class LogDirectory {
     const warnings: string[] = [];
     this.pointsRead = 0;
     this.runsChanged = false;
+    let more = false;
     const found = await this.findEventFiles(warnings);
-    const runs: Run[] = [];
     for (const [runName, files] of found) {
       let run = this.runsByName.get(runName);
       if (!run) this.runsByName.set(runName, (run = this.newRun(runName)));
@@ -252,10 +226,22 @@ export class LogDirectory {
         if (!run.files.has(file))
           run.files.set(file, new EventFileTailer(path.join(this.root, file), run.decoder));
       }
-      runs.push(run);
+      for (const tailer of run.files.values()) {
+        let result: TailResult;
+        try {
+          result = await tailer.read({
+            sink: run.sink,
+            maxBytes: this.maxBytesPerFile,
+            scratch: this.scratch,
+          });
+        } catch (error) {
+          warnings.push(`${path.basename(tailer.filePath)}: ${(error as Error).message}`);
+          continue;
+        }
+        if (result.warning) warnings.push(`${runName}: ${result.warning}`);
+        if (tailer.backlog > 0) more = true;
+      }
     }
-    const pool = this.useWorkers ? decodePool() : undefined;
-    const more = pool ? await this.readInWorkers(runs, pool, warnings) : await this.readHere(runs, warnings);
     const leftOut = this.leftOutTags.size;
     if (leftOut > this.leftOutWarned) {
       this.leftOutWarned = leftOut;
@@ -264,99 +250,6 @@ export class LogDirectory {
       warnings.push(`showing the first ${this.maxTags} of ${total} tags`);
     }
     return { runsChanged: this.runsChanged, pointsRead: this.pointsRead, more, warnings };
-  }
-
-  /** Reads each run's files in turn on this thread. Whether bytes are left to read. */
-  private async readHere(runs: readonly Run[], warnings: string[]): Promise<boolean> {
-    let more = false;
-    for (const run of runs) if (await this.readRun(run, warnings)) more = true;
-    return more;
-  }
-
-  /**
-   * Reads a few runs at once, their chunks decoded in the workers. A run's files are read in order, and
-   * the runs' events reach their sinks in run order (a run's batches wait until the runs before it are
-   * done), so that which tags the cap keeps, the points and the warnings are what readHere gives.
-   */
-  private async readInWorkers(runs: readonly Run[], pool: DecodePool, warnings: string[]): Promise<boolean> {
-    const n = runs.length;
-    const queued: EventBatch[][] = runs.map(() => []);
-    const done: boolean[] = runs.map(() => false);
-    const runWarnings: string[][] = runs.map(() => []);
-    let turn = 0;
-    let more = false;
-    let next = 0;
-    let wake: (() => void)[] = [];
-    const advance = () => {
-      while (turn < n && done[turn]) {
-        turn++;
-        if (turn < n) {
-          for (const batch of queued[turn]) replay(batch, runs[turn].sink);
-          queued[turn] = [];
-        }
-      }
-      const waiting = wake;
-      wake = [];
-      for (const resolve of waiting) resolve();
-    };
-    const lane = async () => {
-      while (next < n) {
-        // Runs ahead of the one being kept wait, so that batches held back stay a few runs' worth.
-        if (next >= turn + RUNS_IN_FLIGHT) {
-          await new Promise<void>((resolve) => wake.push(resolve));
-          continue;
-        }
-        const i = next++;
-        const run = runs[i];
-        const remote: RemoteDecoding = {
-          // Once the workers have stopped, decoded here, the events still delivered in run order.
-          decode: async (bytes, length) =>
-            pool.broken ? decodeToBatch(run.decoder, bytes, length) : pool.decode(run, bytes, length),
-          deliver: (batch: EventBatch) => {
-            if (turn === i) replay(batch, run.sink);
-            else queued[i].push(batch);
-          },
-        };
-        if (await this.readRun(run, runWarnings[i], remote, () => pool.broken !== undefined)) more = true;
-        done[i] = true;
-        advance();
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(RUNS_IN_FLIGHT, n) }, lane));
-    for (const list of runWarnings) warnings.push(...list);
-    return more;
-  }
-
-  /** Reads what was appended to a run's files, in name order. Whether bytes are left to read. */
-  private async readRun(
-    run: Run,
-    warnings: string[],
-    remote?: RemoteDecoding,
-    workersStopped = () => false,
-  ): Promise<boolean> {
-    let more = false;
-    for (const tailer of run.files.values()) {
-      let result: TailResult;
-      try {
-        // Lanes read at once in workers, so only readHere shares the scratch buffer.
-        const options = remote
-          ? { sink: run.sink, maxBytes: this.maxBytesPerFile, remote }
-          : { sink: run.sink, maxBytes: this.maxBytesPerFile, scratch: this.scratch };
-        try {
-          result = await tailer.read(options);
-        } catch (error) {
-          // The workers stopped during the read: the file goes on from where it stopped, decoded here.
-          if (!workersStopped()) throw error;
-          result = await tailer.read(options);
-        }
-      } catch (error) {
-        warnings.push(`${path.basename(tailer.filePath)}: ${(error as Error).message}`);
-        continue;
-      }
-      if (result.warning) warnings.push(`${run.name}: ${result.warning}`);
-      if (tailer.backlog > 0) more = true;
-    }
-    return more;
   }
 
   /**

@@ -4,9 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ScalarDecoder, collectScalars, type EventSink } from './events';
 import type { ScalarSeries } from './series';
-import { decodeChunk, type ChunkOutcome, type EventBatch } from './chunk';
-import type { DecodedChunk } from './pool';
-import type { ScanEnd } from './tfrecord';
+import { scanRecords, type ScanEnd } from './tfrecord';
 
 /** Points per tag, in the order they were read. */
 export type PointsByTag = Map<string, ScalarSeries>;
@@ -30,16 +28,6 @@ export interface ReadOptions {
    * a time), so that reading a large folder does not leave a chunk of garbage per file per poll.
    */
   readonly scratch?: { buffer: Buffer };
-  /**
-   * Decode elsewhere (pool.ts's workers): each chunk read is handed to `decode`, and what it held goes to
-   * `deliver`, in file order, instead of to `sink`. A chunk's buffer is handed over (it is not reused).
-   */
-  readonly remote?: RemoteDecoding;
-}
-
-export interface RemoteDecoding {
-  decode(bytes: Buffer, length: number): Promise<DecodedChunk>;
-  deliver(batch: EventBatch): void;
 }
 
 /** How much a read takes in at once; larger records are read whole. */
@@ -117,14 +105,7 @@ export class EventFileTailer {
     if (size > this.offset) {
       const malformedBefore = this.malformedRecords;
       const first: { reason?: string } = {};
-      const end = await this.readRange(
-        size,
-        sink,
-        options.maxBytes ?? Infinity,
-        first,
-        options.scratch,
-        options.remote,
-      );
+      const end = await this.readRange(size, sink, options.maxBytes ?? Infinity, first, options.scratch);
       if (this.head === undefined && this.offset > 0) await this.rememberHead();
       const malformed = this.malformedRecords - malformedBefore;
       const skipped =
@@ -185,7 +166,6 @@ export class EventFileTailer {
     maxBytes: number,
     first: { reason?: string },
     scratch: { buffer: Buffer } = { buffer: Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - this.offset)) },
-    remote?: RemoteDecoding,
   ): Promise<ScanEnd> {
     const handle = await fs.open(this.filePath, 'r');
     const started = this.offset;
@@ -194,27 +174,24 @@ export class EventFileTailer {
       let needed = 0;
       while (this.offset < size) {
         const want = Math.min(size - this.offset, Math.max(CHUNK_BYTES, needed));
-        let got: number;
-        let result: ChunkOutcome;
-        if (remote) {
-          const own = Buffer.allocUnsafeSlow(want);
-          got = await readFully(handle, own, want, this.offset);
-          const decoded = await remote.decode(own, got);
-          remote.deliver(decoded.batch);
-          result = decoded.outcome;
-        } else {
-          if (buffer.length < want) {
-            buffer = Buffer.allocUnsafe(want);
-            // A record larger than a chunk keeps its buffer only while it is read.
-            if (want <= CHUNK_BYTES) scratch.buffer = buffer;
+        if (buffer.length < want) {
+          buffer = Buffer.allocUnsafe(want);
+          // A record larger than a chunk keeps its buffer only while it is read.
+          if (want <= CHUNK_BYTES) scratch.buffer = buffer;
+        }
+        const got = await readFully(handle, buffer, want, this.offset);
+        const bytes = buffer.subarray(0, got);
+        const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        const result = scanRecords(bytes, (start, end) => {
+          try {
+            this.decoder.decode(bytes, start, end, view, sink);
+          } catch (error) {
+            // Whatever a record with valid checksums provokes (a ProtobufError, or a RangeError from
+            // bytes no writer makes), it is one bad record: skipped, and the file goes on.
+            this.malformedRecords++;
+            first.reason ??= error instanceof Error ? error.message : String(error);
           }
-          got = await readFully(handle, buffer, want, this.offset);
-          result = decodeChunk(this.decoder, buffer.subarray(0, got), sink);
-        }
-        if (result.malformed > 0) {
-          this.malformedRecords += result.malformed;
-          first.reason ??= result.reason;
-        }
+        });
         this.offset += result.consumed;
         if (result.end.kind === 'corrupt') return result.end;
         if (result.end.kind === 'partial') {

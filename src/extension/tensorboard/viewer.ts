@@ -208,7 +208,6 @@ export class TensorBoardViewer implements TensorBoardLogsView, vscode.Disposable
     this.host.dispose();
     clearInterval(this.timer);
     clearTimeout(this.debounce);
-    this.logs.dispose();
     for (const d of this.disposables) d.dispose();
     this.panel.dispose();
     this.onDidDisposeEmitter.fire();
