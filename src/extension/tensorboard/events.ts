@@ -98,6 +98,7 @@ export class ScalarDecoder {
    * over exactly `bytes`. Throws on malformed data (ProtobufError, or whatever the bytes provoke).
    */
   decode(bytes: Uint8Array, start: number, end: number, view: DataView, sink: EventSink): void {
+    if (this.decodeScalarEvent(bytes, start, end, view, sink)) return;
     const event = this.eventReader.reset(bytes, start, end, view);
     let wallTime = 0;
     let step = 0;
@@ -147,6 +148,74 @@ export class ScalarDecoder {
         this.decodeValue(this.valueReader.reset(bytes, valueStart, summary.pos, view), step, wallTime, sink);
       } else summary.skip(key & 7);
     }
+  }
+
+  /**
+   * The shape nearly every scalar event has: `wall_time`, `step` (under 2^28), then a `summary` that runs
+   * to the end of the record, its values' keys and lengths one byte each. Read with byte loads rather than
+   * the general walk, each value as decodeValue reads it; a summary is decoded after the event's other
+   * fields, and here there are none after it, so the result is the general walk's. False when the
+   * record has another shape (nothing read, nothing sent).
+   */
+  private decodeScalarEvent(
+    b: Uint8Array,
+    start: number,
+    end: number,
+    view: DataView,
+    sink: EventSink,
+  ): boolean {
+    let p = start;
+    if (end - p < 12 || b[p] !== 0x09) return false;
+    const wallTime = view.getFloat64(p + 1, true);
+    p += 9;
+    let step = 0;
+    if (b[p] === 0x10) {
+      let byte = b[p + 1];
+      step = byte & 0x7f;
+      p += 2;
+      if (byte >= 0x80) {
+        byte = b[p++];
+        step |= (byte & 0x7f) << 7;
+        if (byte >= 0x80) {
+          byte = b[p++];
+          step |= (byte & 0x7f) << 14;
+          if (byte >= 0x80) {
+            byte = b[p++];
+            if (byte >= 0x80) return false;
+            step |= byte << 21;
+          }
+        }
+      }
+    }
+    if (p + 2 > end || b[p] !== 0x2a) return false;
+    let length = b[p + 1];
+    p += 2;
+    if (length >= 0x80) {
+      if (p >= end || b[p] >= 0x80) return false;
+      length = (length & 0x7f) | (b[p++] << 7);
+    }
+    if (p + length !== end) return false;
+    const value = this.valueReader;
+    while (p < end) {
+      const valueLength = b[p + 1];
+      const valueStart = p + 2;
+      const valueEnd = valueStart + valueLength;
+      if (b[p] !== 0x0a || valueLength >= 0x80 || valueEnd > end) {
+        // Another field or a longer value: the rest of the summary as the general walk reads it.
+        const summary = this.summaryReader.reset(b, p, end, view);
+        while (summary.pos < summary.end) {
+          const key = summary.key();
+          if (key === KEY_SUMMARY_VALUE) {
+            const at = summary.skipLengthDelimited();
+            this.decodeValue(value.reset(b, at, summary.pos, view), step, wallTime, sink);
+          } else summary.skip(key & 7);
+        }
+        return true;
+      }
+      this.decodeValue(value.reset(b, valueStart, valueEnd, view), step, wallTime, sink);
+      p = valueEnd;
+    }
+    return true;
   }
 
   private decodeValue(value: ProtoReader, step: number, wallTime: number, sink: EventSink): void {
