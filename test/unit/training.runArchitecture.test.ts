@@ -37,7 +37,10 @@ describe('run record: architecture and seed', () => {
     for (const architecture of Object.values(PRESETS)) {
       const copy = JSON.parse(JSON.stringify(architecture)) as RunRecord['architecture'];
       assert.deepEqual(readArchitecture(copy), copy);
-      assert.deepEqual(readRunRecord(run({ architecture: copy, seed: 7 })), run({ architecture: copy, seed: 7 }));
+      assert.deepEqual(
+        readRunRecord(run({ architecture: copy, seed: 7 })),
+        run({ architecture: copy, seed: 7 }),
+      );
     }
     const made = stack(
       conv,
@@ -73,13 +76,26 @@ describe('run record: architecture and seed', () => {
       ['dropout 0.8', stack({ kind: 'flatten' }, { kind: 'dropout', rate: 0.8 })],
       ['dropout NaN', stack({ kind: 'flatten' }, { kind: 'dropout', rate: NaN })],
       ['dense 513 units', stack({ kind: 'flatten' }, { kind: 'dense', units: 513, activation: 'relu' })],
-      ['softmax before the end', stack({ kind: 'flatten' }, { kind: 'dense', units: 8, activation: 'softmax' })],
-      ['a last layer other than Dense(10, softmax)', { layers: [{ kind: 'flatten' }, { ...output, units: 9 }] }],
+      [
+        'softmax before the end',
+        stack({ kind: 'flatten' }, { kind: 'dense', units: 8, activation: 'softmax' }),
+      ],
+      [
+        'a last layer other than Dense(10, softmax)',
+        { layers: [{ kind: 'flatten' }, { ...output, units: 9 }] },
+      ],
       ['Dense without Flatten', stack({ kind: 'dense', units: 8, activation: 'relu' })],
-      ['pooling a 1×1 image', stack(...Array(5).fill({ kind: 'maxPooling2d', poolSize: 2 }), { kind: 'flatten' })],
+      [
+        'pooling a 1×1 image',
+        stack(...Array(5).fill({ kind: 'maxPooling2d', poolSize: 2 }), { kind: 'flatten' }),
+      ],
       [
         'over the parameter cap',
-        stack({ ...conv, filters: 64 }, { kind: 'flatten' }, { kind: 'dense', units: 64, activation: 'relu' }),
+        stack(
+          { ...conv, filters: 64 },
+          { kind: 'flatten' },
+          { kind: 'dense', units: 64, activation: 'relu' },
+        ),
       ],
       ['more than MAX_LAYERS layers', stack(...Array(MAX_LAYERS).fill({ kind: 'flatten' }))],
     ];

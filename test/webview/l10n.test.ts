@@ -84,6 +84,10 @@ const NAMES = new Set([
   'None',
   'ReLU',
   'softmax',
+  // Keras's argument values in the model editor's options, spelled as the Keras code beside them spells them.
+  'valid',
+  'same',
+  'linear',
   // A key as its keycap reads.
   'Delete',
 ]);

@@ -10,6 +10,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, Hyperparameters } from '../../shared/protocol/training';
+import { initialWeights } from '../../shared/architecture';
+import type { Architecture } from '../../shared/model';
 import { IMAGE_SIZE, labelsInt32, normalizedImages, type Mnist } from './data';
 import {
   buildModel,
@@ -67,12 +69,13 @@ export function tfjsTrainer(
   backend: BackendName,
   data: Mnist,
   hyper: Hyperparameters,
+  model: { architecture: Architecture; seed: number },
   sizes: TrainingSizes,
   events: TrainerEvents,
   resume?: Resume,
 ): EpochRunner {
   return new EpochRunner(
-    new TfjsBackend(backend, data, hyper, sizes, resume?.weights),
+    new TfjsBackend(backend, data, hyper, model, sizes, resume?.weights),
     hyper,
     sizes,
     events,
@@ -97,17 +100,18 @@ export class TfjsBackend implements TrainingBackend {
     readonly name: BackendName,
     private readonly data: Mnist,
     hyper: Hyperparameters,
+    { architecture, seed }: { architecture: Architecture; seed: number },
     private readonly sizes: TrainingSizes,
     weights?: Float32Array[],
   ) {
     this.lost = new Promise((resolve) => (this.signalLost = () => resolve('lost')));
-    this.model = buildModel();
+    this.model = buildModel(architecture);
     this.optimizer = makeOptimizer(hyper.optimizer, hyper.learningRate);
-    if (weights) {
-      const tensors = weights.map((w, i) => tf.tensor(w, this.model.getWeights()[i].shape));
-      this.model.setWeights(tensors);
-      tensors.forEach((t) => t.dispose());
-    }
+    // A resumed run's weights, else the seed's (the same ones the engine starts from), not tfjs's own draw.
+    const start = weights ?? initialWeights(architecture, seed);
+    const tensors = start.map((w, i) => tf.tensor(w, this.model.getWeights()[i].shape));
+    this.model.setWeights(tensors);
+    tensors.forEach((t) => t.dispose());
     this.upload();
     this.watchContext();
   }
