@@ -130,6 +130,7 @@ export class TrainingApp {
   /** Starts tfjs on its CPU backend (which needs no setup), probes the others and tells the host we are here. */
   async init(): Promise<void> {
     await activateBackend('cpu');
+    this.view.showCode();
     this.probes = probeBackends({ engineAvailable: this.engineAvailable });
     const probes = await this.probes;
     const shown = this.view.readHyperparameters();

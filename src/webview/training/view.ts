@@ -173,7 +173,6 @@ export class TrainingView {
     );
     for (const field of Object.values(this.fields)) field.addEventListener('change', () => this.showCode());
     this.setState('idle');
-    this.showCode();
   }
 
   /** The stack or seed changed: the Keras code follows, and Train is off (with the reason) while it cannot train. */
@@ -197,8 +196,11 @@ export class TrainingView {
     this.showCode();
   }
 
-  /** The Keras code for what the controls say now (left as it was while a field is invalid). */
-  private showCode(): void {
+  /**
+   * The Keras code for what the controls say now (left as it was while a field is invalid). The app calls it
+   * once more after start-up: a vscode-single-select reports the value it was given only once it has rendered.
+   */
+  showCode(): void {
     const h = this.readHyperparameters();
     if ('error' in h) return;
     this.kerasCode.textContent = kerasCode(h, undefined, this.model.architecture);
