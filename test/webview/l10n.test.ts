@@ -80,6 +80,7 @@ const NAMES = new Set([
   'Conv2D',
   'MaxPooling2D',
   'Flatten',
+  'Dropout',
   'Dense',
   'None',
   'ReLU',
