@@ -100,14 +100,14 @@ describe('run record: architecture and seed', () => {
       ['more than MAX_LAYERS layers', stack(...Array(MAX_LAYERS).fill({ kind: 'flatten' }))],
     ];
     for (const [what, architecture] of bad) {
-      assert.throws(() => readArchitecture(architecture), undefined, what);
-      assert.throws(() => readRunRecord({ ...run(), architecture }), undefined, `${what} (in a run)`);
+      assert.throws(() => readArchitecture(architecture), Error, what);
+      assert.throws(() => readRunRecord({ ...run(), architecture }), Error, `${what} (in a run)`);
     }
   });
 
   it('refuses a seed that is not an integer the seed field takes', () => {
     for (const seed of [-1, 1.5, 2 ** 31, '1', null]) {
-      assert.throws(() => readRunRecord({ ...run(), seed }), undefined, String(seed));
+      assert.throws(() => readRunRecord({ ...run(), seed }), Error, String(seed));
     }
     assert.equal(readRunRecord({ ...run(), seed: 0 }).seed, 0);
     assert.equal(readRunRecord({ ...run(), seed: 2 ** 31 - 1 }).seed, 2 ** 31 - 1);

@@ -77,7 +77,10 @@ const LAYER_FIELDS: Readonly<Record<Layer['kind'], readonly string[]>> = {
 };
 
 function readLayer(v: unknown, at: string): Layer {
-  need(isObj(v) && typeof v.kind === 'string' && Object.hasOwn(LAYER_FIELDS, v.kind), `${at}.kind is unknown`);
+  need(
+    isObj(v) && typeof v.kind === 'string' && Object.hasOwn(LAYER_FIELDS, v.kind),
+    `${at}.kind is unknown`,
+  );
   const kind = v.kind as Layer['kind'];
   const fields = LAYER_FIELDS[kind];
   need(

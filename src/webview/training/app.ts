@@ -33,7 +33,7 @@ import { makeTranslate, type Translate } from '../../shared/l10n/training';
 import { engineTrainer } from './engineBackend';
 import { attachToTrainingPanel, type AttachedPlayground } from './pageTabs';
 import { newRunRecord, pct, RunProgress, trainingSizes } from './runProgress';
-import type { Resume, Trainer, TrainingSizes } from './runner';
+import type { ModelChoice, Resume, Trainer, TrainingSizes } from './runner';
 import { RunSwitch } from './runSwitch';
 import { tfjsTrainer } from './tfjsBackend';
 import { backendLabel, TrainingView, type PanelState } from './view';
@@ -100,7 +100,11 @@ export class TrainingApp {
         // Saved by a version with other limits: the article's model stays.
       }
     }
-    if (Number.isInteger(saved.seed) && (saved.seed as number) >= SEED.min && (saved.seed as number) <= SEED.max)
+    if (
+      Number.isInteger(saved.seed) &&
+      (saved.seed as number) >= SEED.min &&
+      (saved.seed as number) <= SEED.max
+    )
       this.view.model.setSeed(saved.seed as number);
     this.curves = new Curves(
       this.view.chartsHost,
@@ -282,7 +286,7 @@ export class TrainingApp {
   private async train(
     data: Mnist,
     hyper: Hyperparameters,
-    model: { architecture: Architecture; seed: number },
+    model: ModelChoice,
     sizes: TrainingSizes,
     run: RunRecord,
     choice: BackendChoiceResult,
@@ -307,8 +311,8 @@ export class TrainingApp {
       run.backend = backend;
       const trainer: Trainer =
         backend === 'onramp-cpu'
-          ? await engineTrainer(this.config.engine!, data, hyper, model, sizes, events, resume)
-          : tfjsTrainer(backend, data, hyper, model, sizes, events, resume);
+          ? await engineTrainer(this.config.engine!, data, hyper, sizes, events, resume, model)
+          : tfjsTrainer(backend, data, hyper, sizes, events, resume, model);
       this.trainer = trainer;
       this.setState(this.control.paused ? 'paused' : 'training');
       this.view.setStatus(t('training', backendLabel(backend, t)));

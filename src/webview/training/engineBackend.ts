@@ -21,6 +21,8 @@ import {
   type TrainerEvents,
   type TrainingBackend,
   type TrainingSizes,
+  defaultModelChoice,
+  type ModelChoice,
 } from './runner';
 
 export interface EngineAssets {
@@ -35,10 +37,10 @@ export async function engineTrainer(
   assets: EngineAssets,
   data: Mnist,
   hyper: Hyperparameters,
-  model: { architecture: Architecture; seed: number },
   sizes: TrainingSizes,
   events: TrainerEvents,
   resume?: Resume,
+  model: ModelChoice = defaultModelChoice(),
 ): Promise<EpochRunner> {
   const backend = await EngineBackend.create(assets, data, model, sizes, resume?.weights);
   return new EpochRunner(backend, hyper, sizes, events, resume);
@@ -53,7 +55,7 @@ export class EngineBackend implements TrainingBackend {
   static async create(
     assets: EngineAssets,
     data: Mnist,
-    { architecture, seed }: { architecture: Architecture; seed: number },
+    { architecture, seed }: ModelChoice,
     sizes: TrainingSizes,
     weights?: Float32Array[],
   ): Promise<EngineBackend> {

@@ -11,7 +11,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, Hyperparameters } from '../../shared/protocol/training';
 import { initialWeights } from '../../shared/architecture';
-import type { Architecture } from '../../shared/model';
 import { IMAGE_SIZE, labelsInt32, normalizedImages, type Mnist } from './data';
 import {
   buildModel,
@@ -29,6 +28,8 @@ import {
   type TrainerEvents,
   type TrainingBackend,
   type TrainingSizes,
+  defaultModelChoice,
+  type ModelChoice,
 } from './runner';
 
 const READ_EVERY_MS = 250;
@@ -69,10 +70,10 @@ export function tfjsTrainer(
   backend: BackendName,
   data: Mnist,
   hyper: Hyperparameters,
-  model: { architecture: Architecture; seed: number },
   sizes: TrainingSizes,
   events: TrainerEvents,
   resume?: Resume,
+  model: ModelChoice = defaultModelChoice(),
 ): EpochRunner {
   return new EpochRunner(
     new TfjsBackend(backend, data, hyper, model, sizes, resume?.weights),
@@ -100,7 +101,7 @@ export class TfjsBackend implements TrainingBackend {
     readonly name: BackendName,
     private readonly data: Mnist,
     hyper: Hyperparameters,
-    { architecture, seed }: { architecture: Architecture; seed: number },
+    { architecture, seed }: ModelChoice,
     private readonly sizes: TrainingSizes,
     weights?: Float32Array[],
   ) {

@@ -1,6 +1,6 @@
 /**
  * The panel's DOM: controls (vscode-elements), status and metrics, backend with reasons, curves, and the model
- * summary beside the article's Keras code. Only rendering and reading controls here; app.ts decides.
+ * editor (./modelEditor.ts) beside the Keras code of what it holds. Only rendering and reading controls here; app.ts decides.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
