@@ -33,6 +33,12 @@ export const LIMITS = Object.freeze({
  */
 export const MAX_PARAMETERS = 1_000_000;
 
+/**
+ * The most layers a stack may have (the output layer included). Far above what the presets use (7) and what
+ * fits under MAX_PARAMETERS usefully; it bounds the editor's list and what a stored run may hold.
+ */
+export const MAX_LAYERS = 24;
+
 /** A layer's output shape without the batch axis: [height, width, channels] for images, [n] after Flatten. */
 export type Shape = readonly number[];
 
@@ -342,6 +348,9 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** The seed of `initialWeights`: an integer the editor's field takes (mulberry32 reads 32 bits). */
+export const SEED = Object.freeze({ min: 0, max: 2 ** 31 - 1, default: 1 });
 
 /**
  * Fresh weights as Keras initialises them, in `get_weights()` order: Glorot-uniform kernels (limit

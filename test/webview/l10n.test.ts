@@ -80,10 +80,15 @@ const NAMES = new Set([
   'Conv2D',
   'MaxPooling2D',
   'Flatten',
+  'Dropout',
   'Dense',
   'None',
   'ReLU',
   'softmax',
+  // Keras's argument values in the model editor's options, spelled as the Keras code beside them spells them.
+  'valid',
+  'same',
+  'linear',
   // A key as its keycap reads.
   'Delete',
 ]);

@@ -56,7 +56,10 @@ describe('training panel page (Chromium)', function () {
   it('shows the model summary (54,410 parameters), the Keras code and the backend with reasons', async () => {
     const page = await openPanel(session);
     assert.equal(await page.getAttribute('#total-params', 'data-params'), '54410');
-    const rows = await page.$$eval('#model-summary tbody tr', (trs) => trs.map((tr) => tr.textContent));
+    // The model editor's rows (test/webview/training.modelEditor.test.ts tests the editor itself).
+    const rows = await page.$$eval('#model-layers tr[data-layer]', (trs) =>
+      trs.map((tr) => ['.kind', '.shape', '.params'].map((c) => tr.querySelector(c)?.textContent).join('')),
+    );
     assert.deepEqual(rows, [
       'Conv2D(None, 26, 26, 32)320',
       'MaxPooling2D(None, 13, 13, 32)0',

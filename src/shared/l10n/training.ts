@@ -81,6 +81,55 @@ export const STRINGS = {
   outputShape: 'Output shape',
   params: 'Parameters',
   totalParams: 'Total parameters: {0}',
+  model: 'Model',
+  modelPreset: 'Start from',
+  presetArticle: 'The article’s model',
+  presetSimpleConvnet: 'Keras “Simple MNIST convnet”',
+  presetMlp: 'Plain MLP (no convolution)',
+  presetCustom: 'Your own (edited)',
+  seed: 'Seed of the initial weights',
+  fields: 'Settings',
+  actions: 'Actions',
+  filters: 'Filters',
+  kernel: 'Kernel',
+  padding: 'Padding',
+  activation: 'Activation',
+  rate: 'Rate',
+  units: 'Units',
+  poolSize: 'Pool size',
+  outputLayer: '10 classes, softmax (fixed)',
+  addLayer: 'Add layer',
+  addLayerKind: 'Layer to add',
+  moveUp: 'Move up',
+  moveDown: 'Move down',
+  removeLayer: 'Remove',
+  /** `{0}`: a layer's Keras name, `{1}`: its position from 1 (for screen readers). */
+  layerNamed: '{0}, layer {1}',
+  /** `{0}`: a field, `{1}` and `{2}`: its bounds. */
+  fieldRange: '{0}: {1} to {2}',
+  /** Why Train is off: `{0}` the layer's position, `{1}` the sentence of its problem. */
+  modelCannotTrain: 'The model cannot train: layer {0}: {1}',
+  seedInvalid: 'The seed must be a whole number between {0} and {1}.',
+  problemEmpty: 'The model has no layers.',
+  problemLastLayerNotOutput: 'The last layer must be Dense(10, softmax), one output for each digit.',
+  problemSoftmaxNotLast: 'Only the last layer may use softmax.',
+  /** `{0}`: the field, `{1}` its value, `{2}` and `{3}`: the bounds. */
+  problemOutOfRange: '{0} must be between {2} and {3}; it is {1}.',
+  problemKernelSize: 'The kernel must be 3×3 or 5×5.',
+  /** `{0}`: the field, `{1}` the value it has. */
+  problemUnknownOption: '{0} cannot be “{1}”.',
+  problemImageLayerAfterFlatten:
+    'After Flatten there is no image left: Conv2D and MaxPooling2D must come before Flatten.',
+  /** `{0}`×`{1}`×`{2}`: the image Dense gets. */
+  problemDenseNeedsFlatten: 'Dense needs Flatten before it: its input is still a {0}×{1}×{2} image.',
+  /** `{0}`×`{1}`: the image, `{2}`: the kernel's side. */
+  problemImageSmallerThanKernel:
+    'The image here is {0}×{1}, smaller than the {2}×{2} kernel: use padding “same”, or pool less before it.',
+  /** `{0}`×`{1}`: the image after the pooling before. */
+  problemImageTooSmallToPool: 'After the previous pooling the image is {0}×{1}: too small to pool again.',
+  /** `{0}`: the model's parameters, `{1}`: the cap. */
+  problemTooManyParameters:
+    'The model has {0} parameters, more than the {1} the panel trains while staying responsive: use fewer units or filters, or pool before Flatten. This layer has the most.',
   curves: 'Curves',
   loss: 'Loss',
   accuracy: 'Accuracy',

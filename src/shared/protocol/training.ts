@@ -57,6 +57,7 @@ export {
 export {
   RUN_STATUSES,
   checkRunRecord,
+  readArchitecture,
   readRunRecord,
   type CurvePoint,
   type EpochMemory,

@@ -36,11 +36,14 @@ export function checkModelWeights(w: ModelWeights): void {
 }
 
 export interface Classifier {
-  readonly weights: ModelWeights;
+  /** The article model's weights (what export writes); absent for another architecture (./modelClassifier.ts). */
+  readonly weights?: ModelWeights;
   /** Class probabilities (softmax) for one 28x28 image of values in [0, 1]. */
   predict(input: Float32Array, out?: Float32Array): Float32Array;
   /** The same for a stored MNIST image (bytes 0–255, 784 of them from `offset`), scaled by 1/255. */
   predictBytes(images: Uint8Array, offset: number, out?: Float32Array): Float32Array;
+  /** Frees what the classifier holds (a tfjs model), once another one replaces it. */
+  dispose?(): void;
 }
 
 export function createClassifier(weights: ModelWeights): Classifier {

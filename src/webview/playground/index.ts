@@ -50,6 +50,11 @@ export interface PlaygroundOptions {
   strings?: Readonly<Record<string, string>>;
   /** The weights of the last trained model, or undefined when nothing has been trained yet. */
   getWeights(): Promise<ModelWeights | undefined>;
+  /**
+   * A classifier of the last trained model when it is not the article's (the fast forward pass of ./forward.ts
+   * is the article's); undefined otherwise, and then `getWeights` is asked.
+   */
+  getClassifier?(): Promise<Classifier | undefined>;
   /** The MNIST test set (loaded once by the caller). */
   getTestSet(): Promise<TestSet>;
   /** Sends saveModelFiles / loadModelFiles / log to the host. */
@@ -204,6 +209,8 @@ export class Playground {
   /** Takes the last run's weights (when there are any) and predicts with them. */
   async refresh(): Promise<void> {
     try {
+      const other = await this.options.getClassifier?.();
+      if (other) return this.useClassifier(other, { kind: 'run' });
       const weights = await this.options.getWeights();
       if (weights) this.setModel(weights, { kind: 'run' });
       else this.updateModelState();
@@ -218,7 +225,13 @@ export class Playground {
   }
 
   setModel(weights: ModelWeights, source: ModelSource): void {
-    this.classifier = createClassifier(weights);
+    this.useClassifier(createClassifier(weights), source);
+  }
+
+  /** Predicts with `classifier` from now on (freeing the one it replaces). */
+  useClassifier(classifier: Classifier, source: ModelSource): void {
+    if (classifier !== this.classifier) this.classifier?.dispose?.();
+    this.classifier = classifier;
     this.source = source;
     this.lastEvaluation = undefined;
     this.evaluation.clear();
@@ -234,7 +247,8 @@ export class Playground {
       : this.source.kind === 'run'
         ? t('modelFromRun')
         : t('modelFromFile', this.source.name);
-    this.buttons.save.disabled = !has;
+    // Export writes the article model's weights (another architecture's export is export.ts's to add).
+    this.buttons.save.disabled = this.classifier?.weights === undefined;
     this.buttons.evaluate.disabled = !has || this.evaluating;
     if (!has) this.verdict.textContent = t('noModel');
   }
@@ -313,10 +327,11 @@ export class Playground {
   }
 
   async save(): Promise<void> {
-    if (!this.classifier) return;
+    const weights = this.classifier?.weights;
+    if (!weights) return;
     this.fileStatus.textContent = this.t('saving');
     try {
-      const files = await exportFiles(this.classifier.weights);
+      const files = await exportFiles(weights);
       this.options.post({
         type: 'saveModelFiles',
         requestId: this.nextRequestId('save'),

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   isBackendMeasurement,
+  readArchitecture,
   type BackendName,
   type Hyperparameters,
   type HostMessage,
@@ -25,13 +26,14 @@ import { AutomaticChoice } from './automatic';
 import { Curves } from './curves';
 import { DataError, loadMnist, type Mnist } from './data';
 import type { HostChannel } from './messaging';
-import { buildModel, summarize } from '../common/tfjsModel';
+import { SEED } from '../../shared/architecture';
+import type { Architecture } from '../../shared/model';
 import { divergenceMessage } from './divergence';
 import { makeTranslate, type Translate } from '../../shared/l10n/training';
 import { engineTrainer } from './engineBackend';
 import { attachToTrainingPanel, type AttachedPlayground } from './pageTabs';
 import { newRunRecord, pct, RunProgress, trainingSizes } from './runProgress';
-import type { Resume, Trainer, TrainingSizes } from './runner';
+import type { ModelChoice, Resume, Trainer, TrainingSizes } from './runner';
 import { RunSwitch } from './runSwitch';
 import { tfjsTrainer } from './tfjsBackend';
 import { backendLabel, TrainingView, type PanelState } from './view';
@@ -52,6 +54,8 @@ export class TrainingApp {
   /** The trainer of the last run; its model stays alive after the run (drawing, export). */
   trainer?: Trainer;
   run?: RunRecord;
+  /** The architecture the last run's trainer was built for (what its model is). */
+  private trainedArchitecture?: Architecture;
 
   constructor(
     root: HTMLElement,
@@ -69,6 +73,8 @@ export class TrainingApp {
       hyperparameters?: Hyperparameters;
       charts?: unknown;
       backendMeasurement?: unknown;
+      architecture?: unknown;
+      seed?: unknown;
     };
     // The latest measurement made here comes first, then the page's saved one, then the host's.
     this.automatic = new AutomaticChoice(
@@ -86,6 +92,20 @@ export class TrainingApp {
     );
     // A state saved by an older version may lack newer fields; the host's settings fill them.
     this.view.setHyperparameters({ ...config.hyperparameters, ...saved.hyperparameters });
+    // The model the learner left, when the saved one is still one the editor builds (else the article's).
+    if (saved.architecture !== undefined) {
+      try {
+        this.view.model.setArchitecture(readArchitecture(saved.architecture));
+      } catch {
+        // Saved by a version with other limits: the article's model stays.
+      }
+    }
+    if (
+      Number.isInteger(saved.seed) &&
+      (saved.seed as number) >= SEED.min &&
+      (saved.seed as number) <= SEED.max
+    )
+      this.view.model.setSeed(saved.seed as number);
     this.curves = new Curves(
       this.view.chartsHost,
       this.t,
@@ -99,6 +119,7 @@ export class TrainingApp {
       root,
       strings: config.strings,
       getModel: () => this.trainer?.model,
+      getArchitecture: () => this.trainedArchitecture,
       getTestSet: async () => (await (this.data ??= loadMnist(this.config.data))).test,
       post: (m) => host.post(m),
     });
@@ -110,13 +131,10 @@ export class TrainingApp {
     this.host.setState({ ...current, ...patch });
   }
 
-  /** Shows the model summary (built on tfjs's CPU backend, which needs no setup) and tells the host we are here. */
+  /** Starts tfjs on its CPU backend (which needs no setup), probes the others and tells the host we are here. */
   async init(): Promise<void> {
     await activateBackend('cpu');
-    const model = buildModel();
-    const { layers, totalParams } = summarize(model);
-    model.dispose();
-    this.view.showSummary(layers, totalParams);
+    this.view.showCode();
     this.probes = probeBackends({ engineAvailable: this.engineAvailable });
     const probes = await this.probes;
     const shown = this.view.readHyperparameters();
@@ -202,7 +220,15 @@ export class TrainingApp {
       if (fromHost) this.host.post({ type: 'startRefused', error: hyper.error });
       return;
     }
-    this.saveState({ hyperparameters: hyper });
+    // The editor keeps Train off while the model cannot train; a start from the host hears the same reason.
+    const blocked = this.view.model.reason();
+    if (blocked !== undefined) {
+      this.view.setMessage(blocked);
+      if (fromHost) this.host.post({ type: 'startRefused', error: blocked });
+      return;
+    }
+    const model = { architecture: this.view.architecture, seed: this.view.model.readSeed()! };
+    this.saveState({ hyperparameters: hyper, architecture: model.architecture, seed: model.seed });
     this.control.reset();
     this.view.setMessage('');
     this.setState('loading');
@@ -236,12 +262,12 @@ export class TrainingApp {
     }
     const choice = await this.automatic.choose(probes, hyper, data);
     this.view.showBackend(choice, probes);
-    const run = newRunRecord(hyper, choice.backend, sizes);
+    const run = newRunRecord(hyper, choice.backend, sizes, model);
     this.run = run;
     this.curves.startLive(run);
     const started = performance.now();
     try {
-      await this.train(data, hyper, sizes, run, choice, probes);
+      await this.train(data, hyper, model, sizes, run, choice, probes);
     } catch (e) {
       run.status = 'failed';
       run.error = (e as Error).message ?? String(e);
@@ -260,6 +286,7 @@ export class TrainingApp {
   private async train(
     data: Mnist,
     hyper: Hyperparameters,
+    model: ModelChoice,
     sizes: TrainingSizes,
     run: RunRecord,
     choice: BackendChoiceResult,
@@ -270,6 +297,7 @@ export class TrainingApp {
     let resume: Resume | undefined;
     this.trainer?.dispose();
     this.trainer = undefined;
+    this.trainedArchitecture = model.architecture;
     const events = new RunProgress(run, hyper, sizes, {
       view: this.view,
       curves: this.curves,
@@ -283,8 +311,8 @@ export class TrainingApp {
       run.backend = backend;
       const trainer: Trainer =
         backend === 'onramp-cpu'
-          ? await engineTrainer(this.config.engine!, data, hyper, sizes, events, resume)
-          : tfjsTrainer(backend, data, hyper, sizes, events, resume);
+          ? await engineTrainer(this.config.engine!, data, hyper, sizes, events, resume, model)
+          : tfjsTrainer(backend, data, hyper, sizes, events, resume, model);
       this.trainer = trainer;
       this.setState(this.control.paused ? 'paused' : 'training');
       this.view.setStatus(t('training', backendLabel(backend, t)));

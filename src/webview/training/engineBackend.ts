@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createOnrampCpuEngine, type OnrampCpuEngine } from '../engine/engine';
 import type { Hyperparameters } from '../../shared/protocol/training';
+import type { Architecture } from '../../shared/model';
 import { PIXELS, type Mnist } from './data';
 import { buildModel } from '../common/tfjsModel';
 import {
@@ -20,6 +21,8 @@ import {
   type TrainerEvents,
   type TrainingBackend,
   type TrainingSizes,
+  defaultModelChoice,
+  type ModelChoice,
 } from './runner';
 
 export interface EngineAssets {
@@ -37,8 +40,9 @@ export async function engineTrainer(
   sizes: TrainingSizes,
   events: TrainerEvents,
   resume?: Resume,
+  model: ModelChoice = defaultModelChoice(),
 ): Promise<EpochRunner> {
-  const backend = await EngineBackend.create(assets, data, sizes, resume?.weights);
+  const backend = await EngineBackend.create(assets, data, model, sizes, resume?.weights);
   return new EpochRunner(backend, hyper, sizes, events, resume);
 }
 
@@ -51,24 +55,23 @@ export class EngineBackend implements TrainingBackend {
   static async create(
     assets: EngineAssets,
     data: Mnist,
+    { architecture, seed }: ModelChoice,
     sizes: TrainingSizes,
     weights?: Float32Array[],
   ): Promise<EngineBackend> {
     const engine = await createOnrampCpuEngine({ wasm: assets.wasmUrl, workerUrl: assets.workerUrl });
     const n = sizes.trainSamples;
     await engine.setData(data.train.images.subarray(0, n * PIXELS), data.train.labels.subarray(0, n));
-    if (weights) {
-      const [convKernel, convBias, denseKernel, denseBias] = weights;
-      await engine.setWeights({ convKernel, convBias, denseKernel, denseBias });
-    } else {
-      await engine.init(Math.floor(Math.random() * 2 ** 31));
-    }
-    return new EngineBackend(engine, data, sizes);
+    // A resumed run's weights (tfjs order), else the seed's: the same ones the tfjs backends start from.
+    if (weights) await engine.setWeights(weights, { architecture });
+    else await engine.init(seed, architecture);
+    return new EngineBackend(engine, data, architecture, sizes);
   }
 
   private constructor(
     private readonly engine: OnrampCpuEngine,
     private readonly data: Mnist,
+    private readonly architecture: Architecture,
     private readonly sizes: TrainingSizes,
   ) {
     const valStart = data.train.count - sizes.valSamples;
@@ -124,9 +127,8 @@ export class EngineBackend implements TrainingBackend {
     return { loss: r.loss, accuracy: r.acc };
   }
 
-  async weights(): Promise<Float32Array[]> {
-    const w = await this.engine.getWeights();
-    return [w.convKernel, w.convBias, w.denseKernel, w.denseBias];
+  weights(): Promise<Float32Array[]> {
+    return this.engine.getWeightArrays();
   }
 
   memory(): undefined {
@@ -135,14 +137,12 @@ export class EngineBackend implements TrainingBackend {
 
   /** Puts the engine's weights into a tfjs model (on tfjs's CPU backend) for prediction and export. */
   async finish(): Promise<void> {
-    const w = await this.engine.getWeights().catch(() => undefined);
+    const w = await this.engine.getWeightArrays().catch(() => undefined);
     if (!w) return;
     this.model?.dispose();
-    this.model = buildModel();
+    this.model = buildModel(this.architecture);
     const shapes = this.model.getWeights().map((t) => t.shape);
-    const tensors = [w.convKernel, w.convBias, w.denseKernel, w.denseBias].map((v, i) =>
-      tf.tensor(v, shapes[i]),
-    );
+    const tensors = w.map((v, i) => tf.tensor(v, shapes[i]));
     this.model.setWeights(tensors);
     tf.dispose(tensors);
   }

@@ -24,6 +24,9 @@ import { el } from '../common/dom';
 import './pageTabs.css';
 import type { TestSet } from '../playground/evaluation';
 import { weightsOfModel } from '../playground/export';
+import { createModelClassifier } from '../playground/modelClassifier';
+import { sameArchitecture } from '../../shared/architecture';
+import { ARTICLE_MODEL, type Architecture } from '../../shared/model';
 import { mountPlayground, type Playground } from '../playground/index';
 
 export type TabId = 'train' | 'try' | 'evaluate';
@@ -35,6 +38,8 @@ export interface TrainingPanelHooks {
   strings?: Readonly<Record<string, string>>;
   /** The last run's trained model, if there is one. */
   getModel(): tf.LayersModel | undefined;
+  /** The architecture of that model (undefined: the article's). */
+  getArchitecture?(): Architecture | undefined;
   getTestSet(): Promise<TestSet>;
   post(message: WebviewMessage): void;
   /** A test hook (see testHooks.ts): evaluate on the first n test images only. */
@@ -120,6 +125,8 @@ export class Tabs {
   }
 }
 
+const isArticle = (a: Architecture | undefined) => a === undefined || sameArchitecture(a, ARTICLE_MODEL);
+
 export function attachToTrainingPanel(hooks: TrainingPanelHooks): AttachedPlayground {
   const trainPanel = el('div', { class: 'page-train-panel' }, ...Array.from(hooks.root.childNodes));
   const tryPanel = el('div');
@@ -127,9 +134,17 @@ export function attachToTrainingPanel(hooks: TrainingPanelHooks): AttachedPlaygr
   const holder = el('div');
   const playground = mountPlayground(holder, {
     strings: hooks.strings,
+    // The article's model takes the playground's fast forward pass; any other, tfjs's predict.
     getWeights: async () => {
       const model = hooks.getModel();
-      return model ? weightsOfModel(model) : undefined;
+      return model && isArticle(hooks.getArchitecture?.()) ? weightsOfModel(model) : undefined;
+    },
+    getClassifier: async () => {
+      const model = hooks.getModel();
+      const architecture = hooks.getArchitecture?.();
+      return model && architecture && !isArticle(architecture)
+        ? createModelClassifier(model, architecture)
+        : undefined;
     },
     getTestSet: hooks.getTestSet,
     post: hooks.post,

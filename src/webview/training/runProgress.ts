@@ -3,6 +3,7 @@
  * points, the view's figures and the periodic update the host persists (so a closed panel keeps the run).
  */
 import type { BackendName, Hyperparameters, RunLimits, RunRecord } from '../../shared/protocol/training';
+import type { Architecture } from '../../shared/model';
 import type { Translate } from '../../shared/l10n/training';
 import type { Curves } from './curves';
 import { TEST_COUNT, TRAIN_COUNT, VALIDATION_COUNT } from './data';
@@ -24,7 +25,12 @@ export function trainingSizes(limits: RunLimits = {}): TrainingSizes {
   return { trainSamples, valSamples, testSamples };
 }
 
-export function newRunRecord(hyper: Hyperparameters, backend: BackendName, sizes: TrainingSizes): RunRecord {
+export function newRunRecord(
+  hyper: Hyperparameters,
+  backend: BackendName,
+  sizes: TrainingSizes,
+  model?: { architecture: Architecture; seed: number },
+): RunRecord {
   return {
     id: `run-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`,
     startedAt: Date.now(),
@@ -38,6 +44,7 @@ export function newRunRecord(hyper: Hyperparameters, backend: BackendName, sizes
     samplesPerSec: 0,
     curves: { trainLoss: [], trainAccuracy: [], valLoss: [], valAccuracy: [] },
     memory: [],
+    ...(model && { architecture: model.architecture, seed: model.seed }),
   };
 }
 

@@ -7,9 +7,21 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { BackendName, EpochMemory, Hyperparameters } from '../../shared/protocol/training';
-import { cosineDecayedRate } from '../../shared/model';
+import { SEED } from '../../shared/architecture';
+import { ARTICLE_MODEL, cosineDecayedRate, type Architecture } from '../../shared/model';
 import { CLASSES } from './data';
 import { DivergenceWatch, type Divergence } from './divergence';
+
+/** What a run trains: the architecture, and the seed of its initial weights (`initialWeights`). */
+export interface ModelChoice {
+  architecture: Architecture;
+  seed: number;
+}
+
+/** The article's model from a fresh random seed: what a caller that chooses no model trains (the benches). */
+export function defaultModelChoice(): ModelChoice {
+  return { architecture: ARTICLE_MODEL, seed: Math.floor(Math.random() * (SEED.max + 1)) };
+}
 
 export interface TrainingSizes {
   /** Training images used (the first n of the 55,000 before the validation split). */

@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, Hyperparameters } from '../../shared/protocol/training';
+import { initialWeights } from '../../shared/architecture';
 import { IMAGE_SIZE, labelsInt32, normalizedImages, type Mnist } from './data';
 import {
   buildModel,
@@ -27,6 +28,8 @@ import {
   type TrainerEvents,
   type TrainingBackend,
   type TrainingSizes,
+  defaultModelChoice,
+  type ModelChoice,
 } from './runner';
 
 const READ_EVERY_MS = 250;
@@ -70,9 +73,10 @@ export function tfjsTrainer(
   sizes: TrainingSizes,
   events: TrainerEvents,
   resume?: Resume,
+  model: ModelChoice = defaultModelChoice(),
 ): EpochRunner {
   return new EpochRunner(
-    new TfjsBackend(backend, data, hyper, sizes, resume?.weights),
+    new TfjsBackend(backend, data, hyper, model, sizes, resume?.weights),
     hyper,
     sizes,
     events,
@@ -97,17 +101,18 @@ export class TfjsBackend implements TrainingBackend {
     readonly name: BackendName,
     private readonly data: Mnist,
     hyper: Hyperparameters,
+    { architecture, seed }: ModelChoice,
     private readonly sizes: TrainingSizes,
     weights?: Float32Array[],
   ) {
     this.lost = new Promise((resolve) => (this.signalLost = () => resolve('lost')));
-    this.model = buildModel();
+    this.model = buildModel(architecture);
     this.optimizer = makeOptimizer(hyper.optimizer, hyper.learningRate);
-    if (weights) {
-      const tensors = weights.map((w, i) => tf.tensor(w, this.model.getWeights()[i].shape));
-      this.model.setWeights(tensors);
-      tensors.forEach((t) => t.dispose());
-    }
+    // A resumed run's weights, else the seed's (the same ones the engine starts from), not tfjs's own draw.
+    const start = weights ?? initialWeights(architecture, seed);
+    const tensors = start.map((w, i) => tf.tensor(w, this.model.getWeights()[i].shape));
+    this.model.setWeights(tensors);
+    tensors.forEach((t) => t.dispose());
     this.upload();
     this.watchContext();
   }

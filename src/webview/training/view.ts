@@ -1,6 +1,6 @@
 /**
  * The panel's DOM: controls (vscode-elements), status and metrics, backend with reasons, curves, and the model
- * summary beside the article's Keras code. Only rendering and reading controls here; app.ts decides.
+ * editor (./modelEditor.ts) beside the Keras code of what it holds. Only rendering and reading controls here; app.ts decides.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
@@ -16,7 +16,8 @@ import {
 } from '../../shared/hyperparameters';
 import type { BackendChoiceResult, BackendProbe } from './backendChoice';
 import { kerasCode } from './kerasCode';
-import type { LayerSummary } from '../common/tfjsModel';
+import { ModelEditor } from './modelEditor';
+import type { Architecture } from '../../shared/model';
 import type { Translate } from '../../shared/l10n/training';
 import { el } from '../common/dom';
 
@@ -53,8 +54,11 @@ export class TrainingView {
   private readonly metrics = new Map<string, HTMLElement>();
   private readonly backendName = el('strong', { id: 'backend-name' });
   private readonly backendReasons = el('ul', { id: 'backend-reasons' });
-  private readonly summaryBody = el('tbody');
-  private readonly totalParams = el('p', { id: 'total-params' });
+  /** The model the run trains: layers, shapes, parameters, problems, seed. */
+  readonly model: ModelEditor;
+  /** Why Train is off although nothing runs (the model cannot train), shown beside the button. */
+  private readonly trainBlocked = el('p', { id: 'train-blocked', class: 'train-blocked', hidden: '' });
+  private state: PanelState = 'idle';
   private readonly kerasCode = el('pre', { id: 'keras-code' });
 
   constructor(
@@ -149,30 +153,17 @@ export class TrainingView {
       el('details', {}, el('summary', {}, t('backendWhy')), this.backendReasons),
     );
     this.chartsHost = el('section', { id: 'charts', class: 'charts', 'aria-label': t('curves') });
+    this.model = new ModelEditor(t, () => this.onModelChange());
     const summary = el(
       'section',
-      { class: 'model' },
-      el(
-        'div',
-        { class: 'summary' },
-        el('h2', {}, t('modelSummary')),
-        el(
-          'table',
-          { id: 'model-summary' },
-          el(
-            'thead',
-            {},
-            el('tr', {}, el('th', {}, t('layer')), el('th', {}, t('outputShape')), el('th', {}, t('params'))),
-          ),
-          this.summaryBody,
-        ),
-        this.totalParams,
-      ),
+      { class: 'model', 'aria-labelledby': 'model-title' },
+      this.model.element,
       el('div', { class: 'code' }, el('h2', {}, t('kerasCode')), this.kerasCode),
     );
     root.replaceChildren(
       el('header', {}, el('h1', {}, t('title')), el('p', { class: 'subtitle' }, t('subtitle'))),
       controls,
+      this.trainBlocked,
       el('div', { class: 'status-row' }, this.status, this.progress),
       this.message,
       backend,
@@ -182,6 +173,17 @@ export class TrainingView {
     );
     for (const field of Object.values(this.fields)) field.addEventListener('change', () => this.showCode());
     this.setState('idle');
+  }
+
+  /** The stack or seed changed: the Keras code follows, and Train is off (with the reason) while it cannot train. */
+  private onModelChange(): void {
+    this.showCode();
+    this.setState(this.state);
+  }
+
+  /** The architecture the editor shows. */
+  get architecture(): Architecture {
+    return this.model.architecture;
   }
 
   setHyperparameters(h: Hyperparameters): void {
@@ -194,11 +196,14 @@ export class TrainingView {
     this.showCode();
   }
 
-  /** The Keras code for what the controls say now (left as it was while a field is invalid). */
-  private showCode(): void {
+  /**
+   * The Keras code for what the controls say now (left as it was while a field is invalid). The app calls it
+   * once more after start-up: a vscode-single-select reports the value it was given only once it has rendered.
+   */
+  showCode(): void {
     const h = this.readHyperparameters();
     if ('error' in h) return;
-    this.kerasCode.textContent = kerasCode(h);
+    this.kerasCode.textContent = kerasCode(h, undefined, this.model.architecture);
   }
 
   /** Reads and checks the controls; marks bad fields and returns an error message instead. */
@@ -234,10 +239,15 @@ export class TrainingView {
   }
 
   setState(state: PanelState): void {
+    this.state = state;
     document.body.dataset.state = state;
     const running =
       state === 'training' || state === 'paused' || state === 'loading' || state === 'measuring';
-    this.buttons.train.disabled = running;
+    const blocked = this.model.reason();
+    this.buttons.train.disabled = running || blocked !== undefined;
+    this.trainBlocked.textContent = blocked ?? '';
+    this.trainBlocked.hidden = running || blocked === undefined;
+    this.model.setDisabled(running);
     this.buttons.pause.disabled = state !== 'training';
     this.buttons.pause.hidden = state === 'paused';
     this.buttons.resume.hidden = state !== 'paused';
@@ -320,23 +330,6 @@ export class TrainingView {
       ? this.t('measuringBackend', backendLabel(current, this.t))
       : this.t('measuring');
     this.setStatus(this.backendName.textContent);
-  }
-
-  showSummary(layers: LayerSummary[], totalParams: number): void {
-    this.summaryBody.replaceChildren(
-      ...layers.map((l) =>
-        el(
-          'tr',
-          {},
-          el('td', {}, l.className),
-          el('td', {}, l.outputShape),
-          el('td', {}, l.params.toLocaleString('en-US')),
-        ),
-      ),
-    );
-    this.totalParams.textContent = this.t('totalParams', totalParams.toLocaleString('en-US'));
-    this.totalParams.dataset.params = String(totalParams);
-    this.showCode();
   }
 }
 

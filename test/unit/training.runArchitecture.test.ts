@@ -1,0 +1,115 @@
+// A run record's architecture and seed (src/shared/protocol/runRecord.ts): the host writes runs to disk and draws
+// the history from them, so it keeps only stacks the editor can build (its layer kinds, fields and ranges, a
+// stack validate accepts) and refuses every other one whole, rather than storing a model no backend trains.
+import assert from 'node:assert/strict';
+import { MAX_LAYERS, PRESETS } from '../../src/shared/architecture';
+import { readArchitecture, readRunRecord, type RunRecord } from '../../src/shared/protocol/training';
+
+const run = (extra: Partial<RunRecord> = {}): RunRecord => ({
+  id: 'run-1',
+  startedAt: 1_700_000_000_000,
+  durationMs: 1234,
+  status: 'completed',
+  hyperparameters: {
+    epochs: 1,
+    batchSize: 32,
+    learningRate: 0.003,
+    schedule: 'cosine',
+    optimizer: 'adam',
+    backend: 'wasm',
+  },
+  backend: 'wasm',
+  trainSamples: 512,
+  testSamples: 100,
+  epochsCompleted: 1,
+  samplesPerSec: 900,
+  curves: { trainLoss: [], trainAccuracy: [], valLoss: [], valAccuracy: [] },
+  memory: [],
+  ...extra,
+});
+
+const conv = { kind: 'conv2d', filters: 8, kernelSize: 5, padding: 'same', activation: 'linear' };
+const output = { kind: 'dense', units: 10, activation: 'softmax' };
+const stack = (...layers: unknown[]) => ({ layers: [...layers, output] });
+
+describe('run record: architecture and seed', () => {
+  it('keeps each preset and a hand-made stack as they are, and the seed', () => {
+    for (const architecture of Object.values(PRESETS)) {
+      const copy = JSON.parse(JSON.stringify(architecture)) as RunRecord['architecture'];
+      assert.deepEqual(readArchitecture(copy), copy);
+      assert.deepEqual(
+        readRunRecord(run({ architecture: copy, seed: 7 })),
+        run({ architecture: copy, seed: 7 }),
+      );
+    }
+    const made = stack(
+      conv,
+      { kind: 'maxPooling2d', poolSize: 2 },
+      { kind: 'dropout', rate: 0.25 },
+      { kind: 'flatten' },
+      { kind: 'dense', units: 64, activation: 'relu' },
+    );
+    assert.deepEqual(readArchitecture(made), made);
+    // A run recorded before the editor has neither field, and keeps having neither.
+    assert.deepEqual(readRunRecord(run()), run());
+    assert.ok(!('architecture' in readRunRecord(run())));
+  });
+
+  it('refuses layer kinds, fields and values the editor does not have', () => {
+    const bad: [string, unknown][] = [
+      ['not an object', 'conv'],
+      ['no layers', {}],
+      ['layers not an array', { layers: 'x' }],
+      ['an extra top-level field', { ...stack({ kind: 'flatten' }), name: 'x' }],
+      ['an empty stack', { layers: [] }],
+      ['an unknown kind', stack({ kind: 'lstm', units: 4 }, { kind: 'flatten' })],
+      ['a prototype key as kind', stack({ kind: 'constructor' }, { kind: 'flatten' })],
+      ['an extra layer field', stack({ ...conv, strides: 2 }, { kind: 'flatten' })],
+      ['filters 0', stack({ ...conv, filters: 0 }, { kind: 'flatten' })],
+      ['filters 65', stack({ ...conv, filters: 65 }, { kind: 'flatten' })],
+      ['fractional filters', stack({ ...conv, filters: 2.5 }, { kind: 'flatten' })],
+      ['filters as text', stack({ ...conv, filters: '8' }, { kind: 'flatten' })],
+      ['kernel 4', stack({ ...conv, kernelSize: 4 }, { kind: 'flatten' })],
+      ['padding causal', stack({ ...conv, padding: 'causal' }, { kind: 'flatten' })],
+      ['activation tanh', stack({ ...conv, activation: 'tanh' }, { kind: 'flatten' })],
+      ['pool 3', stack({ kind: 'maxPooling2d', poolSize: 3 }, { kind: 'flatten' })],
+      ['dropout 0.8', stack({ kind: 'flatten' }, { kind: 'dropout', rate: 0.8 })],
+      ['dropout NaN', stack({ kind: 'flatten' }, { kind: 'dropout', rate: NaN })],
+      ['dense 513 units', stack({ kind: 'flatten' }, { kind: 'dense', units: 513, activation: 'relu' })],
+      [
+        'softmax before the end',
+        stack({ kind: 'flatten' }, { kind: 'dense', units: 8, activation: 'softmax' }),
+      ],
+      [
+        'a last layer other than Dense(10, softmax)',
+        { layers: [{ kind: 'flatten' }, { ...output, units: 9 }] },
+      ],
+      ['Dense without Flatten', stack({ kind: 'dense', units: 8, activation: 'relu' })],
+      [
+        'pooling a 1×1 image',
+        stack(...Array(5).fill({ kind: 'maxPooling2d', poolSize: 2 }), { kind: 'flatten' }),
+      ],
+      [
+        'over the parameter cap',
+        stack(
+          { ...conv, filters: 64 },
+          { kind: 'flatten' },
+          { kind: 'dense', units: 64, activation: 'relu' },
+        ),
+      ],
+      ['more than MAX_LAYERS layers', stack(...Array(MAX_LAYERS).fill({ kind: 'flatten' }))],
+    ];
+    for (const [what, architecture] of bad) {
+      assert.throws(() => readArchitecture(architecture), Error, what);
+      assert.throws(() => readRunRecord({ ...run(), architecture }), Error, `${what} (in a run)`);
+    }
+  });
+
+  it('refuses a seed that is not an integer the seed field takes', () => {
+    for (const seed of [-1, 1.5, 2 ** 31, '1', null]) {
+      assert.throws(() => readRunRecord({ ...run(), seed }), Error, String(seed));
+    }
+    assert.equal(readRunRecord({ ...run(), seed: 0 }).seed, 0);
+    assert.equal(readRunRecord({ ...run(), seed: 2 ** 31 - 1 }).seed, 2 ** 31 - 1);
+  });
+});
