@@ -414,10 +414,10 @@ describe('openPythonProject message', () => {
       [withLayer(3, { kind: 'dropout', rate: 0.9 }), /layers\[3\]: outOfRange .*"rate"/],
       [withLayer(3, { kind: 'dropout', rate: NaN }), /layers\[3\]\.rate must be a finite number/],
       [withLayer(4, { kind: 'dense', units: 32, activation: 'relu' }), /layers\[4\]: denseNeedsFlatten/],
-      [message({ ...model, architecture: { layers: [] } }), /must list 1–64 layers/],
+      [message({ ...model, architecture: { layers: [] } }), /must list 1–24 layers/],
       [
-        message({ ...model, architecture: { layers: Array(65).fill({ kind: 'flatten' }) } }),
-        /must list 1–64/,
+        message({ ...model, architecture: { layers: Array(25).fill({ kind: 'flatten' }) } }),
+        /must list 1–24/,
       ],
       [message({ ...model, hyperparameters: { ...DEFAULT_HYPERPARAMETERS, epochs: 0 } }), /epochs must be/],
       [message({ ...model, script: 'x' }), /model has unknown fields: script/],

@@ -2,14 +2,12 @@
  * The validator of an architecture that comes from outside (a page's message, a command's arguments, a
  * record read back): each layer is checked field by field against its kind's fields and types and copied with
  * only those fields, then the stack is checked by architecture.ts's `validate` (its kinds, ranges, shapes and
- * parameter cap), so that whatever passes is a model every engine and code generator can build.
+ * parameter cap), so that whatever passes is a model every engine and code generator can build. The one
+ * validator of an architecture: page messages, run records and the model-file reload all use it.
  */
-import { validate } from '../architecture';
+import { MAX_LAYERS, validate } from '../architecture';
 import type { Architecture, Layer } from '../model';
 import { Invalid, isObj, need, type Obj } from './validate';
-
-/** More layers than the editor would ever make: a bound on what a message may carry. */
-export const MAX_LAYERS = 64;
 
 const FIELDS: Readonly<Record<Layer['kind'], readonly string[]>> = {
   conv2d: ['kind', 'filters', 'kernelSize', 'padding', 'activation'],
@@ -40,6 +38,10 @@ function readLayer(v: unknown, i: number): Layer {
 /** A checked copy of `v`, or Invalid saying the first thing wrong (a problem names its layer and key). */
 export function readArchitecture(v: unknown): Architecture {
   need(isObj(v), 'architecture must be an object');
+  need(
+    Object.keys(v).every((k) => k === 'layers'),
+    'architecture must be { layers }',
+  );
   need(
     Array.isArray(v.layers) && v.layers.length >= 1 && v.layers.length <= MAX_LAYERS,
     `architecture.layers must list 1–${MAX_LAYERS} layers`,

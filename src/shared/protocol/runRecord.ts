@@ -5,8 +5,9 @@
  */
 import type { ScalarPoint } from '../series';
 import { BACKENDS, HYPERPARAMETERS, type BackendName, type Hyperparameters } from '../hyperparameters';
-import { LIMITS, MAX_LAYERS, SEED, validate } from '../architecture';
-import type { Architecture, Layer } from '../model';
+import { SEED } from '../architecture';
+import { readArchitecture } from './architecture';
+import type { Architecture } from '../model';
 import { isFiniteNum, isInt, isNumOrNull, isObj, isText, need, readHyperparameters } from './validate';
 
 /** One point of a curve (step: batches seen): the shared point type, src/shared/series.ts. */
@@ -65,78 +66,6 @@ function readCurve(v: unknown, name: string): CurvePoint[] {
     );
     return { step: p.step, wallTime: p.wallTime, value: p.value as number };
   });
-}
-
-/** Each layer kind's fields, exactly: a layer with any other field is refused. */
-const LAYER_FIELDS: Readonly<Record<Layer['kind'], readonly string[]>> = {
-  conv2d: ['kind', 'filters', 'kernelSize', 'padding', 'activation'],
-  maxPooling2d: ['kind', 'poolSize'],
-  dropout: ['kind', 'rate'],
-  flatten: ['kind'],
-  dense: ['kind', 'units', 'activation'],
-};
-
-function readLayer(v: unknown, at: string): Layer {
-  need(
-    isObj(v) && typeof v.kind === 'string' && Object.hasOwn(LAYER_FIELDS, v.kind),
-    `${at}.kind is unknown`,
-  );
-  const kind = v.kind as Layer['kind'];
-  const fields = LAYER_FIELDS[kind];
-  need(
-    Object.keys(v).every((k) => fields.includes(k)),
-    `${at} (${kind}) has fields other than ${fields.join(', ')}`,
-  );
-  const activation = (a: unknown, softmax: boolean) =>
-    a === 'relu' || a === 'linear' || (softmax && a === 'softmax');
-  switch (kind) {
-    case 'conv2d':
-      need(isInt(v.filters, LIMITS.filters.min, LIMITS.filters.max), `${at}.filters`);
-      need((LIMITS.kernelSizes as readonly unknown[]).includes(v.kernelSize), `${at}.kernelSize`);
-      need(v.padding === 'valid' || v.padding === 'same', `${at}.padding`);
-      need(activation(v.activation, false), `${at}.activation`);
-      return {
-        kind,
-        filters: v.filters as number,
-        kernelSize: v.kernelSize as number,
-        padding: v.padding as 'valid' | 'same',
-        activation: v.activation as 'relu' | 'linear',
-      };
-    case 'maxPooling2d':
-      need(v.poolSize === 2, `${at}.poolSize`);
-      return { kind, poolSize: 2 };
-    case 'dropout':
-      need(
-        isFiniteNum(v.rate) && v.rate >= LIMITS.dropoutRate.min && v.rate <= LIMITS.dropoutRate.max,
-        `${at}.rate`,
-      );
-      return { kind, rate: v.rate };
-    case 'flatten':
-      return { kind };
-    case 'dense':
-      need(isInt(v.units, LIMITS.units.min, LIMITS.units.max), `${at}.units`);
-      need(activation(v.activation, true), `${at}.activation`);
-      return { kind, units: v.units as number, activation: v.activation as 'relu' | 'linear' | 'softmax' };
-  }
-}
-
-/**
- * An architecture as a run record holds it, copied layer by layer: only the editor's layer kinds, fields and
- * ranges (src/shared/architecture.ts's LIMITS), at most MAX_LAYERS, and a stack `validate` accepts (shapes that
- * work out, Dense(10, softmax) last, under the parameter cap). Throws on anything else.
- */
-export function readArchitecture(v: unknown): Architecture {
-  need(isObj(v) && Object.keys(v).every((k) => k === 'layers'), 'architecture must be { layers }');
-  need(
-    Array.isArray(v.layers) && v.layers.length >= 1 && v.layers.length <= MAX_LAYERS,
-    `architecture.layers must hold 1–${MAX_LAYERS} layers`,
-  );
-  const architecture: Architecture = {
-    layers: v.layers.map((l: unknown, i: number) => readLayer(l, `architecture.layers[${i}]`)),
-  };
-  const problem = validate(architecture)[0];
-  need(problem === undefined, `architecture cannot train: layer ${problem?.layer}: ${problem?.key}`);
-  return architecture;
 }
 
 /**

@@ -27,6 +27,7 @@ export { isPlainFileName, type Parsed } from './common';
 import { BACKENDS, type BackendName, type Hyperparameters } from '../hyperparameters';
 import type { Architecture } from '../model';
 import { readArchitecture } from './architecture';
+export { architectureError, readArchitecture } from './architecture';
 import { readRunRecord, type RunRecord } from './runRecord';
 import {
   Invalid,
@@ -57,7 +58,6 @@ export {
 export {
   RUN_STATUSES,
   checkRunRecord,
-  readArchitecture,
   readRunRecord,
   type CurvePoint,
   type EpochMemory,
