@@ -51,6 +51,12 @@ export interface Architecture {
   layers: readonly Layer[];
 }
 
+/** A model with its weights, in tfjs's getWeights() order (Keras's get_weights()): what export writes. */
+export interface TrainedModel {
+  readonly architecture: Architecture;
+  readonly weights: readonly Float32Array[];
+}
+
 /** The last layer of every architecture: ten classes, softmax. */
 export const OUTPUT_LAYER: DenseLayer = Object.freeze({
   kind: 'dense',

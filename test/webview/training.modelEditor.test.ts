@@ -23,6 +23,11 @@ async function openPanel(session: BrowserSession): Promise<Page2> {
   return page;
 }
 
+/** The part of a saved model.json's Keras topology the test reads. */
+interface Topology {
+  config: { layers: { class_name: string }[] };
+}
+
 async function sendHost(page: Page, message: HostMessage): Promise<void> {
   await page.evaluate((m) => window.postMessage(m, '*'), message);
 }
@@ -284,6 +289,32 @@ describe('model editor in the training panel (Chromium)', function () {
       );
       assert.equal(bars.length, 10);
       assert.ok(Math.abs(bars.reduce((a, b) => a + b, 0) - 100) < 1, `probabilities sum to 100 %: ${bars}`);
+      // Save writes this model: its model.json lists the convnet's layers, weights.npz its six arrays.
+      const sent = (await outbox(page)).length;
+      assert.equal(await page.locator('#playground-save').isDisabled(), false);
+      await page.click('#playground-save');
+      await page.waitForFunction(
+        (n) => (window.aiOnrampOutbox ?? []).slice(n).some((m) => m.type === 'saveModelFiles'),
+        sent,
+      );
+      const save = (await outbox(page)).slice(sent).find((m) => m.type === 'saveModelFiles');
+      assert.ok(save && save.type === 'saveModelFiles');
+      assert.deepEqual(
+        save.files.map((f) => f.name),
+        ['model.json', 'model.weights.bin', 'weights.npz'],
+      );
+      const modelJson = JSON.parse(Buffer.from(save.files[0].content, 'base64').toString('utf8')) as {
+        modelTopology: Topology & { model_config?: Topology };
+        weightsManifest: { weights: unknown[] }[];
+      };
+      // tfjs writes a Sequential's topology as Keras does, at the top or under model_config.
+      const topology = modelJson.modelTopology.model_config ?? modelJson.modelTopology;
+      const classes = topology.config.layers.map((l) => l.class_name);
+      assert.deepEqual(
+        classes.filter((c) => c !== 'InputLayer'),
+        ['Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'Flatten', 'Dropout', 'Dense'],
+      );
+      assert.equal(modelJson.weightsManifest[0].weights.length, 6);
       console.log(
         `      ${backend}: ${Math.round(run.samplesPerSec)} samples/s, test accuracy ${run.testAccuracy}`,
       );

@@ -19,7 +19,7 @@ import {
   validate,
   type Shape,
 } from '../../shared/architecture';
-import { ARTICLE_MODEL, type Architecture, type Layer } from '../../shared/model';
+import { ARTICLE_MODEL, type Architecture, type Layer, type TrainedModel } from '../../shared/model';
 import { npzWeightNames } from '../../shared/pythonCode';
 import { declaredWeightBytes } from '../../shared/weightsManifest';
 import { MODEL_WEIGHT_NAMES } from '../engine/layout';
@@ -43,10 +43,8 @@ const ORDER = MODEL_WEIGHT_NAMES;
 export const NPZ_NAMES = npzWeightNames(ARTICLE_MODEL) as readonly string[];
 
 /** A model of any architecture: its layers and its weights in `get_weights()` order and layout. */
-export interface ExportedModel {
-  readonly architecture: Architecture;
-  readonly weights: readonly Float32Array[];
-}
+/** A model and its weights as export writes them (src/shared/model.ts's TrainedModel). */
+export type ExportedModel = TrainedModel;
 
 /** Throws a clear error unless the arrays are the architecture's weights (count, sizes), all finite. */
 export function checkArchitectureWeights(model: ExportedModel): readonly Shape[] {

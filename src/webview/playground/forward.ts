@@ -8,7 +8,7 @@
  * activations, as MNIST is mostly background.
  */
 import { inferShapes } from '../../shared/architecture';
-import { ARTICLE_MODEL, CLASSES } from '../../shared/model';
+import { ARTICLE_MODEL, CLASSES, type TrainedModel } from '../../shared/model';
 import { MODEL_WEIGHT_NAMES, modelWeightsProblem, type ModelWeights } from '../engine/layout';
 import { MNIST_PIXELS, MNIST_SIZE } from './preprocess';
 
@@ -42,6 +42,8 @@ export interface Classifier {
   predict(input: Float32Array, out?: Float32Array): Float32Array;
   /** The same for a stored MNIST image (bytes 0–255, 784 of them from `offset`), scaled by 1/255. */
   predictBytes(images: Uint8Array, offset: number, out?: Float32Array): Float32Array;
+  /** Another architecture's layers and weights in getWeights() order (what export writes for it). */
+  readonly exported?: TrainedModel;
   /** Frees what the classifier holds (a tfjs model), once another one replaces it. */
   dispose?(): void;
 }

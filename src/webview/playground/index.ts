@@ -34,7 +34,7 @@ import {
   type EvaluationResult,
   type TestSet,
 } from './evaluation';
-import { exportFiles, fromBase64, loadWeightsFromFiles, toBase64 } from './export';
+import { exportFiles, exportModelFiles, fromBase64, loadWeightsFromFiles, toBase64 } from './export';
 import { createClassifier, CLASSES, type Classifier, type ModelWeights } from './forward';
 import { LivePredictor, type Prediction } from './predict';
 import { MNIST_PIXELS, MNIST_SIZE } from './preprocess';
@@ -247,8 +247,8 @@ export class Playground {
       : this.source.kind === 'run'
         ? t('modelFromRun')
         : t('modelFromFile', this.source.name);
-    // Export writes the article model's weights (another architecture's export is export.ts's to add).
-    this.buttons.save.disabled = this.classifier?.weights === undefined;
+    // Export writes the article model's weights, or another architecture's layers and weights.
+    this.buttons.save.disabled = !this.classifier?.weights && !this.classifier?.exported;
     this.buttons.evaluate.disabled = !has || this.evaluating;
     if (!has) this.verdict.textContent = t('noModel');
   }
@@ -328,10 +328,11 @@ export class Playground {
 
   async save(): Promise<void> {
     const weights = this.classifier?.weights;
-    if (!weights) return;
+    const exported = this.classifier?.exported;
+    if (!weights && !exported) return;
     this.fileStatus.textContent = this.t('saving');
     try {
-      const files = await exportFiles(weights);
+      const files = weights ? await exportFiles(weights) : await exportModelFiles(exported!);
       this.options.post({
         type: 'saveModelFiles',
         requestId: this.nextRequestId('save'),

@@ -13,6 +13,8 @@ import { MNIST_PIXELS, MNIST_SIZE } from './preprocess';
 export function createModelClassifier(trained: tf.LayersModel, architecture: Architecture): Classifier {
   const model = buildModel(architecture);
   model.setWeights(trained.getWeights());
+  // Read once, when the run hands its model over (not per prediction): what Save writes for this model.
+  const exported = { architecture, weights: model.getWeights().map((w) => w.dataSync() as Float32Array) };
   const scratch = new Float32Array(MNIST_PIXELS);
   let disposed = false;
   function predict(input: Float32Array, out: Float32Array = new Float32Array(CLASSES)): Float32Array {
@@ -26,6 +28,7 @@ export function createModelClassifier(trained: tf.LayersModel, architecture: Arc
     return out;
   }
   return {
+    exported,
     predict,
     predictBytes(images, offset, out) {
       for (let i = 0; i < MNIST_PIXELS; i++) scratch[i] = images[offset + i] / 255;
