@@ -20,8 +20,6 @@ import {
   sameArchitecture,
   validate,
   type PresetId,
-  type Problem,
-  type Shape,
 } from '../../shared/architecture';
 import {
   ARTICLE_MODEL,
@@ -30,43 +28,20 @@ import {
   type Layer,
   type LayerKind,
 } from '../../shared/model';
-import type { StringId, Translate } from '../../shared/l10n/training';
+import type { Translate } from '../../shared/l10n/training';
 import { el } from '../common/dom';
+import {
+  count,
+  CUSTOM,
+  KERAS_NAMES,
+  kerasShape,
+  NEW_LAYERS,
+  PRESET_IDS,
+  PRESET_LABELS,
+  problemSentence,
+} from './modelWords';
 
 type Control = HTMLElement & { value: string; disabled: boolean; invalid?: boolean };
-
-/** Keras's class name of each layer kind, as `model.summary()` prints it. */
-export const KERAS_NAMES: Readonly<Record<LayerKind, string>> = {
-  conv2d: 'Conv2D',
-  maxPooling2d: 'MaxPooling2D',
-  dropout: 'Dropout',
-  flatten: 'Flatten',
-  dense: 'Dense',
-};
-
-const PRESET_IDS = Object.keys(PRESETS) as PresetId[];
-const PRESET_LABELS: Readonly<Record<PresetId, StringId>> = {
-  article: 'presetArticle',
-  simpleConvnet: 'presetSimpleConvnet',
-  mlp: 'presetMlp',
-};
-const CUSTOM = 'custom';
-
-/** What "Add layer" inserts of each kind: Keras's example values. */
-const NEW_LAYERS: Readonly<Record<LayerKind, Layer>> = {
-  conv2d: { kind: 'conv2d', filters: 32, kernelSize: 3, padding: 'valid', activation: 'relu' },
-  maxPooling2d: { kind: 'maxPooling2d', poolSize: 2 },
-  dropout: { kind: 'dropout', rate: 0.25 },
-  flatten: { kind: 'flatten' },
-  dense: { kind: 'dense', units: 128, activation: 'relu' },
-};
-
-/** A shape as `model.summary()` prints it, batch axis first: "(None, 26, 26, 32)"; "—" for a layer that does not fit. */
-export function kerasShape(shape: Shape): string {
-  return shape.length === 0 ? '—' : `(None, ${shape.join(', ')})`;
-}
-
-const count = (n: number) => n.toLocaleString('en-US');
 
 /**
  * Focuses a control of a row just rendered: a vscode-elements control takes focus (its tabindex) only once
@@ -77,36 +52,6 @@ function focusSoon(target: HTMLElement | null | undefined): void {
   const pending = (target as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete;
   if (pending) void pending.then(() => target.focus());
   else target.focus();
-}
-
-/** The sentence of a problem `validate` found, in the panel's language. */
-export function problemSentence(t: Translate, p: Problem): string {
-  const a = p.args;
-  const field = (name: unknown) => t(String(name) as StringId);
-  switch (p.key) {
-    case 'empty':
-      return t('problemEmpty');
-    case 'lastLayerNotOutput':
-      return t('problemLastLayerNotOutput');
-    case 'softmaxNotLast':
-      return t('problemSoftmaxNotLast');
-    case 'outOfRange':
-      return t('problemOutOfRange', field(a.field), String(a.value), a.min, a.max);
-    case 'kernelSize':
-      return t('problemKernelSize');
-    case 'unknownOption':
-      return t('problemUnknownOption', field(a.field), a.value);
-    case 'imageLayerAfterFlatten':
-      return t('problemImageLayerAfterFlatten');
-    case 'denseNeedsFlatten':
-      return t('problemDenseNeedsFlatten', a.height, a.width, a.channels);
-    case 'imageSmallerThanKernel':
-      return t('problemImageSmallerThanKernel', a.height, a.width, a.kernel);
-    case 'imageTooSmallToPool':
-      return t('problemImageTooSmallToPool', a.height, a.width);
-    case 'tooManyParameters':
-      return t('problemTooManyParameters', count(Number(a.total)), count(Number(a.max)));
-  }
 }
 
 interface Row {
