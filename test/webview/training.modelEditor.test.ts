@@ -9,53 +9,12 @@ import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { startBrowserSession, type BrowserSession } from './harness';
 import { PLAIN_MLP, SIMPLE_CONVNET } from '../../src/shared/architecture';
-import type { HostMessage, RunRecord, WebviewMessage } from '../../src/shared/protocol/training';
-
-const PAGE = '/test/webview/pages/training.html';
-
-type Page2 = Page & { errors: string[] };
-
-async function openPanel(session: BrowserSession): Promise<Page2> {
-  const page = await session.open(PAGE);
-  await page.waitForFunction(() => window.aiOnrampOutbox?.some((m) => m.type === 'ready'), null, {
-    timeout: 120_000,
-  });
-  return page;
-}
+import { choose, openTrainingPanel as openPanel, outbox, sendHost, waitForFinishedRun } from './trainingPage';
+import type { HostMessage } from '../../src/shared/protocol/training';
 
 /** The part of a saved model.json's Keras topology the test reads. */
 interface Topology {
   config: { layers: { class_name: string }[] };
-}
-
-async function sendHost(page: Page, message: HostMessage): Promise<void> {
-  await page.evaluate((m) => window.postMessage(m, '*'), message);
-}
-
-async function outbox(page: Page): Promise<WebviewMessage[]> {
-  return page.evaluate(() => (window.aiOnrampOutbox ?? []) as WebviewMessage[]);
-}
-
-async function waitForFinishedRun(page: Page, timeout = 540_000): Promise<RunRecord> {
-  await page.waitForFunction(() => window.aiOnrampOutbox?.some((m) => m.type === 'runFinished'), null, {
-    timeout,
-    polling: 500,
-  });
-  const finished = (await outbox(page)).find((m) => m.type === 'runFinished');
-  assert.ok(finished && finished.type === 'runFinished');
-  return finished.run;
-}
-
-/** Picks an option of a vscode-single-select as its change does (value, then the element's change event). */
-async function choose(page: Page, selector: string, value: string): Promise<void> {
-  await page.evaluate(
-    ([s, v]) => {
-      const select = document.querySelector(s) as HTMLElement & { value: string };
-      select.value = v;
-      select.dispatchEvent(new Event('change'));
-    },
-    [selector, value] as const,
-  );
 }
 
 /** Types into a vscode-textfield's own input, keystroke by keystroke, as the learner does. */

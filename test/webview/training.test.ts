@@ -8,38 +8,8 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Page } from 'playwright-core';
 import { repoRoot, startBrowserSession, type BrowserSession } from './harness';
-import type { HostMessage, RunRecord, WebviewMessage } from '../../src/shared/protocol/training';
-
-const PAGE = '/test/webview/pages/training.html';
-
-async function openPanel(session: BrowserSession): Promise<Page & { errors: string[] }> {
-  const page = await session.open(PAGE);
-  await page.waitForFunction(() => window.aiOnrampOutbox?.some((m) => m.type === 'ready'), null, {
-    timeout: 120_000,
-  });
-  return page;
-}
-
-async function sendHost(page: Page, message: HostMessage): Promise<void> {
-  await page.evaluate((m) => window.postMessage(m, '*'), message);
-}
-
-async function outbox(page: Page): Promise<WebviewMessage[]> {
-  // The outbox holds every page's messages; this page sends only the training protocol's.
-  return page.evaluate(() => (window.aiOnrampOutbox ?? []) as WebviewMessage[]);
-}
-
-async function waitForFinishedRun(page: Page, timeout = 540_000): Promise<RunRecord> {
-  await page.waitForFunction(() => window.aiOnrampOutbox?.some((m) => m.type === 'runFinished'), null, {
-    timeout,
-    polling: 500,
-  });
-  const finished = (await outbox(page)).find((m) => m.type === 'runFinished');
-  assert.ok(finished && finished.type === 'runFinished');
-  return finished.run;
-}
+import { openTrainingPanel as openPanel, outbox, sendHost, waitForFinishedRun } from './trainingPage';
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
