@@ -9,35 +9,9 @@ import {
   readRunRecord,
   type RunRecord,
 } from '../../src/shared/protocol/training';
+import { sampleRun } from './runRecordFixture';
 
-const run = (): RunRecord => ({
-  id: 'run-1',
-  startedAt: 1_700_000_000_000,
-  durationMs: 1234,
-  status: 'completed',
-  hyperparameters: {
-    epochs: 1,
-    batchSize: 32,
-    learningRate: 0.003,
-    schedule: 'cosine',
-    optimizer: 'adam',
-    backend: 'wasm',
-  },
-  backend: 'wasm',
-  trainSamples: 512,
-  testSamples: 100,
-  epochsCompleted: 1,
-  samplesPerSec: 900,
-  testAccuracy: 0.9,
-  testLoss: 0.3,
-  curves: {
-    trainLoss: [{ step: 1, wallTime: 1_700_000_000, value: 2.3 }],
-    trainAccuracy: [{ step: 1, wallTime: 1_700_000_000, value: 0.1 }],
-    valLoss: [{ step: 16, wallTime: 1_700_000_001, value: null as unknown as number }],
-    valAccuracy: [],
-  },
-  memory: [{ epoch: 1, numTensors: 30, numBytes: 4096 }],
-});
+const run = (): RunRecord => sampleRun();
 
 /** The same run with an unknown field at every level, as a hostile page could send it. */
 function withExtras(r: RunRecord): unknown {

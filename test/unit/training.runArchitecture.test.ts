@@ -4,29 +4,9 @@
 import assert from 'node:assert/strict';
 import { MAX_LAYERS, PRESETS } from '../../src/shared/architecture';
 import { readArchitecture, readRunRecord, type RunRecord } from '../../src/shared/protocol/training';
+import { sampleRun } from './runRecordFixture';
 
-const run = (extra: Partial<RunRecord> = {}): RunRecord => ({
-  id: 'run-1',
-  startedAt: 1_700_000_000_000,
-  durationMs: 1234,
-  status: 'completed',
-  hyperparameters: {
-    epochs: 1,
-    batchSize: 32,
-    learningRate: 0.003,
-    schedule: 'cosine',
-    optimizer: 'adam',
-    backend: 'wasm',
-  },
-  backend: 'wasm',
-  trainSamples: 512,
-  testSamples: 100,
-  epochsCompleted: 1,
-  samplesPerSec: 900,
-  curves: { trainLoss: [], trainAccuracy: [], valLoss: [], valAccuracy: [] },
-  memory: [],
-  ...extra,
-});
+const run = sampleRun;
 
 const conv = { kind: 'conv2d', filters: 8, kernelSize: 5, padding: 'same', activation: 'linear' };
 const output = { kind: 'dense', units: 10, activation: 'softmax' };
