@@ -66,7 +66,6 @@ export const STRINGS = {
   reasonNoWebGl: 'WebGL is not available in this webview.',
   reasonNoWasm: 'WebAssembly is not available.',
   reasonNoEngine: 'our CPU engine is not part of this build.',
-  reasonEngineAdamOnly: 'our CPU engine trains with Adam only.',
   reasonInitFailed: 'it failed to start: {0}',
   reasonLowerPriority: 'a faster backend was available.',
   reasonMeasuredSlower: 'measured {0} samples/s here, slower than {1} samples/s.',

@@ -251,15 +251,7 @@ export class TrainingApp {
       return;
     }
     const sizes = trainingSizes(limits);
-    let probes = await (this.probes ??= probeBackends({ engineAvailable: this.engineAvailable }));
-    if (hyper.optimizer !== 'adam') {
-      // The engine implements the article's optimizer only.
-      probes = probes.map((p) =>
-        p.name === 'onramp-cpu' && p.available
-          ? { ...p, available: false, reason: { id: 'reasonEngineAdamOnly' } }
-          : p,
-      );
-    }
+    const probes = await (this.probes ??= probeBackends({ engineAvailable: this.engineAvailable }));
     const choice = await this.automatic.choose(probes, hyper, data);
     this.view.showBackend(choice, probes);
     const run = newRunRecord(hyper, choice.backend, sizes, model);

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createOnrampCpuEngine, type OnrampCpuEngine } from '../engine/engine';
-import type { Hyperparameters } from '../../shared/protocol/training';
+import type { Hyperparameters, OptimizerName } from '../../shared/protocol/training';
 import type { Architecture } from '../../shared/model';
 import { PIXELS, type Mnist } from './data';
 import { buildModel } from '../common/tfjsModel';
@@ -42,7 +42,7 @@ export async function engineTrainer(
   resume?: Resume,
   model: ModelChoice = defaultModelChoice(),
 ): Promise<EpochRunner> {
-  const backend = await EngineBackend.create(assets, data, model, sizes, resume?.weights);
+  const backend = await EngineBackend.create(assets, data, model, sizes, hyper.optimizer, resume?.weights);
   return new EpochRunner(backend, hyper, sizes, events, resume);
 }
 
@@ -57,6 +57,7 @@ export class EngineBackend implements TrainingBackend {
     data: Mnist,
     { architecture, seed }: ModelChoice,
     sizes: TrainingSizes,
+    optimizer: OptimizerName,
     weights?: Float32Array[],
   ): Promise<EngineBackend> {
     const engine = await createOnrampCpuEngine({ wasm: assets.wasmUrl, workerUrl: assets.workerUrl });
@@ -65,7 +66,7 @@ export class EngineBackend implements TrainingBackend {
     // A resumed run's weights (tfjs order), else the seed's: the same ones the tfjs backends start from.
     if (weights) await engine.setWeights(weights, { architecture });
     else await engine.init(seed, architecture);
-    return new EngineBackend(engine, data, architecture, sizes);
+    return new EngineBackend(engine, data, architecture, sizes, optimizer);
   }
 
   private constructor(
@@ -73,6 +74,8 @@ export class EngineBackend implements TrainingBackend {
     private readonly data: Mnist,
     private readonly architecture: Architecture,
     private readonly sizes: TrainingSizes,
+    /** Adam, SGD or RMSprop, with Keras's constants (the engine's optimizers.ts). */
+    private readonly optimizer: OptimizerName,
   ) {
     const valStart = data.train.count - sizes.valSamples;
     this.valImages = data.train.images.subarray(valStart * PIXELS);
@@ -91,6 +94,7 @@ export class EngineBackend implements TrainingBackend {
     const result = await this.engine.trainEpoch({
       batchSize: plan.batchSize,
       learningRate: plan.schedule.learningRate,
+      optimizer: this.optimizer,
       cosineDecay: plan.schedule.cosineDecay,
       shuffleSeed: Math.floor(Math.random() * 2 ** 31),
       progressEvery: PROGRESS_EVERY_BATCHES,

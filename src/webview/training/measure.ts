@@ -112,7 +112,12 @@ async function measureEngine(o: MeasureOptions, shareMs: number): Promise<number
     await engine.setData(o.data.train.images.subarray(0, n * PIXELS), o.data.train.labels.subarray(0, n));
     await engine.init(1);
     const epoch = (seed: number) =>
-      engine.trainEpoch({ batchSize: o.batchSize, shuffleSeed: seed, progressEvery: 1_000_000 });
+      engine.trainEpoch({
+        batchSize: o.batchSize,
+        optimizer: o.optimizer,
+        shuffleSeed: seed,
+        progressEvery: 1_000_000,
+      });
     await epoch(1);
     let samples = 0;
     let ms = 0;
