@@ -2,6 +2,7 @@
 // the same card, with the same x meaning, as the scaffolded Keras project's TensorBoard log.
 import assert from 'node:assert/strict';
 import type { CurvePoint, RunRecord } from '../../src/shared/protocol/training';
+import { SIMPLE_CONVNET } from '../../src/shared/architecture';
 import { parseHostMessage } from '../../src/shared/protocol/tensorboard';
 import { chartPlacement } from '../../src/shared/tensorboard/tags';
 import {
@@ -151,6 +152,8 @@ describe('training panel runs as Keras logs', () => {
         learning_rate: 0.003,
         schedule: 'cosine',
         optimizer: 'adam',
+        // A run from before the model editor trained the article's model; it recorded no seed.
+        model: 'Conv2D 32 · MaxPool · Flatten · Dense 10',
         backend: 'onramp-cpu',
         train_samples: 100,
       },
@@ -183,6 +186,17 @@ describe('training panel runs as Keras logs', () => {
       [`${PANEL_RUN_ROOT}/run-abc-1`],
     );
     assert.equal(logs.runs[0].metrics, undefined);
+  });
+
+  it('names the model the run trained and its seed among its hyperparameters', () => {
+    const run = { ...record(), architecture: SIMPLE_CONVNET, seed: 7 };
+    const { hparams } = panelRunLogs(run, 'label').runs[0];
+    assert.equal(
+      hparams?.model,
+      'Conv2D 32 · MaxPool · Conv2D 64 · MaxPool · Flatten · Dropout 0.5 · Dense 10',
+    );
+    assert.equal(hparams?.seed, 7);
+    assert.ok(!('seed' in (panelRunLogs(record(), 'label').runs[0].hparams ?? {})));
   });
 
   it('labels a run by its local start time and travels through the host message check', () => {

@@ -288,17 +288,28 @@ describe('TensorBoard logs page in Chromium', function () {
     ]);
     await page.getByLabel('Only hyperparameters that differ').uncheck();
     const all = await rows();
-    assert.deepEqual(all[0].slice(0, 8), [
+    assert.deepEqual(all[0].slice(0, 9), [
       'Run',
       'Backend',
       'Batch size',
       'Epochs',
       'Learning rate',
+      'Model',
       'Optimizer',
       'Learning-rate schedule',
       'Training images',
     ]);
-    assert.deepEqual(all[1].slice(1, 8), ['AI Onramp CPU', '32', '2', '0.003', 'Adam', 'Cosine decay', '64']);
+    // Runs from before the model editor trained the article's model, named by its layers.
+    assert.deepEqual(all[1].slice(1, 9), [
+      'AI Onramp CPU',
+      '32',
+      '2',
+      '0.003',
+      'Conv2D 32 · MaxPool · Flatten · Dense 10',
+      'Adam',
+      'Cosine decay',
+      '64',
+    ]);
   });
 
   it('explains an empty folder while the panel runs are drawn', async () => {

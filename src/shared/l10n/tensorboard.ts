@@ -45,6 +45,9 @@ export const TENSORBOARD_STRINGS = {
   hpLearningRate: 'Learning rate',
   hpSchedule: 'Learning-rate schedule',
   hpOptimizer: 'Optimizer',
+  /** A panel run's layers in a short Keras-like line (src/shared/runDiff.ts). */
+  hpModel: 'Model',
+  hpSeed: 'Seed',
   hpBackend: 'Backend',
   hpTrainSamples: 'Training images',
   scheduleCosine: 'Cosine decay',

@@ -138,8 +138,32 @@ export const STRINGS = {
   historyRun: 'run {0}',
   /** A run in the charts' run list: `{0}` start time, `{1}` optimizer, `{2}` learning rate, `{3}` batch, `{4}` backend. */
   runLabel: '{0} {1} lr={2} batch={3} ({4})',
+  /** A run in the charts' run list: `{0}` its model (a preset's name or its layers), `{1}` the run's `runLabel`. */
+  runLabelModel: '{0} · {1}',
   /** `{0}`: the learning rate a cosine decay starts from. */
   runLabelCosine: '{0}→0 (cosine)',
+  diffTitle: 'What changed between two runs',
+  diffFrom: 'From run',
+  diffTo: 'To run',
+  diffOnly: 'Show only what differs',
+  diffNeedTwo: 'Train two runs to see here what changed between them.',
+  diffSameRun: 'Both sides are the same run: pick another one to compare.',
+  diffNothing: 'The two runs trained the same model with the same settings.',
+  /** `{0}`: changes to the model (layers and settings), `{1}`: other changes (backend, training images). */
+  diffCount: 'Changes to the model: {0}. Other changes: {1}.',
+  diffLayers: 'Layers',
+  diffSettings: 'Settings that change the model',
+  diffApart: 'Not a change to the model',
+  diffSetting: 'Setting',
+  diffTrainSamples: 'Training images',
+  /** `{0}`: the layer's position in the second run, `{1}`: the layer in a few words (Conv2D 64). */
+  diffLayerAdded: 'Added layer {0}: {1}',
+  /** `{0}`: the layer's position in the first run, `{1}`: the layer in a few words. */
+  diffLayerRemoved: 'Removed layer {0}: {1}',
+  /** `{0}`: Keras's name of the layer, `{1}`: its position, `{2}`: its fields that changed (Filters 32 → 16). */
+  diffLayerChanged: '{0} {1}: {2}',
+  /** `{0}`: the layer's position, `{1}`: the layer in a few words. */
+  diffLayerSame: 'Layer {0}: {1} (the same)',
 } as const;
 
 export type StringId = keyof typeof STRINGS;

@@ -4,6 +4,7 @@
 import type { RunRecord } from '../protocol/training';
 import type { RunSummary } from '../protocol/tensorboard';
 import type { ScalarPoint } from '../series';
+import { architectureSummary, runArchitecture } from '../runDiff';
 
 /**
  * Panel runs are named under this root. Log runs are folder paths relative to the log folder, which never
@@ -18,6 +19,8 @@ export const PANEL_HPARAMS = [
   'learning_rate',
   'schedule',
   'optimizer',
+  'model',
+  'seed',
   'backend',
   'train_samples',
 ] as const;
@@ -168,6 +171,9 @@ export function panelRunLogs(record: RunRecord, label: string): PanelRunLogs {
         learning_rate: h.learningRate,
         schedule: h.schedule,
         optimizer: h.optimizer,
+        // The layers in Keras's names (the same in every language); the seed only where the run recorded one.
+        model: architectureSummary(runArchitecture(record)),
+        ...(record.seed !== undefined && { seed: record.seed }),
         backend: record.backend,
         train_samples: record.trainSamples,
       },

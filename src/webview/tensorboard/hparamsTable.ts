@@ -19,6 +19,8 @@ const PANEL_HPARAM_STRINGS: Readonly<Record<(typeof PANEL_HPARAMS)[number], keyo
   learning_rate: 'hpLearningRate',
   schedule: 'hpSchedule',
   optimizer: 'hpOptimizer',
+  model: 'hpModel',
+  seed: 'hpSeed',
   backend: 'hpBackend',
   train_samples: 'hpTrainSamples',
 };

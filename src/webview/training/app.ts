@@ -34,6 +34,7 @@ import { engineTrainer } from './engineBackend';
 import { attachToTrainingPanel, type AttachedPlayground } from './pageTabs';
 import { newRunRecord, pct, RunProgress, trainingSizes } from './runProgress';
 import type { ModelChoice, Resume, Trainer, TrainingSizes } from './runner';
+import { RunDiffView } from './runDiffView';
 import { RunSwitch } from './runSwitch';
 import { tfjsTrainer } from './tfjsBackend';
 import { backendLabel, TrainingView, type PanelState } from './view';
@@ -48,6 +49,8 @@ export class TrainingApp {
   private readonly control = new RunSwitch();
   /** Automatic's choice of backend, with its measurements. */
   readonly automatic: AutomaticChoice;
+  /** "What changed" between two runs, below the curves. */
+  readonly runDiff: RunDiffView;
   private data?: Promise<Mnist>;
   private probes?: Promise<BackendProbe[]>;
   private state: PanelState = 'idle';
@@ -114,6 +117,8 @@ export class TrainingApp {
       saved.charts,
       (charts) => this.saveState({ charts }),
     );
+    this.runDiff = new RunDiffView(this.t);
+    this.view.chartsHost.after(this.runDiff.element);
     configureWasm(config.wasmPrefix);
     this.playground = attachToTrainingPanel({
       root,
@@ -167,6 +172,7 @@ export class TrainingApp {
         if (!this.isRunning) this.view.setHyperparameters(m.hyperparameters);
         return;
       case 'history':
+        this.runDiff.addRuns(m.runs);
         return this.curves.showHistory(m.runs);
     }
   }
@@ -271,6 +277,7 @@ export class TrainingApp {
     this.curves.endLive();
     this.setState(run.status === 'completed' ? 'finished' : run.status === 'stopped' ? 'stopped' : 'failed');
     this.host.post({ type: 'runFinished', run: structuredClone(run) });
+    this.runDiff.addRuns([structuredClone(run)]);
     void this.playground.onRunFinished();
   }
 

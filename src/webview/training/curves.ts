@@ -5,6 +5,8 @@
 import { createChartPanel, type ChartPanel, type ExportFile, type ScalarPoint } from '../charts';
 import type { CurvePoint, RunRecord } from '../../shared/protocol/training';
 import type { Translate } from '../../shared/l10n/training';
+import { runArchitecture } from '../../shared/runDiff';
+import { architectureName } from './modelWords';
 import { backendLabel, optimizerLabel } from './view';
 
 export class Curves {
@@ -37,11 +39,19 @@ export class Curves {
     });
   }
 
+  /**
+   * A run as the run list, the tooltip and an exported chart's legend name it: its model first (what the run
+   * list has room for), then its start, optimizer, learning rate, batch and backend.
+   */
   static runLabel(run: RunRecord, t: Translate): string {
     const h = run.hyperparameters;
     const when = new Date(run.startedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
     const lr = h.schedule === 'cosine' ? t('runLabelCosine', h.learningRate) : String(h.learningRate);
-    return t('runLabel', when, optimizerLabel(h.optimizer), lr, h.batchSize, backendLabel(run.backend, t));
+    return t(
+      'runLabelModel',
+      architectureName(t, runArchitecture(run)),
+      t('runLabel', when, optimizerLabel(h.optimizer), lr, h.batchSize, backendLabel(run.backend, t)),
+    );
   }
 
   startLive(run: RunRecord): void {

@@ -4,7 +4,8 @@
  * problem `validate` finds (the string table's, in the panel's language).
  */
 import { PRESETS, type PresetId, type Problem, type Shape } from '../../shared/architecture';
-import type { Layer, LayerKind } from '../../shared/model';
+import type { Architecture, Layer, LayerKind } from '../../shared/model';
+import { architectureSummary, presetOf } from '../../shared/runDiff';
 import type { StringId, Translate } from '../../shared/l10n/training';
 
 /** Keras's class name of each layer kind, as `model.summary()` prints it. */
@@ -24,6 +25,12 @@ export const PRESET_LABELS: Readonly<Record<PresetId, StringId>> = {
   simpleConvnet: 'presetSimpleConvnet',
   mlp: 'presetMlp',
 };
+/** A model as run lists and charts name it: its preset's label, else a Keras-like line ("Conv2D 16 · MaxPool · …"). */
+export function architectureName(t: Translate, arch: Architecture): string {
+  const preset = presetOf(arch);
+  return preset ? t(PRESET_LABELS[preset]) : architectureSummary(arch);
+}
+
 /** The picker's value for a stack that matches no preset. */
 export const CUSTOM = 'custom';
 
