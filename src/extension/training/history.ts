@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { readRunRecord, type RunRecord } from '../../shared/protocol/training';
+import { diffRuns } from '../../shared/runDiff';
 import { KeyedQueue } from '../common/keyedQueue';
 
 /**
@@ -74,15 +75,10 @@ export class RunHistory implements vscode.Disposable {
   }
 }
 
-/** Whether two runs differ in what the learner can tune (the backend does not count). */
-export function differentHyperparameters(a: RunRecord, b: RunRecord): boolean {
-  const x = a.hyperparameters;
-  const y = b.hyperparameters;
-  return (
-    x.epochs !== y.epochs ||
-    x.batchSize !== y.batchSize ||
-    x.learningRate !== y.learningRate ||
-    x.schedule !== y.schedule ||
-    x.optimizer !== y.optimizer
-  );
+/**
+ * Whether two runs differ in what the learner changes: the layers, a hyperparameter or the seed (the backend and
+ * the training images do not count). "Change one thing and compare" is done when a run differs so from another.
+ */
+export function differentRuns(a: RunRecord, b: RunRecord): boolean {
+  return diffRuns(a, b).modelChanges > 0;
 }

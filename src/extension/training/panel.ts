@@ -12,7 +12,8 @@ import {
   type TrainingPageConfig,
   type WebviewMessage,
 } from '../../shared/protocol/training';
-import { differentHyperparameters, type RunHistory } from './history';
+import { differentRuns, type RunHistory } from './history';
+import { architectureSummary, runArchitecture } from '../../shared/runDiff';
 import { readHyperparameters } from './settings';
 import { handleModelFilesMessage } from './modelFiles';
 import { handlePythonProjectMessage } from './pythonProject';
@@ -191,7 +192,8 @@ export class TrainingPanel {
         this.latestRun = run;
         await this.history.save(run);
         log.info(
-          `Training run ${run.id} ${run.status} on ${run.backend}: ${run.epochsCompleted} epoch(s), ` +
+          `Training run ${run.id} ${run.status} on ${run.backend} (${architectureSummary(runArchitecture(run))}): ` +
+            `${run.epochsCompleted} epoch(s), ` +
             `${Math.round(run.samplesPerSec)} samples/s, test accuracy ${run.testAccuracy ?? 'n/a'}`,
         );
         if (run.status === 'completed') {
@@ -199,7 +201,7 @@ export class TrainingPanel {
           const others = (await this.history.list()).filter(
             (r) => r.id !== run.id && r.status === 'completed',
           );
-          if (others.some((r) => differentHyperparameters(r, run))) {
+          if (others.some((r) => differentRuns(r, run))) {
             await contextKeys.set('aiOnramp.comparedRuns', true);
           }
         }
