@@ -9,104 +9,57 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { repoRoot, startBrowserSession } from '../test/webview/harness';
+import { choose } from '../test/webview/trainingPage';
 import { SIMPLE_CONVNET } from '../src/shared/architecture';
 import { ARTICLE_MODEL, OUTPUT_LAYER, type Architecture, type Layer } from '../src/shared/model';
 import type { HostMessage, RunRecord } from '../src/shared/protocol/training';
+import { sampleRun } from '../test/unit/runRecordFixture';
 
 const PAGE = '/test/webview/pages/training.screenshot.html';
 
-/** Variables VS Code's Dark Modern theme sets that the panel reads (a webview gets them all). */
+/**
+ * VS Code's Dark Modern colours: the subset the test pages use (test/webview/pages/playground-theme.css), and
+ * what the editor and "What changed" read besides.
+ */
 const THEME = `body {
-  --vscode-font-family: system-ui, 'Segoe UI', Ubuntu, sans-serif;
-  --vscode-font-size: 13px;
-  --vscode-font-weight: normal;
   --vscode-editor-font-family: 'DejaVu Sans Mono', monospace;
   --vscode-editor-font-size: 13px;
-  --vscode-foreground: #cccccc;
-  --vscode-descriptionForeground: #9d9d9d;
-  --vscode-disabledForeground: #cccccc80;
-  --vscode-errorForeground: #f85149;
-  --vscode-editor-background: #1f1f1f;
-  --vscode-editor-foreground: #cccccc;
-  --vscode-editorWidget-background: #202020;
-  --vscode-input-background: #313131;
-  --vscode-input-foreground: #cccccc;
-  --vscode-input-border: #3c3c3c;
   --vscode-dropdown-background: #313131;
-  --vscode-dropdown-foreground: #cccccc;
   --vscode-dropdown-border: #3c3c3c;
   --vscode-checkbox-background: #313131;
   --vscode-checkbox-border: #3c3c3c;
-  --vscode-checkbox-foreground: #cccccc;
-  --vscode-panel-border: #2b2b2b;
-  --vscode-widget-border: #313131;
-  --vscode-focusBorder: #0078d4;
-  --vscode-button-background: #0078d4;
-  --vscode-button-foreground: #ffffff;
   --vscode-button-secondaryBackground: #313131;
   --vscode-button-secondaryForeground: #cccccc;
   --vscode-textCodeBlock-background: #2b2b2b;
-  --vscode-textLink-foreground: #4daafc;
-  --vscode-list-activeSelectionBackground: #04395e;
-  --vscode-list-hoverBackground: #2a2d2e;
   --vscode-gitDecoration-addedResourceForeground: #81b88b;
   --vscode-gitDecoration-deletedResourceForeground: #c74e39;
   --vscode-gitDecoration-modifiedResourceForeground: #e2c08d;
   --vscode-diffEditor-insertedTextBackground: #9ccc2c33;
-  --vscode-charts-green: #89d185;
-  --vscode-charts-red: #f14c4c;
-  --vscode-charts-yellow: #cca700;
-  background: #1f1f1f;
-  color: #cccccc;
+  background: var(--vscode-editor-background);
+  color: var(--vscode-foreground);
   font-family: var(--vscode-font-family);
   font-size: var(--vscode-font-size);
 }`;
 
 function page(): string {
   const html = readFileSync(path.join(repoRoot, 'test/webview/pages/training.html'), 'utf8');
-  return html.replace('</head>', `<style nonce="test">${THEME}</style></head>`);
+  return html.replace(
+    '</head>',
+    `<link rel="stylesheet" href="/test/webview/pages/playground-theme.css" /><style nonce="test">${THEME}</style></head>`,
+  );
 }
 
-/** A finished run as the host's history holds it. */
-function run(
-  id: string,
-  startedAt: number,
-  architecture: Architecture,
-  learningRate: number,
-  accuracy: number,
-): RunRecord {
-  const wallTime = startedAt / 1000;
-  return {
+/** A finished five-epoch run as the host's history holds it (the unit tests' sample run, with its model). */
+const run = (id: string, startedAt: number, architecture: Architecture, learningRate: number): RunRecord =>
+  sampleRun({
     id,
     startedAt,
-    durationMs: 30_000,
-    status: 'completed',
-    hyperparameters: {
-      epochs: 5,
-      batchSize: 32,
-      learningRate,
-      schedule: 'cosine',
-      optimizer: 'adam',
-      backend: 'auto',
-    },
+    hyperparameters: { ...sampleRun().hyperparameters, epochs: 5, learningRate, backend: 'auto' },
     backend: 'onramp-cpu',
     trainSamples: 55_000,
-    testSamples: 10_000,
-    epochsCompleted: 5,
-    samplesPerSec: 9000,
-    testAccuracy: accuracy,
-    testLoss: 0.05,
-    curves: {
-      trainLoss: [{ step: 1, wallTime, value: 2.3 }],
-      trainAccuracy: [{ step: 1, wallTime, value: 0.1 }],
-      valLoss: [],
-      valAccuracy: [],
-    },
-    memory: [],
     architecture: JSON.parse(JSON.stringify(architecture)) as Architecture,
     seed: 1,
-  };
-}
+  });
 
 /** What the editor holds once main() has edited it: the Simple convnet, 16 filters first, a Dense 64 added. */
 const EDITED: Architecture = {
@@ -117,17 +70,6 @@ const EDITED: Architecture = {
     OUTPUT_LAYER,
   ],
 };
-
-async function choose(p: Page, selector: string, value: string): Promise<void> {
-  await p.evaluate(
-    ([s, v]) => {
-      const select = document.querySelector(s) as HTMLElement & { value: string };
-      select.value = v;
-      select.dispatchEvent(new Event('change'));
-    },
-    [selector, value] as const,
-  );
-}
 
 async function typeInto(p: Page, selector: string, text: string): Promise<void> {
   const input = p.locator(`${selector} input`);
@@ -188,8 +130,8 @@ async function main(): Promise<void> {
     const history: HostMessage = {
       type: 'history',
       runs: [
-        run('run-article', start, ARTICLE_MODEL, 0.003, 0.986),
-        run('run-edited', start + 300_000, EDITED, 0.001, 0.991),
+        run('run-article', start, ARTICLE_MODEL, 0.003),
+        run('run-edited', start + 300_000, EDITED, 0.001),
       ],
     };
     await p.evaluate((m) => window.postMessage(m, '*'), history);

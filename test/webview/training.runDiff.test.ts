@@ -13,6 +13,7 @@ import { ARTICLE_MODEL, type Architecture } from '../../src/shared/model';
 import { SIMPLE_CONVNET } from '../../src/shared/architecture';
 import type { HostMessage, RunRecord } from '../../src/shared/protocol/training';
 import { choose, openTrainingPanel, outbox, sendHost } from './trainingPage';
+import { sampleRun } from '../unit/runRecordFixture';
 
 const sgdRun = (learningRate: number): HostMessage => ({
   type: 'start',
@@ -54,45 +55,17 @@ async function shown(page: Page) {
   };
 }
 
-/** A finished run as the host's history holds it. */
-function record(
-  id: string,
-  startedAt: number,
-  architecture: Architecture,
-  extra: Partial<RunRecord>,
-): RunRecord {
-  return {
+/** A finished run as the host's history holds it (the unit tests' sample run, with its model and seed). */
+const record = (id: string, startedAt: number, architecture: Architecture, extra: Partial<RunRecord>) =>
+  sampleRun({
     id,
     startedAt,
-    durationMs: 1000,
-    status: 'completed',
-    hyperparameters: {
-      epochs: 1,
-      batchSize: 32,
-      learningRate: 0.003,
-      schedule: 'cosine',
-      optimizer: 'adam',
-      backend: 'auto',
-    },
     backend: 'onramp-cpu',
     trainSamples: 3072,
-    testSamples: 1000,
-    epochsCompleted: 1,
-    samplesPerSec: 1000,
-    testAccuracy: 0.9,
-    testLoss: 0.3,
-    curves: {
-      trainLoss: [{ step: 1, wallTime: startedAt / 1000, value: 2 }],
-      trainAccuracy: [{ step: 1, wallTime: startedAt / 1000, value: 0.2 }],
-      valLoss: [],
-      valAccuracy: [],
-    },
-    memory: [],
     architecture: JSON.parse(JSON.stringify(architecture)) as Architecture,
     seed: 1,
     ...extra,
-  };
-}
+  });
 
 describe('what changed between two runs in the training panel (Chromium)', function () {
   this.timeout(600_000);
