@@ -16,6 +16,7 @@ import { differentHyperparameters, type RunHistory } from './history';
 import { readHyperparameters } from './settings';
 import { handleModelFilesMessage } from './modelFiles';
 import { handlePythonProjectMessage } from './pythonProject';
+import { markInsideViewOpened } from './insideViews';
 import { translatedStrings } from './strings';
 import type { OpenTrainingPanelArgs } from './args';
 
@@ -215,6 +216,17 @@ export class TrainingPanel {
       case 'openPythonProject':
         handlePythonProjectMessage(message, log, (answer) => this.post(answer));
         return;
+      case 'insideViewOpened': {
+        const opened = await markInsideViewOpened(
+          this.services.context.globalState,
+          contextKeys,
+          message.view,
+        );
+        log.info(
+          `Training panel: opened the ${message.view} view (look-inside views opened: ${opened.join(', ')})`,
+        );
+        return;
+      }
     }
   }
 
