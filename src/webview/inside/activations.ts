@@ -42,6 +42,8 @@ interface Section {
   readonly layer: number;
   readonly element: HTMLElement;
   readonly name: string;
+  /** "1. Conv2D": what the arithmetic's title calls the layer. */
+  readonly short: string;
   readonly shape: readonly number[];
   readonly maps?: MapView[];
   readonly scale?: HTMLElement;
@@ -200,6 +202,11 @@ export class ActivationsView {
     return el('h4', {}, layer < 0 ? name : `${layer + 1}. ${name}`);
   }
 
+  private shortName(layer: number): string {
+    const kind = this.model!.layers[layer]?.layer.kind;
+    return kind === 'conv2d' ? `${layer + 1}. Conv2D` : `${layer + 1}. MaxPooling2D`;
+  }
+
   private mapsSection(layer: number, shape: readonly number[]): Section {
     const [H, W, C] = shape;
     const name = this.layerName(layer);
@@ -235,7 +242,7 @@ export class ActivationsView {
       scale,
       grid,
     );
-    return { layer, element, name, shape, maps, scale };
+    return { layer, element, name, short: layer < 0 ? name : this.shortName(layer), shape, maps, scale };
   }
 
   private barsSection(layer: number): Section {
@@ -257,7 +264,7 @@ export class ActivationsView {
       largest,
     );
     canvas.setAttribute('aria-label', name);
-    return { layer, element, name, shape: [units], bars: { canvas, largest } };
+    return { layer, element, name, short: name, shape: [units], bars: { canvas, largest } };
   }
 
   private outputSection(layer: number): Section {
@@ -284,7 +291,7 @@ export class ActivationsView {
       this.header(layer, name),
       list,
     );
-    return { layer, element, name, shape: [10], probabilities };
+    return { layer, element, name, short: name, shape: [10], probabilities };
   }
 
   private textSection(layer: number): Section {
@@ -295,7 +302,7 @@ export class ActivationsView {
       { class: 'inside-layer', 'data-layer': String(layer), 'data-kind': kind },
       this.header(layer, name),
     );
-    return { layer, element, name, shape: this.model!.layers[layer].output };
+    return { layer, element, name, short: name, shape: this.model!.layers[layer].output };
   }
 
   // ---- pointing and keys ----------------------------------------------------------------------------------
@@ -402,7 +409,7 @@ export class ActivationsView {
       });
       content = renderConvCell(
         this.t,
-        section.name,
+        section.short,
         cell,
         channel,
         (c) => {
@@ -418,7 +425,7 @@ export class ActivationsView {
         outline(map.field, cell.top, cell.left, 2, SH, SW);
         map.box.classList.add('source');
       }
-      content = renderPoolCell(this.t, section.name, cell);
+      content = renderPoolCell(this.t, section.short, cell);
     }
     this.detail.replaceChildren(content);
     if (this.detail.parentElement !== section.element) section.element.append(this.detail);

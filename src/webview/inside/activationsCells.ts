@@ -23,8 +23,9 @@ function numberGrid(
     class: 'inside-numbers',
     role: 'table',
     'aria-label': label,
-    style: `grid-template-columns: repeat(${side}, auto)`,
   });
+  // Through the CSSOM: the page's CSP refuses style attributes.
+  grid.style.gridTemplateColumns = `repeat(${side}, auto)`;
   for (let i = 0; i < side * side; i++) {
     const v = value(i);
     grid.append(
