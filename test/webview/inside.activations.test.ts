@@ -7,7 +7,9 @@
  * cells and maps. Then a run of another stack (5×5 'same' conv, pooling, a second conv, Dropout, two Dense
  * layers, as a tfjs model, the way the panel hands one over): its layers show, a corner cell's field reaches
  * past the image with zeros there, and a cell of the second conv layer sums what the test recomputes from the
- * pooled maps. Writes test-results/inside/activations.png. Run:
+ * pooled maps. Then on the training page itself, after a short run of the Simple convnet on the CPU engine and
+ * on tfjs (WASM): the view shows that run's layers, its softmax is the bars' probabilities, and drawing with
+ * the view open leaves tfjs's tensor count as it was. Writes test-results/inside/activations.png. Run:
  * node scripts/build.mjs && TEST_GREP='look inside' npx tsx scripts/test.ts webview
  */
 import * as assert from 'node:assert/strict';
@@ -18,6 +20,7 @@ import type { Architecture } from '../../src/shared/model';
 import { OUTPUT_LAYER } from '../../src/shared/model';
 import { parseWebviewMessage } from '../../src/shared/protocol/training';
 import { repoRoot, startBrowserSession, type BrowserSession } from './harness';
+import { choose, openTrainingPanel, outbox, sendHost, waitForFinishedRun } from './trainingPage';
 
 const PAGE = '/test/webview/pages/playground.html';
 const shots = path.join(repoRoot, 'test-results/inside');
@@ -377,4 +380,73 @@ describe('look inside: activations (Chromium)', function () {
     assert.ok(Math.abs(channelSums.reduce((a, b) => a + b, 0) - deep) < 1e-3);
     assert.deepEqual(page.errors, []);
   });
+});
+
+describe('look inside: activations on the training page, per backend (Chromium)', function () {
+  this.timeout(600_000);
+  let session: BrowserSession;
+  before(async () => {
+    session = await startBrowserSession();
+  });
+  after(async () => {
+    await session?.close();
+  });
+
+  for (const backend of ['onramp-cpu', 'wasm'] as const) {
+    it(`shows the layers of a Simple convnet trained on ${backend}, with no tensor left behind`, async () => {
+      const page = await openTrainingPanel(session);
+      await choose(page, '#model-preset', 'simpleConvnet');
+      await sendHost(page, {
+        type: 'start',
+        hyperparameters: { backend, epochs: 1, batchSize: 32 },
+        limits: { trainSamples: 1024, testSamples: 500 },
+      });
+      const run = await waitForFinishedRun(page);
+      assert.equal(run.status, 'completed', run.error);
+      assert.equal(run.backend, backend);
+      await page.click('#tab-try');
+      await page.click('#playground-sample');
+      await page.waitForFunction(() =>
+        /\d/.test(document.querySelector('#playground-verdict')?.textContent ?? ''),
+      );
+      const tensors = () => page.evaluate(() => window.aiOnrampTraining!.tf.memory().numTensors);
+      const before = await tensors();
+      await page.click('#inside-activations > summary');
+      await page.waitForFunction(
+        () => document.querySelectorAll('.inside-map[data-layer="2"]').length === 64,
+      );
+      assert.deepEqual(
+        await Promise.all(
+          [-1, 0, 1, 2, 3].map((l) => page.locator(`.inside-map[data-layer="${l}"]`).count()),
+        ),
+        [1, 32, 32, 64, 64],
+      );
+      for (let i = 0; i < 3; i++) await page.click('#playground-sample');
+      await page.waitForFunction(() =>
+        /\d/.test(document.querySelector('#playground-verdict')?.textContent ?? ''),
+      );
+      const { shown, bars } = await page.evaluate(() => ({
+        shown: Array.from(document.querySelectorAll('.inside-softmax .value'), (v) =>
+          parseFloat(v.textContent!),
+        ),
+        bars: Array.from(document.querySelectorAll('.playground-bars:not(.inside-softmax) li'), (li) =>
+          Number(li.getAttribute('aria-valuenow')),
+        ),
+      }));
+      assert.equal(shown.length, 10);
+      shown.forEach((p, d) =>
+        assert.ok(Math.abs(p - bars[d]) <= 0.1 + 1e-9, `digit ${d}: ${p} % vs ${bars[d]} %`),
+      );
+      await page.locator('.inside-map[data-layer="2"][data-channel="7"]').focus();
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await page.locator('.inside-detail .inside-cell[data-kind="conv"]').count(), 1);
+      assert.equal(await tensors(), before, 'tfjs tensors after opening the view and drawing');
+      assert.deepEqual(
+        (await outbox(page)).filter((m) => m.type === 'insideViewOpened'),
+        [{ type: 'insideViewOpened', view: 'activations' }],
+      );
+      assert.deepEqual(page.errors, []);
+      await page.close();
+    });
+  }
 });
