@@ -210,7 +210,8 @@ export class ActivationsView {
   private mapsSection(layer: number, shape: readonly number[]): Section {
     const [H, W, C] = shape;
     const name = this.layerName(layer);
-    const px = cellPixels(W);
+    // The input larger than the maps: receptive fields are outlined on it.
+    const px = layer < 0 ? 5 : cellPixels(W);
     const grid = el('div', 'inside-maps');
     const maps: MapView[] = [];
     for (let c = 0; c < C; c++) {
