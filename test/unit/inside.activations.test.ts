@@ -1,31 +1,21 @@
 /**
  * The look-inside view's arithmetic (src/webview/inside/activationsModel.ts) in plain Node: every layer's output
- * against tfjs's own layers applied one by one (a stack with 5×5 'same' and 3×3 'valid' convolutions, pooling,
- * Dropout, Flatten, two Dense layers), the softmax against the playground's forward pass on the article's
+ * against tfjs's own layers applied one by one (test/helpers/insideStack.ts: 5×5 'same' and 3×3 'valid'
+ * convolutions, pooling, Dropout, Flatten, two Dense layers), the softmax against the playground's forward pass on the article's
  * model, a cell's written-out arithmetic against the map it explains (edges and corners included), and clear
  * errors for weights that do not fit. Run: npx mocha --require tsx/cjs test/unit/inside.activations.test.ts
  */
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initialWeights, mulberry32 } from '../../src/shared/architecture';
-import { ARTICLE_MODEL, OUTPUT_LAYER, type Architecture } from '../../src/shared/model';
+import { ARTICLE_MODEL, type Architecture } from '../../src/shared/model';
+import { INSIDE_TEST_STACK } from '../helpers/insideStack';
 import { buildModel } from '../../src/webview/common/tfjsModel';
 import { glorotWeights } from '../../src/webview/engine/layout';
 import { LayerActivations } from '../../src/webview/inside/activationsModel';
 import { createClassifier } from '../../src/webview/playground/forward';
 
-const STACK: Architecture = {
-  layers: [
-    { kind: 'conv2d', filters: 6, kernelSize: 5, padding: 'same', activation: 'relu' },
-    { kind: 'maxPooling2d', poolSize: 2 },
-    { kind: 'conv2d', filters: 5, kernelSize: 3, padding: 'valid', activation: 'linear' },
-    { kind: 'maxPooling2d', poolSize: 2 },
-    { kind: 'flatten' },
-    { kind: 'dropout', rate: 0.5 },
-    { kind: 'dense', units: 12, activation: 'relu' },
-    OUTPUT_LAYER,
-  ],
-};
+const STACK = INSIDE_TEST_STACK;
 
 /** A digit-like input: mostly zeros, a blob of ink in [0, 1]. */
 function digit(seed: number): Float32Array {
@@ -117,21 +107,21 @@ describe('look inside: layer activations', () => {
         assert.ok(Math.abs(cell.pre - (cell.sum + cell.bias)) < 1e-12);
         assert.equal(cell.value, Math.max(0, cell.pre));
         assert.ok(
-          Math.abs(cell.value - conv[(row * 28 + col) * 6 + f]) < 1e-5,
+          Math.abs(cell.value - conv[(row * 28 + col) * 8 + f]) < 1e-5,
           `(${row}, ${col}) filter ${f}`,
         );
       }
     }
-    // The second conv layer (linear, 6 input channels): per-channel sums add up; the value may be negative.
+    // The second conv layer (linear, 8 input channels): per-channel sums add up; the value may be negative.
     const deep = view.convCell(2, 3, 4, 2);
-    assert.equal(deep.channels, 6);
+    assert.equal(deep.channels, 8);
     assert.equal(deep.activation, 'linear');
     assert.ok(Math.abs(deep.channelSums.reduce((a, b) => a + b, 0) - deep.sum) < 1e-12);
     assert.equal(deep.value, deep.pre);
-    assert.ok(Math.abs(deep.value - outputs[2].values[(3 * 12 + 4) * 5 + 2]) < 1e-5);
+    assert.ok(Math.abs(deep.value - outputs[2].values[(3 * 12 + 4) * 16 + 2]) < 1e-5);
     // A pooled cell is the largest of its window of the map above.
     const pool = view.poolCell(1, 6, 2, 4);
-    assert.equal(pool.value, outputs[1].values[(6 * 14 + 2) * 6 + 4]);
+    assert.equal(pool.value, outputs[1].values[(6 * 14 + 2) * 8 + 4]);
     assert.equal(pool.value, Math.max(...pool.window));
   });
 
@@ -157,7 +147,7 @@ describe('look inside: layer activations', () => {
     assert.throws(() => view.convCell(0, 0, 0, 0), /nothing has run/);
     view.run(digit(1));
     assert.throws(() => view.convCell(1, 0, 0, 0), /not a Conv2D layer/);
-    assert.throws(() => view.convCell(0, 28, 0, 0), /no cell \(28, 0\) of filter 0 in a 28×28×6 output/);
+    assert.throws(() => view.convCell(0, 28, 0, 0), /no cell \(28, 0\) of filter 0 in a 28×28×8 output/);
     assert.throws(() => view.run(new Float32Array(10)), /784 values, not 10/);
   });
 });

@@ -16,27 +16,15 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import type { Architecture } from '../../src/shared/model';
-import { OUTPUT_LAYER } from '../../src/shared/model';
 import { parseWebviewMessage } from '../../src/shared/protocol/training';
+import { INSIDE_TEST_STACK } from '../helpers/insideStack';
 import { repoRoot, startBrowserSession, type BrowserSession } from './harness';
 import { choose, openTrainingPanel, outbox, sendHost, waitForFinishedRun } from './trainingPage';
 
 const PAGE = '/test/webview/pages/playground.html';
 const shots = path.join(repoRoot, 'test-results/inside');
 
-const OTHER: Architecture = {
-  layers: [
-    { kind: 'conv2d', filters: 8, kernelSize: 5, padding: 'same', activation: 'relu' },
-    { kind: 'maxPooling2d', poolSize: 2 },
-    { kind: 'conv2d', filters: 16, kernelSize: 3, padding: 'valid', activation: 'relu' },
-    { kind: 'maxPooling2d', poolSize: 2 },
-    { kind: 'flatten' },
-    { kind: 'dropout', rate: 0.25 },
-    { kind: 'dense', units: 24, activation: 'relu' },
-    OUTPUT_LAYER,
-  ],
-};
+const OTHER = INSIDE_TEST_STACK;
 
 /** An HWC image and a conv layer's HWIO kernel, as plain arrays: the test's own arithmetic. */
 interface Image {
@@ -359,6 +347,9 @@ describe('look inside: activations (Chromium)', function () {
     assert.equal(cell.data.kind, 'conv');
     assert.ok(Math.abs(Number(cell.data.sum) - deep) < 1e-4, `${cell.data.sum} vs ${deep}`);
     assert.ok(Math.abs(Number(cell.data.pre) - (deep + b2[9])) < 1e-4);
+    // No ReLU on this layer: the value is the sum plus the bias, negative or not.
+    assert.equal(cell.data.value, cell.data.pre);
+    assert.match(cell.valueText, /^linear: /);
     // Its field is outlined on each of the 8 pooled maps above, at rows 5–7 and columns 6–8 of 14.
     const fields = await page.$$eval('.inside-map[data-layer="1"] .inside-field', (fs) =>
       fs.map((f) =>
