@@ -3,7 +3,7 @@
  * translates each with `vscode.l10n.t` (Chinese in l10n/bundle.l10n.zh-cn.json, keyed by the English text) and
  * injects them prefixed `inside.`; the page falls back to English for any id it did not get.
  */
-import { format } from './format';
+import { translator } from './format';
 
 export const INSIDE_STRINGS = {
   // ---- the activations view ("Try it") ----
@@ -52,8 +52,5 @@ export const INSIDE_STRING_PREFIX = 'inside.';
 
 /** A translator over the host's strings (keyed `inside.<id>`), falling back to English. */
 export function makeInsideTranslate(translated: Readonly<Record<string, string>> = {}): InsideTranslate {
-  return (id, ...args) => {
-    const own = translated[INSIDE_STRING_PREFIX + id];
-    return format(typeof own === 'string' ? own : INSIDE_STRINGS[id], ...args);
-  };
+  return translator(INSIDE_STRINGS, translated, INSIDE_STRING_PREFIX);
 }
