@@ -3,7 +3,8 @@
  * against tfjs's own layers applied one by one (test/helpers/insideStack.ts: 5×5 'same' and 3×3 'valid'
  * convolutions, pooling, Dropout, Flatten, two Dense layers), the softmax against the playground's forward pass on the article's
  * model, a cell's written-out arithmetic against the map it explains (edges and corners included), and clear
- * errors for weights that do not fit. Run: npx mocha --require tsx/cjs test/unit/inside.activations.test.ts
+ * errors for weights that do not fit; and the playground's classifier of another architecture reading its
+ * weights back only when asked (Save, Look inside), once, with `data()`. Run: npx mocha --require tsx/cjs test/unit/inside.activations.test.ts
  */
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
@@ -14,6 +15,7 @@ import { buildModel } from '../../src/webview/common/tfjsModel';
 import { glorotWeights } from '../../src/webview/engine/layout';
 import { LayerActivations } from '../../src/webview/inside/activationsModel';
 import { createClassifier } from '../../src/webview/playground/forward';
+import { createModelClassifier } from '../../src/webview/playground/modelClassifier';
 
 const STACK = INSIDE_TEST_STACK;
 
@@ -149,5 +151,46 @@ describe('look inside: layer activations', () => {
     assert.throws(() => view.convCell(1, 0, 0, 0), /not a Conv2D layer/);
     assert.throws(() => view.convCell(0, 28, 0, 0), /no cell \(28, 0\) of filter 0 in a 28×28×8 output/);
     assert.throws(() => view.run(new Float32Array(10)), /784 values, not 10/);
+  });
+});
+
+describe("playground: another architecture's weights are read back lazily", () => {
+  before(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('reads nothing when the run hands its model over; once, with data(), when Save or Look inside asks', async () => {
+    const weights = withBiases(STACK, 3);
+    const trained = buildModel(STACK);
+    const tensors = weights.map((w, i) => tf.tensor(w, trained.getWeights()[i].shape));
+    trained.setWeights(tensors);
+    tf.dispose(tensors);
+    const proto = tf.Tensor.prototype as unknown as Record<'data' | 'dataSync', (...a: unknown[]) => unknown>;
+    const original = { data: proto.data, dataSync: proto.dataSync };
+    const calls = { data: 0, dataSync: 0 };
+    proto.data = function (this: unknown, ...a: unknown[]) {
+      calls.data++;
+      return original.data.apply(this, a);
+    };
+    proto.dataSync = function (this: unknown, ...a: unknown[]) {
+      calls.dataSync++;
+      return original.dataSync.apply(this, a);
+    };
+    try {
+      const classifier = createModelClassifier(trained, STACK);
+      assert.deepEqual(calls, { data: 0, dataSync: 0 }, 'read back on hand-over');
+      const first = classifier.readModel!();
+      assert.equal(classifier.readModel!(), first, 'one read for every asker');
+      const read = await first;
+      assert.deepEqual(calls, { data: weights.length, dataSync: 0 });
+      assert.equal(read.architecture, STACK);
+      read.weights.forEach((w, i) => assert.deepEqual(Array.from(w), Array.from(weights[i])));
+      classifier.dispose!();
+      await assert.rejects(classifier.readModel!(), /replaced/);
+    } finally {
+      proto.data = original.data;
+      proto.dataSync = original.dataSync;
+      trained.dispose();
+    }
   });
 });
