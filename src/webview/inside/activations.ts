@@ -13,12 +13,12 @@
  * view.show(prediction?.input);                 // after every prediction
  * ```
  */
-import { sizeOf } from '../../shared/architecture';
 import { makeInsideTranslate, type InsideTranslate } from '../../shared/l10n/inside';
-import { IMAGE_SIZE, type TrainedModel } from '../../shared/model';
+import type { TrainedModel } from '../../shared/model';
 import { el } from '../common/dom';
 import { renderConvCell, renderPoolCell, strongestChannel } from './activationsCells';
 import { LayerActivations, type LayerOutput } from './activationsModel';
+import { buildSections, type Section } from './activationsSections';
 import { fixed, paintBars, paintMap, range, readPalette } from './activationsPaint';
 import './activations.css';
 
@@ -29,37 +29,12 @@ export interface ActivationsViewOptions {
   onOpened?(): void;
 }
 
-/** One map of an image-shaped layer: its canvas, its pixels, the outline of a receptive field on it. */
-interface MapView {
-  readonly box: HTMLElement;
-  readonly canvas: HTMLCanvasElement;
-  readonly image: ImageData;
-  readonly field: HTMLElement;
-}
-
-interface Section {
-  /** -1 for the input image. */
-  readonly layer: number;
-  readonly element: HTMLElement;
-  readonly name: string;
-  /** "1. Conv2D": what the arithmetic's title calls the layer. */
-  readonly short: string;
-  readonly shape: readonly number[];
-  readonly maps?: MapView[];
-  readonly scale?: HTMLElement;
-  readonly bars?: { canvas: HTMLCanvasElement; largest: HTMLElement };
-  readonly probabilities?: { fill: HTMLElement; value: HTMLElement }[];
-}
-
 export interface Selection {
   layer: number;
   channel: number;
   row: number;
   col: number;
 }
-
-/** Pixels per map cell on screen: large enough to point at one cell. */
-const cellPixels = (side: number) => Math.max(3, Math.ceil(60 / side));
 
 export class ActivationsView {
   readonly element: HTMLDetailsElement;
@@ -127,17 +102,19 @@ export class ActivationsView {
   async refresh(): Promise<void> {
     if (!this.model && this.read) {
       const read = this.read;
-      this.reading ??= read().then(
-        (trained) => {
+      this.reading ??= (async () => {
+        try {
+          const trained = await read();
           if (read !== this.read) return;
           this.model = new LayerActivations(trained);
           this.build();
-        },
-        (e: Error) => {
-          if (read === this.read) this.status.textContent = this.t('activationsFailed', e.message);
+        } catch (e) {
+          // A model whose weights do not fit its layers, or one replaced meanwhile: say so, keep the page.
+          if (read !== this.read) return;
           this.read = undefined;
-        },
-      );
+          this.status.textContent = this.t('activationsFailed', (e as Error).message);
+        }
+      })();
       await this.reading;
     }
     if (this.model && this.isOpen) this.paint();
@@ -154,156 +131,17 @@ export class ActivationsView {
 
   // ---- building the sections (once per model) ------------------------------------------------------------
 
-  private layerName(index: number): string {
-    const t = this.t;
-    if (index < 0) return t('inputLayer');
-    const info = this.model!.layers[index];
-    const l = info.layer;
-    const shape = info.output.join('×');
-    switch (l.kind) {
-      case 'conv2d':
-        return t(
-          'convLayer',
-          l.filters,
-          l.kernelSize,
-          l.padding,
-          l.activation === 'relu' ? 'ReLU' : 'linear',
-          shape,
-        );
-      case 'maxPooling2d':
-        return t('poolLayer', shape);
-      case 'dropout':
-        return t('dropoutLayer', l.rate, shape);
-      case 'flatten':
-        return t('flattenLayer', sizeOf(info.output).toLocaleString('en-US'));
-      case 'dense':
-        return l.activation === 'softmax'
-          ? t('outputLayer')
-          : t('denseLayer', l.units, l.activation === 'relu' ? 'ReLU' : 'linear');
-    }
-  }
-
   private build(): void {
-    const model = this.model!;
-    const sections: Section[] = [this.mapsSection(-1, [IMAGE_SIZE, IMAGE_SIZE, 1])];
-    model.layers.forEach((info, i) => {
-      const kind = info.layer.kind;
-      if (kind === 'conv2d' || kind === 'maxPooling2d') sections.push(this.mapsSection(i, info.output));
-      else if (kind === 'dense' && info.layer.activation === 'softmax') sections.push(this.outputSection(i));
-      else if (kind === 'dense') sections.push(this.barsSection(i));
-      else sections.push(this.textSection(i));
-    });
-    this.sections = sections;
-    this.body.replaceChildren(...sections.map((s) => s.element));
+    this.sections = buildSections(this.model!.layers, this.t);
+    for (const section of this.sections) {
+      const [H, W, C] = section.shape;
+      if (section.layer >= 0)
+        section.maps?.forEach((m, c) =>
+          this.makeInteractive(m.box, m.canvas, section.layer, c, H, W, C, c === 0),
+        );
+    }
+    this.body.replaceChildren(...this.sections.map((s) => s.element));
     this.setStatus();
-  }
-
-  private header(layer: number, name: string): HTMLElement {
-    return el('h4', {}, layer < 0 ? name : `${layer + 1}. ${name}`);
-  }
-
-  private shortName(layer: number): string {
-    const kind = this.model!.layers[layer]?.layer.kind;
-    return kind === 'conv2d' ? `${layer + 1}. Conv2D` : `${layer + 1}. MaxPooling2D`;
-  }
-
-  private mapsSection(layer: number, shape: readonly number[]): Section {
-    const [H, W, C] = shape;
-    const name = this.layerName(layer);
-    // The input larger than the maps: receptive fields are outlined on it.
-    const px = layer < 0 ? 5 : cellPixels(W);
-    const grid = el('div', 'inside-maps');
-    const maps: MapView[] = [];
-    for (let c = 0; c < C; c++) {
-      const canvas = el('canvas', { width: String(W), height: String(H) });
-      canvas.style.width = `${W * px}px`;
-      canvas.style.height = `${H * px}px`;
-      const field = el('div', { class: 'inside-field', hidden: '' });
-      const box = el(
-        'div',
-        {
-          class: 'inside-map',
-          'data-layer': String(layer),
-          'data-channel': String(c),
-          role: 'img',
-          'aria-label': `${this.t('mapLabel', layer < 0 ? name : `${layer + 1}`, c + 1, C, H, W)}`,
-        },
-        canvas,
-        field,
-      );
-      if (layer >= 0) this.makeInteractive(box, canvas, layer, c, H, W, C, c === 0);
-      maps.push({ box, canvas, image: new ImageData(W, H), field });
-      grid.append(box);
-    }
-    const scale = el('span', 'inside-scale');
-    const element = el(
-      'section',
-      { class: 'inside-layer', 'data-layer': String(layer), 'data-kind': layer < 0 ? 'input' : 'maps' },
-      this.header(layer, name),
-      scale,
-      grid,
-    );
-    return { layer, element, name, short: layer < 0 ? name : this.shortName(layer), shape, maps, scale };
-  }
-
-  private barsSection(layer: number): Section {
-    const units = this.model!.layers[layer].output[0];
-    const name = this.layerName(layer);
-    const bar = Math.max(1, Math.floor(512 / units));
-    const canvas = el('canvas', {
-      class: 'inside-bars',
-      width: String(units * bar),
-      height: '48',
-      role: 'img',
-    });
-    const largest = el('span', 'inside-scale');
-    const element = el(
-      'section',
-      { class: 'inside-layer', 'data-layer': String(layer), 'data-kind': 'dense' },
-      this.header(layer, name),
-      canvas,
-      largest,
-    );
-    canvas.setAttribute('aria-label', name);
-    return { layer, element, name, short: name, shape: [units], bars: { canvas, largest } };
-  }
-
-  private outputSection(layer: number): Section {
-    const name = this.layerName(layer);
-    const list = el('ol', { class: 'playground-bars inside-softmax', 'aria-label': name });
-    const probabilities = [];
-    for (let d = 0; d < 10; d++) {
-      const fill = el('div', { class: 'fill' });
-      const value = el('span', { class: 'value' }, '—');
-      list.append(
-        el(
-          'li',
-          { 'data-digit': String(d) },
-          el('span', { class: 'digit' }, String(d)),
-          el('div', { class: 'track' }, fill),
-          value,
-        ),
-      );
-      probabilities.push({ fill, value });
-    }
-    const element = el(
-      'section',
-      { class: 'inside-layer', 'data-layer': String(layer), 'data-kind': 'softmax' },
-      this.header(layer, name),
-      list,
-    );
-    return { layer, element, name, short: name, shape: [10], probabilities };
-  }
-
-  private textSection(layer: number): Section {
-    const name = this.layerName(layer);
-    const kind = this.model!.layers[layer].layer.kind;
-    const element = el(
-      'section',
-      { class: 'inside-layer', 'data-layer': String(layer), 'data-kind': kind },
-      this.header(layer, name),
-    );
-    return { layer, element, name, short: name, shape: this.model!.layers[layer].output };
   }
 
   // ---- pointing and keys ----------------------------------------------------------------------------------
