@@ -6,6 +6,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { ContextKey } from '../../src/extension/common/contextKeys';
+import { TRAINING_PAGE_MESSAGES } from '../../src/extension/training/panel';
+import {
+  INSIDE_VIEWS_KEY,
+  markInsideViewOpened,
+  restoreInsideViews,
+} from '../../src/extension/training/insideViews';
 import { ProcessTerminal } from '../../src/extension/walkthrough/processTerminal';
 import { closeAllEditors, getApi, getExtension, waitFor } from './helpers';
 import type { Walkthrough } from '../helpers/walkthroughManifest';
@@ -23,7 +30,7 @@ const EXPECTED_STEPS: Record<string, string[]> = {
     'firstScript',
   ],
   openSourceAI: ['community', 'innovationModel', 'strengthsWeaknesses', 'fields', 'tools', 'trends'],
-  firstModel: ['trainInPanel', 'readCurves', 'compareRuns', 'pythonProject', 'tensorBoard'],
+  firstModel: ['trainInPanel', 'readCurves', 'compareRuns', 'lookInside', 'pythonProject', 'tensorBoard'],
 };
 
 /** Commands of another extension that a step asks the user to install first. */
@@ -138,6 +145,67 @@ describe('walkthroughs (extension host)', () => {
     await waitFor(() => api.contextKeys.get('aiOnramp.pythonFound') === true, {
       timeoutMs: 30_000,
       message: 'aiOnramp.pythonFound to become true',
+    });
+  });
+
+  describe('What did the network learn? (look-inside views)', () => {
+    /** globalState as the panel gets it: get and update (a Map here, so the test knows what it holds). */
+    function memento(initial: Record<string, unknown> = {}) {
+      const values = new Map(Object.entries(initial));
+      return {
+        values,
+        get: <T>(key: string) => values.get(key) as T,
+        update: async (key: string, value: unknown) => void values.set(key, value),
+      } as unknown as vscode.Memento & { values: Map<string, unknown> };
+    }
+
+    it('completes on aiOnramp.lookedInside, a ContextKey the panel sets', () => {
+      const step = walkthroughs()
+        .find((w) => w.id === 'firstModel')!
+        .steps.find((s) => s.id === 'lookInside')!;
+      assert.deepEqual(step.completionEvents, ['onContext:aiOnramp.lookedInside']);
+      assert.match(step.description, /\(command:aiOnramp\.openTrainingPanel\)/);
+    });
+
+    it('ticks once the page said both the filters and the activations were opened, not before', async () => {
+      const api = await getApi();
+      const state = memento();
+      const refused: string[] = [];
+      // What the panel does with a message from its page: its protocol's validator, then the mark.
+      const fromPage = async (raw: unknown) => {
+        const parsed = TRAINING_PAGE_MESSAGES.parse(raw);
+        if (!parsed.ok) return void refused.push(parsed.error);
+        if (parsed.value.type === 'insideViewOpened')
+          await markInsideViewOpened(state, api.contextKeys, parsed.value.view);
+      };
+      assert.notEqual(
+        api.contextKeys.get('aiOnramp.lookedInside'),
+        true,
+        'ticked before anything was opened',
+      );
+      await fromPage({ type: 'insideViewOpened', view: 'activations' });
+      await fromPage({ type: 'insideViewOpened', view: 'activations' });
+      await fromPage({ type: 'insideViewOpened', view: 'weights' });
+      await fromPage({ type: 'insideViewOpened' });
+      assert.deepEqual(state.values.get(INSIDE_VIEWS_KEY), ['activations']);
+      assert.notEqual(api.contextKeys.get('aiOnramp.lookedInside'), true, 'ticked after one view of two');
+      assert.equal(refused.length, 2);
+      assert.match(refused[0], /insideViewOpened\.view must be one of filters, activations/);
+      await fromPage({ type: 'insideViewOpened', view: 'filters' });
+      assert.deepEqual(state.values.get(INSIDE_VIEWS_KEY), ['filters', 'activations']);
+      await waitFor(() => api.contextKeys.get('aiOnramp.lookedInside') === true, {
+        message: 'aiOnramp.lookedInside after both views',
+      });
+    });
+
+    it('sets the key again at activation from globalState, only when both views were opened', async () => {
+      const set: [ContextKey, boolean][] = [];
+      const keys = { set: async (k: ContextKey, v: boolean) => void set.push([k, v]), get: () => undefined };
+      await restoreInsideViews(memento({ [INSIDE_VIEWS_KEY]: ['filters'] }), keys);
+      await restoreInsideViews(memento({ [INSIDE_VIEWS_KEY]: 'filters,activations' }), keys);
+      assert.deepEqual(set, []);
+      await restoreInsideViews(memento({ [INSIDE_VIEWS_KEY]: ['activations', 'filters', 'other'] }), keys);
+      assert.deepEqual(set, [['aiOnramp.lookedInside', true]]);
     });
   });
 

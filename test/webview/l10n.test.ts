@@ -216,6 +216,10 @@ describe('every page in Chinese (zh-cn)', function () {
     await page.click('#playground-sample');
     await page.waitForFunction(() => !!document.querySelector('#playground-verdict')?.textContent);
     await look('Try it:');
+    await page.click('#inside-activations > summary');
+    await page.locator('.inside-map[data-layer="0"][data-channel="0"]').focus();
+    await page.waitForSelector('.inside-detail .inside-cell');
+    await look('Try it, look inside:');
     await page.click('#tab-evaluate');
     await page.click('#playground-evaluate');
     await page.waitForSelector('.playground-confusion button[data-true]', { timeout: 300_000 });

@@ -9,6 +9,7 @@ export type ContextKey =
   | 'aiOnramp.packagesInstalled'
   | 'aiOnramp.trainedOnce'
   | 'aiOnramp.comparedRuns'
+  | 'aiOnramp.lookedInside'
   | 'aiOnramp.projectCreated'
   | 'aiOnramp.tensorBoardOpened'
   | 'aiOnramp.trainingPanelAvailable'

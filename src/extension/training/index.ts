@@ -3,6 +3,7 @@ import type { Services } from '../common/services';
 import type { RunRecord } from '../../shared/protocol/training';
 import { parseOpenArgs } from './args';
 import { RunHistory } from './history';
+import { restoreInsideViews } from './insideViews';
 import { TrainingPanel, VIEW_TYPE } from './panel';
 
 /**
@@ -42,5 +43,6 @@ export function registerTrainingPanel(services: Services): RunHistory {
     }),
   );
   void contextKeys.set('aiOnramp.trainingPanelAvailable', true);
+  void restoreInsideViews(context.globalState, contextKeys);
   return history;
 }

@@ -17,6 +17,7 @@ import { architectureSummary, runArchitecture } from '../../shared/runDiff';
 import { readHyperparameters } from './settings';
 import { handleModelFilesMessage } from './modelFiles';
 import { handlePythonProjectMessage } from './pythonProject';
+import { markInsideViewOpened } from './insideViews';
 import { translatedStrings } from './strings';
 import type { OpenTrainingPanelArgs } from './args';
 
@@ -217,6 +218,17 @@ export class TrainingPanel {
       case 'openPythonProject':
         handlePythonProjectMessage(message, log, (answer) => this.post(answer));
         return;
+      case 'insideViewOpened': {
+        const opened = await markInsideViewOpened(
+          this.services.context.globalState,
+          contextKeys,
+          message.view,
+        );
+        log.info(
+          `Training panel: opened the ${message.view} view (look-inside views opened: ${opened.join(', ')})`,
+        );
+        return;
+      }
     }
   }
 

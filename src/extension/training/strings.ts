@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { defaultChartStrings } from '../../shared/l10n/charts';
+import { INSIDE_STRINGS, INSIDE_STRING_PREFIX } from '../../shared/l10n/inside';
 import { PLAYGROUND_STRINGS, STRING_PREFIX } from '../../shared/l10n/playground';
 import { STRINGS } from '../../shared/l10n/training';
 
@@ -15,5 +16,7 @@ export function translatedStrings(): Record<string, string> {
   for (const [id, english] of Object.entries(PLAYGROUND_STRINGS)) {
     out[STRING_PREFIX + id] = vscode.l10n.t(english);
   }
+  for (const [id, english] of Object.entries(INSIDE_STRINGS))
+    out[INSIDE_STRING_PREFIX + id] = vscode.l10n.t(english);
   return out;
 }

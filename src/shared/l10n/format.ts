@@ -8,3 +8,18 @@ export function format(template: string, ...args: readonly (string | number)[]):
     return arg !== undefined ? String(arg) : placeholder;
   });
 }
+
+/**
+ * A translator over a table of English strings: the host's translation of `id` (keyed `prefix + id`, so one
+ * page can take several tables in one map) when it sent one, the English otherwise, `{0}`… filled in.
+ */
+export function translator<Id extends string>(
+  english: Readonly<Record<Id, string>>,
+  translated: Readonly<Record<string, string>> = {},
+  prefix = '',
+): (id: Id, ...args: (string | number)[]) => string {
+  return (id, ...args) => {
+    const own = translated[prefix + id];
+    return format(typeof own === 'string' ? own : english[id], ...args);
+  };
+}

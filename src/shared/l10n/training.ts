@@ -3,7 +3,7 @@
  * (Chinese in l10n/bundle.l10n.zh-cn.json, keyed by the English text) and injects the result; the page falls
  * back to English for any id the host did not send. `{0}`-style placeholders are filled by `t`.
  */
-import { format } from './format';
+import { translator } from './format';
 
 export const STRINGS = {
   title: 'Train the article’s model on MNIST',
@@ -171,8 +171,5 @@ export type Translate = (id: StringId, ...args: (string | number)[]) => string;
 
 /** A translator over the host's strings, falling back to English. */
 export function makeTranslate(translated: Readonly<Record<string, string>> = {}): Translate {
-  return (id, ...args) => {
-    const own = translated[id];
-    return format(typeof own === 'string' ? own : STRINGS[id], ...args);
-  };
+  return translator(STRINGS, translated);
 }

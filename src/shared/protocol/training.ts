@@ -7,7 +7,8 @@
  * export the host saves through its save dialog), saveModelFiles / loadModelFiles (the playground's export and
  * reload of the trained model, through a folder or file picker), backendMeasurement (what Automatic measured, for the
  * host to keep in its globalState), openPythonProject ("Open as a Python project": the model and hyperparameters
- * the host turns into a New AI Project with generated Keras and PyTorch scripts).
+ * the host turns into a New AI Project with generated Keras and PyTorch scripts), insideViewOpened (the learner
+ * opened a look-inside view: the walkthrough's "What did the network learn?" step ticks once both were).
  * Host → webview: start (optional overrides, used by the command's args and tests), stop, settings, history,
  * modelFilesSaved / modelFilesLoaded / pythonProjectOpened (the answers to those three).
  * A parsed message holds only the fields named here (a copy, never the object received), with bounded arrays:
@@ -34,6 +35,7 @@ import {
   isFiniteNum,
   isInt,
   isObj,
+  isOneOf,
   isOptionalText,
   isText,
   need,
@@ -103,7 +105,13 @@ export type WebviewMessage =
   | { type: 'saveModelFiles'; requestId: string; files: ModelFilePayload[] }
   | { type: 'loadModelFiles'; requestId: string }
   /** "Open as a Python project": the host generates the scripts from these (never takes code from the page). */
-  | { type: 'openPythonProject'; requestId: string; model: PythonProjectModel };
+  | { type: 'openPythonProject'; requestId: string; model: PythonProjectModel }
+  /** The learner opened one of the look-inside views (src/webview/inside): the filters or the activations. */
+  | { type: 'insideViewOpened'; view: InsideView };
+
+/** The look-inside views; the walkthrough step ticks once the learner has opened each. */
+export const INSIDE_VIEWS = ['filters', 'activations'] as const;
+export type InsideView = (typeof INSIDE_VIEWS)[number];
 
 /** What a generated Python project is made from: the layers and the run's hyperparameters. */
 export interface PythonProjectModel {
@@ -291,6 +299,12 @@ export function parseWebviewMessage(v: unknown): Parsed<WebviewMessage> {
       case 'openPythonProject':
         need(isRequestId(m.requestId), 'openPythonProject.requestId');
         return { type: 'openPythonProject', requestId: m.requestId, model: readPythonProjectModel(m.model) };
+      case 'insideViewOpened':
+        need(
+          isOneOf(m.view, INSIDE_VIEWS),
+          `insideViewOpened.view must be one of ${INSIDE_VIEWS.join(', ')}`,
+        );
+        return { type: 'insideViewOpened', view: m.view };
       default:
         throw new Invalid(`unknown message type ${JSON.stringify(m.type).slice(0, 40)}`);
     }

@@ -10,6 +10,9 @@ export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== nu
 export const isFiniteNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 export const isInt = (v: unknown, min: number, max: number): v is number =>
   Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+/** One of a fixed list of names (an enum field). */
+export const isOneOf = <T extends string>(v: unknown, names: readonly T[]): v is T =>
+  typeof v === 'string' && (names as readonly string[]).includes(v);
 /** Curves carry NaN/Infinity as null after JSON; metrics may be any number. */
 export const isNumOrNull = (v: unknown) => typeof v === 'number' || v === null;
 

@@ -42,8 +42,11 @@ export interface Classifier {
   predict(input: Float32Array, out?: Float32Array): Float32Array;
   /** The same for a stored MNIST image (bytes 0–255, 784 of them from `offset`), scaled by 1/255. */
   predictBytes(images: Uint8Array, offset: number, out?: Float32Array): Float32Array;
-  /** Another architecture's layers and weights in getWeights() order (what export writes for it). */
-  readonly exported?: TrainedModel;
+  /**
+   * The model's layers and weights in getWeights() order (what export writes for another architecture, what
+   * the look-inside view computes with); read back from a tfjs model only when first asked for.
+   */
+  readModel?(): Promise<TrainedModel>;
   /** Frees what the classifier holds (a tfjs model), once another one replaces it. */
   dispose?(): void;
 }
@@ -106,8 +109,13 @@ export function createClassifier(weights: ModelWeights): Classifier {
     return out;
   }
 
+  const trained: TrainedModel = {
+    architecture: ARTICLE_MODEL,
+    weights: [convKernel, convBias, denseKernel, denseBias],
+  };
   return {
     weights,
+    readModel: () => Promise.resolve(trained),
     predict,
     predictBytes(images, offset, out) {
       for (let i = 0; i < MNIST_PIXELS; i++) scratch[i] = images[offset + i] / 255;

@@ -1,7 +1,8 @@
 /**
  * The playground: what the newcomer does with the model they trained. Draw a digit and watch the ten
  * probabilities move; evaluate on the test set (accuracy, confusion matrix, most confident mistakes); save the
- * model (TensorFlow.js files and a NumPy .npz) to a folder through the host, and load a saved one back.
+ * model (TensorFlow.js files and a NumPy .npz) to a folder through the host, and load a saved one back (./files.ts);
+ * look inside the network at every layer's output for the digit drawn (src/webview/inside/activations.ts).
  *
  * ```ts
  * const playground = mountPlayground(container, {
@@ -16,16 +17,9 @@
  * `tryElement` and `evaluateElement` are the two sections, for a host that puts them on separate tabs.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { DEFAULT_HYPERPARAMETERS } from '../../shared/hyperparameters';
-import { ARTICLE_MODEL } from '../../shared/model';
-import { architectureError } from '../../shared/protocol/architecture';
-import type {
-  HostMessage,
-  PythonProjectModel,
-  RunRecord,
-  WebviewMessage,
-} from '../../shared/protocol/training';
+import type { HostMessage, WebviewMessage } from '../../shared/protocol/training';
 import { el } from '../common/dom';
+import { ActivationsView } from '../inside/activations';
 import { DrawPad, type PadChange } from './drawPad';
 import {
   EvaluationView,
@@ -34,7 +28,7 @@ import {
   type EvaluationResult,
   type TestSet,
 } from './evaluation';
-import { exportFiles, exportModelFiles, fromBase64, loadWeightsFromFiles, toBase64 } from './export';
+import { PlaygroundFiles } from './files';
 import { createClassifier, CLASSES, type Classifier, type ModelWeights } from './forward';
 import { LivePredictor, type Prediction } from './predict';
 import { MNIST_PIXELS, MNIST_SIZE } from './preprocess';
@@ -57,7 +51,7 @@ export interface PlaygroundOptions {
   getClassifier?(): Promise<Classifier | undefined>;
   /** The MNIST test set (loaded once by the caller). */
   getTestSet(): Promise<TestSet>;
-  /** Sends saveModelFiles / loadModelFiles / log to the host. */
+  /** Sends saveModelFiles / loadModelFiles / log / insideViewOpened to the host. */
   post(message: WebviewMessage): void;
   /** A test hook (see training/testHooks.ts): evaluate on the first n test images only; default all. */
   evaluationCount?: number;
@@ -87,6 +81,8 @@ export class Playground {
   readonly pad: DrawPad;
   readonly predictor: LivePredictor;
   readonly t: PlaygroundTranslate;
+  /** "Look inside": every layer's output for the digit on the pad. */
+  readonly inside: ActivationsView;
   classifier?: Classifier;
   source?: ModelSource;
   lastPrediction?: Prediction;
@@ -99,27 +95,12 @@ export class Playground {
   private readonly bars: { fill: HTMLElement; value: HTMLElement; row: HTMLElement }[] = [];
   private readonly verdict = el('p', { id: 'playground-verdict', role: 'status', 'aria-live': 'polite' });
   private readonly modelLine = el('p', { id: 'playground-model' });
-  private readonly fileStatus = el('p', {
-    id: 'playground-file-status',
-    role: 'status',
-    'aria-live': 'polite',
-  });
+  private readonly files: PlaygroundFiles;
   private readonly evaluation: EvaluationView;
   private readonly buttons: Record<
     'clear' | 'sample' | 'useRun' | 'save' | 'load' | 'python' | 'evaluate',
     Button
   >;
-  private pending = new Map<string, 'save' | 'load' | 'python'>();
-  /**
-   * What "Open as a Python project" sends: the newest run's layers and hyperparameters (from the host's
-   * history), the settings before any run, Keras's defaults before either.
-   */
-  private projectModel: PythonProjectModel = {
-    architecture: ARTICLE_MODEL,
-    hyperparameters: DEFAULT_HYPERPARAMETERS,
-  };
-  private projectFromRun = false;
-  private requestCount = 0;
   private evaluating = false;
 
   constructor(private readonly options: PlaygroundOptions) {
@@ -130,13 +111,23 @@ export class Playground {
       () => this.classifier,
       (p) => this.showPrediction(p),
     );
+    this.files = new PlaygroundFiles(
+      t,
+      (m) => options.post(m),
+      () => this.classifier,
+      (weights, name) => this.setModel(weights, { kind: 'file', name }),
+    );
+    this.inside = new ActivationsView({
+      strings: options.strings,
+      onOpened: () => options.post({ type: 'insideViewOpened', view: 'activations' }),
+    });
     this.buttons = {
       clear: button('playground-clear', 'trash', t('clear'), () => this.pad.clear()),
       sample: button('playground-sample', 'symbol-numeric', t('sampleDigit'), () => void this.showSample()),
       useRun: button('playground-use-run', 'history', t('useLatestRun'), () => void this.refresh()),
-      save: button('playground-save', 'save', t('exportButton'), () => void this.save()),
-      load: button('playground-load', 'folder-opened', t('loadButton'), () => this.load()),
-      python: button('playground-python', 'code', t('pythonButton'), () => this.openPythonProject()),
+      save: button('playground-save', 'save', t('exportButton'), () => void this.files.save()),
+      load: button('playground-load', 'folder-opened', t('loadButton'), () => this.files.load()),
+      python: button('playground-python', 'code', t('pythonButton'), () => this.files.openPythonProject()),
       evaluate: button('playground-evaluate', 'checklist', t('evaluate'), () => void this.evaluate(), false),
     };
 
@@ -180,6 +171,7 @@ export class Playground {
         el('div', { class: 'playground-probabilities' }, el('h3', {}, t('probabilities')), barList),
       ),
       this.verdict,
+      this.inside.element,
       el('h3', {}, t('exportTitle')),
       this.modelLine,
       el('p', { class: 'playground-hint' }, t('exportHint')),
@@ -191,7 +183,7 @@ export class Playground {
         this.buttons.useRun,
         this.buttons.python,
       ),
-      this.fileStatus,
+      this.files.status,
     );
     this.evaluation = new EvaluationView(t, this.buttons.evaluate);
     this.evaluateElement = el(
@@ -236,6 +228,8 @@ export class Playground {
     this.lastEvaluation = undefined;
     this.evaluation.clear();
     this.updateModelState();
+    const read = classifier.readModel;
+    this.inside.setModel(read && (() => read.call(classifier)));
     this.predictor.flush();
   }
 
@@ -248,9 +242,10 @@ export class Playground {
         ? t('modelFromRun')
         : t('modelFromFile', this.source.name);
     // Export writes the article model's weights, or another architecture's layers and weights.
-    this.buttons.save.disabled = !this.classifier?.weights && !this.classifier?.exported;
+    this.buttons.save.disabled = !this.classifier?.weights && !this.classifier?.readModel;
     this.buttons.evaluate.disabled = !has || this.evaluating;
     if (!has) this.verdict.textContent = t('noModel');
+    if (!has) this.inside.setModel(undefined);
   }
 
   // ---- drawing ----------------------------------------------------------------------------------------------
@@ -273,6 +268,7 @@ export class Playground {
     });
     if (p) this.verdict.textContent = this.t('prediction', p.label, pct(p.probabilities[p.label]));
     else this.verdict.textContent = this.classifier ? this.t('drawSomething') : this.t('noModel');
+    this.inside.show(p?.input);
   }
 
   private async showSample(): Promise<void> {
@@ -320,105 +316,13 @@ export class Playground {
 
   // ---- files ------------------------------------------------------------------------------------------------
 
-  private nextRequestId(kind: 'save' | 'load' | 'python'): string {
-    const id = `${kind}-${Date.now().toString(36)}-${++this.requestCount}`;
-    this.pending.set(id, kind);
-    return id;
-  }
-
-  async save(): Promise<void> {
-    const weights = this.classifier?.weights;
-    const exported = this.classifier?.exported;
-    if (!weights && !exported) return;
-    this.fileStatus.textContent = this.t('saving');
-    try {
-      const files = weights ? await exportFiles(weights) : await exportModelFiles(exported!);
-      this.options.post({
-        type: 'saveModelFiles',
-        requestId: this.nextRequestId('save'),
-        files: files.map((f) => ({ name: f.name, content: toBase64(f.bytes) })),
-      });
-    } catch (e) {
-      this.fileStatus.textContent = this.t('saveFailed', (e as Error).message);
-    }
-  }
-
-  load(): void {
-    this.options.post({ type: 'loadModelFiles', requestId: this.nextRequestId('load') });
-  }
-
-  /** "Open as a Python project": the host generates the scripts and runs New AI Project. */
-  openPythonProject(): void {
-    this.fileStatus.textContent = this.t('pythonOpening');
-    this.options.post({
-      type: 'openPythonProject',
-      requestId: this.nextRequestId('python'),
-      model: this.projectModel,
-    });
-  }
-
-  /** Follows the runs and settings the page is told of (the page handles them too). */
-  private followRuns(m: HostMessage): void {
-    if (m.type === 'settings' && !this.projectFromRun) {
-      this.projectModel = { ...this.projectModel, hyperparameters: m.hyperparameters };
-    } else if (m.type === 'history') {
-      const newest = m.runs
-        .filter((r) => r.status === 'completed')
-        .reduce<RunRecord | undefined>((a, r) => (a && a.startedAt > r.startedAt ? a : r), undefined);
-      if (!newest) return;
-      // Runs of the model lab carry their layers; runs before it trained the article's model.
-      const layers = (newest as { architecture?: unknown }).architecture;
-      const architecture =
-        layers !== undefined && architectureError(layers) === undefined
-          ? (layers as PythonProjectModel['architecture'])
-          : ARTICLE_MODEL;
-      this.projectModel = { architecture, hyperparameters: newest.hyperparameters };
-      this.projectFromRun = true;
-    }
+  save(): Promise<void> {
+    return this.files.save();
   }
 
   /** Takes the host's answers to save/load/open; returns whether the message was one of them. */
   handleHostMessage(m: HostMessage): boolean {
-    this.followRuns(m);
-    if (m.type === 'pythonProjectOpened') {
-      if (!this.pending.delete(m.requestId)) return true;
-      this.fileStatus.textContent =
-        m.outcome === 'created'
-          ? this.t('pythonCreated', m.folder ?? '')
-          : m.outcome === 'cancelled'
-            ? this.t('cancelled')
-            : this.t('pythonFailed', m.error ?? '');
-      return true;
-    }
-    if (m.type !== 'modelFilesSaved' && m.type !== 'modelFilesLoaded') return false;
-    if (!this.pending.delete(m.requestId)) return true;
-    const t = this.t;
-    if (m.type === 'modelFilesSaved') {
-      this.fileStatus.textContent =
-        m.outcome === 'saved'
-          ? t('saved', 'model.json, model.weights.bin, weights.npz', m.folder ?? '')
-          : m.outcome === 'cancelled'
-            ? t('cancelled')
-            : t('saveFailed', m.error ?? '');
-      return true;
-    }
-    if (m.outcome !== 'loaded' || !m.files) {
-      this.fileStatus.textContent =
-        m.outcome === 'cancelled' ? t('cancelled') : t('loadFailed', m.error ?? '');
-      return true;
-    }
-    const files = m.files.map((f) => ({ name: f.name, bytes: fromBase64(f.content) }));
-    const name = m.source ?? files.find((f) => f.name.endsWith('.json'))?.name ?? 'model.json';
-    loadWeightsFromFiles(files).then(
-      (weights) => {
-        this.setModel(weights, { kind: 'file', name });
-        this.fileStatus.textContent = t('loaded', name);
-      },
-      (e: Error) => {
-        this.fileStatus.textContent = t('loadFailed', e.message);
-      },
-    );
-    return true;
+    return this.files.handleHostMessage(m);
   }
 
   dispose(): void {

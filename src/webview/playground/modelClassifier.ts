@@ -2,10 +2,11 @@
  * The playground's classifier for a model other than the article's, which the fast forward pass (./forward.ts)
  * is not written for: tfjs's `predict` on a copy of the trained model's weights. A copy, because the trainer
  * disposes its model when the next run starts, and drawing must keep working meanwhile. One image a call, read
- * back at once (a drawing needs its probabilities now); every tensor is freed inside the call.
+ * back at once (a drawing needs its probabilities now); every tensor is freed inside the call. The weights are
+ * read back only when something asks for them (Save, the look-inside view), with `data()`, once.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Architecture } from '../../shared/model';
+import type { Architecture, TrainedModel } from '../../shared/model';
 import { buildModel } from '../common/tfjsModel';
 import { CLASSES, type Classifier } from './forward';
 import { MNIST_PIXELS, MNIST_SIZE } from './preprocess';
@@ -13,8 +14,8 @@ import { MNIST_PIXELS, MNIST_SIZE } from './preprocess';
 export function createModelClassifier(trained: tf.LayersModel, architecture: Architecture): Classifier {
   const model = buildModel(architecture);
   model.setWeights(trained.getWeights());
-  // Read once, when the run hands its model over (not per prediction): what Save writes for this model.
-  const exported = { architecture, weights: model.getWeights().map((w) => w.dataSync() as Float32Array) };
+  // What Save writes and the look-inside view shows: read back once, when first asked for (not on hand-over).
+  let read: Promise<TrainedModel> | undefined;
   const scratch = new Float32Array(MNIST_PIXELS);
   let disposed = false;
   function predict(input: Float32Array, out: Float32Array = new Float32Array(CLASSES)): Float32Array {
@@ -28,7 +29,13 @@ export function createModelClassifier(trained: tf.LayersModel, architecture: Arc
     return out;
   }
   return {
-    exported,
+    readModel() {
+      if (disposed) return Promise.reject(new Error('this model was replaced'));
+      read ??= Promise.all(model.getWeights().map((w) => w.data() as Promise<Float32Array>)).then(
+        (weights) => ({ architecture, weights }),
+      );
+      return read;
+    },
     predict,
     predictBytes(images, offset, out) {
       for (let i = 0; i < MNIST_PIXELS; i++) scratch[i] = images[offset + i] / 255;

@@ -21,6 +21,9 @@ import { attachToTrainingPanel, type AttachedPlayground } from '../../../../src/
 import { createClassifier, type ModelWeights } from '../../../../src/webview/playground/forward';
 import type { Playground } from '../../../../src/webview/playground';
 import { inkFromRgba, preprocessDigit } from '../../../../src/webview/playground/preprocess';
+import { initialWeights } from '../../../../src/shared/architecture';
+import type { Architecture } from '../../../../src/shared/model';
+import { buildModel } from '../../../../src/webview/common/tfjsModel';
 
 interface DemoConfig {
   data: { trainImages: string; trainLabels: string; testImages: string; testLabels: string };
@@ -41,6 +44,11 @@ export interface PlaygroundDemo {
   engineAccuracy?: number;
   engineKernel?: string;
   data?: Mnist;
+  /**
+   * Hands the playground a run of another architecture, as the panel does after training it: a tfjs model of
+   * `architecture` with the seeded first weights (initialWeights); resolves with those weights.
+   */
+  useRun?(architecture: Architecture, seed: number): Promise<Float32Array[]>;
   tf: typeof tf;
   helpers: {
     createClassifier: typeof createClassifier;
@@ -105,11 +113,13 @@ async function main(): Promise<void> {
   const host = connectHost();
   const post = (m: WebviewMessage) => host.post(m);
   // As in the training panel: the run's model is a tfjs model, the panel's content sits under "Train".
-  const model = modelFromWeights(demo.weights);
+  let model: tf.LayersModel = modelFromWeights(demo.weights);
+  let architecture: Architecture | undefined;
   const attached = attachToTrainingPanel({
     root: document.getElementById('app')!,
     strings: config.strings,
     getModel: () => model,
+    getArchitecture: () => architecture,
     getTestSet: async () => data.test,
     post,
     evaluationCount: config.evaluationCount,
@@ -118,6 +128,17 @@ async function main(): Promise<void> {
   demo.attached = attached;
   host.onMessage((message) => attached.handleHostMessage(message));
   await attached.onRunFinished();
+  demo.useRun = async (next, seed) => {
+    const weights = initialWeights(next, seed);
+    const built = buildModel(next);
+    const tensors = weights.map((w, i) => tf.tensor(w, built.getWeights()[i].shape));
+    built.setWeights(tensors);
+    tf.dispose(tensors);
+    model = built;
+    architecture = next;
+    await attached.onRunFinished();
+    return weights;
+  };
   demo.playground = playground;
   demo.ready = true;
 }
