@@ -8,7 +8,7 @@
 // images as the panel's tfjs model does.
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -22,7 +22,9 @@ import {
   kerasTrainingScript,
   npzWeightNames,
   pythonProjectFiles,
+  PYTORCH_TEMPLATE_FILE,
   pytorchLoadWeightsScript,
+  pytorchTemplateScript,
   pytorchTrainingScript,
 } from '../../src/shared/pythonCode';
 import { kerasCode } from '../../src/webview/training/kerasCode';
@@ -59,6 +61,21 @@ function compiles(files: { name: string; content: string }[]): void {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The Python block that opens with the line `opening` (trimmed): it and every deeper line after it, dedented. */
+function pythonBlock(script: string, opening: string): string {
+  const lines = script.split('\n');
+  const depth = (l: string) => l.length - l.trimStart().length;
+  const at = lines.findIndex((l) => l.trim() === opening);
+  assert.ok(at >= 0, `${opening} is not in\n${script}`);
+  let end = at + 1;
+  while (end < lines.length && (lines[end].trim() === '' || depth(lines[end]) > depth(lines[at]))) end++;
+  return lines
+    .slice(at, end)
+    .map((l) => l.slice(depth(lines[at])))
+    .join('\n')
+    .trimEnd();
 }
 
 describe('Python code generators', function () {
@@ -169,8 +186,8 @@ describe('Python code generators', function () {
       pytorchTrainingScript(HAND_MADE, rms),
       /torch\.optim\.RMSprop\(model\.parameters\(\), lr=LEARNING_RATE, alpha=0\.9, momentum=0\.0, eps=1e-7\)/,
     );
-    assert.match(pytorchTrainingScript(HAND_MADE, rms), /scheduler = None/);
-    assert.doesNotMatch(pytorchTrainingScript(HAND_MADE, rms), /LambdaLR/);
+    assert.match(torch, /optimizer\.step\(\)\n\s+scheduler\.step\(\)\n/);
+    assert.doesNotMatch(pytorchTrainingScript(HAND_MADE, rms), /scheduler|LambdaLR/);
     assert.match(
       pytorchTrainingScript(HAND_MADE, { ...h, optimizer: 'sgd' }),
       /torch\.optim\.SGD\(model\.parameters\(\), lr=LEARNING_RATE\)/,
@@ -214,6 +231,30 @@ describe('Python code generators', function () {
       compiles(pythonProjectFiles(arch, { ...h, optimizer: 'rmsprop', schedule: 'constant' }, 'pip'));
     });
   }
+
+  it("trains with the pytorch-mnist template's loop: the template file is pytorchTemplateScript(), its loop train_pytorch.py's", () => {
+    const template = readFileSync(path.resolve(__dirname, '../..', PYTORCH_TEMPLATE_FILE), 'utf8');
+    assert.equal(
+      template,
+      pytorchTemplateScript(),
+      `${PYTORCH_TEMPLATE_FILE} is not pytorchTemplateScript()'s text: change the loop in src/shared/pythonCode, then run npx tsx scripts/write-pytorch-template.ts`,
+    );
+    // evaluate() and the epochs: at the top level in the template, in main() in train_pytorch.py.
+    const constant = { ...h, schedule: 'constant' as const };
+    const epochs = pythonBlock(template, 'for epoch in range(EPOCHS):');
+    assert.match(epochs, /optimizer\.step\(\)[\s\S]*add_scalar\("epoch_loss"[\s\S]*print\(/);
+    for (const arch of [PRESETS.article, HAND_MADE]) {
+      const generated = pytorchTrainingScript(arch, constant);
+      assert.equal(
+        pythonBlock(generated, 'def evaluate(loader):'),
+        pythonBlock(template, 'def evaluate(loader):'),
+      );
+      assert.equal(
+        pythonBlock(generated, 'for epoch in range(EPOCHS):'),
+        epochs.replace('evaluate(test_loader)', 'evaluate(validation_loader)'),
+      );
+    }
+  });
 
   it('refuses an architecture that does not fit its input', () => {
     assert.throws(
