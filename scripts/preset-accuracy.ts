@@ -7,11 +7,12 @@
  * Usage: npx tsx scripts/preset-accuracy.ts [seeds=3] [out=preset-accuracy.jsonl]
  * Each finished run is appended to `out` as a JSON line (so a long study survives an interruption: runs
  * already in `out` are not run again); a table of mean ± standard deviation per preset is printed at the end.
- * Runs go seed by seed, every preset per seed, so an early stop still has the same seeds for each preset.
+ * Runs go seed by seed, every preset per seed and the cheapest first (fewest FLOPs a sample), so an early stop
+ * leaves at most the costliest preset one seed short.
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PRESETS, type PresetId } from '../src/shared/architecture';
+import { flopsPerSample, PRESETS, type PresetId } from '../src/shared/architecture';
 import { DEFAULT_HYPERPARAMETERS } from '../src/shared/hyperparameters';
 import { nodeRun } from './bench-engine';
 import { bundleEngineWorker, engineWasmBytes, loadMnist } from './engineNode';
@@ -60,8 +61,11 @@ async function main(): Promise<void> {
   const wasm = await engineWasmBytes(root);
   const workerSource = await bundleEngineWorker(root);
   const done = readDone();
+  const cheapestFirst = (Object.keys(PRESETS) as PresetId[]).sort(
+    (a, b) => flopsPerSample(PRESETS[a]).total - flopsPerSample(PRESETS[b]).total,
+  );
   for (let seed = 1; seed <= seeds; seed++) {
-    for (const preset of Object.keys(PRESETS) as PresetId[]) {
+    for (const preset of cheapestFirst) {
       if (done.some((r) => r.preset === preset && r.seed === seed)) continue;
       log(
         `${preset}, seed ${seed}: ${h.epochs} epochs, batch ${h.batchSize}, lr ${h.learningRate} ${h.schedule}`,
