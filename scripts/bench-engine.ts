@@ -15,6 +15,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
+import type { Architecture } from '../src/shared/model';
 import { createOnrampCpuEngine } from '../src/webview/engine/engine';
 import { launchChromium } from './chromium';
 import {
@@ -57,7 +58,7 @@ function invert(a: Uint8Array): Uint8Array {
   return out;
 }
 
-async function nodeRun(
+export async function nodeRun(
   data: MnistArrays,
   wasm: Uint8Array,
   workerSource: string,
@@ -73,6 +74,8 @@ async function nodeRun(
     learningRate?: number;
     cosine?: boolean;
     seed?: number;
+    /** What to train (default the article's model). */
+    architecture?: Architecture;
   },
 ): Promise<Row> {
   const engine = await createOnrampCpuEngine({
@@ -90,7 +93,7 @@ async function nodeRun(
       o.inverted ? invert(trainImages) : trainImages,
       data.trainLabels.subarray(0, o.samples),
     );
-    await engine.init(o.seed ?? 1);
+    await engine.init(o.seed ?? 1, o.architecture);
     let samples = 0;
     let ms = 0;
     let syncMs = 0;

@@ -11,4 +11,5 @@ export {
 } from './common';
 export { kerasLoadWeightsScript, kerasTrainingScript } from './keras';
 export { pytorchLoadWeightsScript, pytorchTrainingScript } from './pytorch';
+export { PYTORCH_TEMPLATE_FILE, pytorchTemplateScript } from './pytorchTemplate';
 export { GENERATED_FILE_NAMES, generatedReadme, pythonProjectFiles, type GeneratedFile } from './project';

@@ -27,6 +27,59 @@ function torchLayers(layer: Layer, input: readonly number[]): string[] {
   }
 }
 
+/** Every non-empty line of `text` moved right by `spaces`. */
+const indent = (text: string, spaces: number): string => text.replace(/^(?=.)/gm, ' '.repeat(spaces));
+
+/**
+ * The training loop, written once: train_pytorch.py runs it inside main(), the pytorch-mnist template
+ * (./pytorchTemplate.ts) at the top level, one cell of its notebook. `evaluate(loader)` gives the loss and accuracy
+ * on a loader; it reads `model`, `device` and `loss_fn` from where it is defined.
+ */
+export const PYTORCH_EVALUATE = `def evaluate(loader):
+    model.eval()
+    total_loss, correct, count = 0.0, 0, 0
+    with torch.no_grad():
+        for images, labels in loader:
+            images, labels = images.to(device), labels.to(device)
+            scores = model(images)
+            total_loss += loss_fn(scores, labels).item() * len(labels)
+            correct += (scores.argmax(1) == labels).sum().item()
+            count += len(labels)
+    return total_loss / count, correct / count
+`;
+
+/**
+ * The epochs: train on `train_loader`, step `scheduler` after each batch when there is one, evaluate on the
+ * loader named `validation`, log epoch_loss and epoch_accuracy as Keras's TensorBoard callback does (to
+ * `train_writer` and `validation_writer`) and print the epoch's line as Keras's fit() does.
+ */
+export function pytorchEpochLoop(o: { validation: string; scheduler: boolean }): string {
+  return `for epoch in range(EPOCHS):
+    model.train()
+    total_loss, correct, count = 0.0, 0, 0
+    for images, labels in train_loader:
+        images, labels = images.to(device), labels.to(device)
+        scores = model(images)
+        loss = loss_fn(scores, labels)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+${o.scheduler ? '        scheduler.step()\n' : ''}        total_loss += loss.item() * len(labels)
+        correct += (scores.argmax(1) == labels).sum().item()
+        count += len(labels)
+    train_loss, train_accuracy = total_loss / count, correct / count
+    val_loss, val_accuracy = evaluate(${o.validation})
+    train_writer.add_scalar("epoch_loss", train_loss, epoch)
+    train_writer.add_scalar("epoch_accuracy", train_accuracy, epoch)
+    validation_writer.add_scalar("epoch_loss", val_loss, epoch)
+    validation_writer.add_scalar("epoch_accuracy", val_accuracy, epoch)
+    print(
+        f"Epoch {epoch + 1}/{EPOCHS}: loss {train_loss:.4f}, accuracy {train_accuracy:.4f}, "
+        f"val_loss {val_loss:.4f}, val_accuracy {val_accuracy:.4f}"
+    )
+`;
+}
+
 /** (b) The PyTorch training script: the same layers (see the file header on ChannelsLast), optimizer and constants. */
 export function pytorchTrainingScript(arch: Architecture, h: Hyperparameters): string {
   const report = shapesOf(arch);
@@ -46,9 +99,7 @@ export function pytorchTrainingScript(arch: Architecture, h: Hyperparameters): s
         optimizer, lambda step: 0.5 * (1 + math.cos(math.pi * min(step, decay_steps) / decay_steps))
     )
 `
-      : `
-    scheduler = None
-`;
+      : '';
   return `${docHeader("Train the panel's model with PyTorch and log the curves for TensorBoard.", arch, h, 'python train_pytorch.py   (then: tensorboard --logdir logs)')}
 
 import datetime
@@ -105,46 +156,8 @@ ${schedule}
     train_writer = SummaryWriter(f"{log_dir}/train")
     validation_writer = SummaryWriter(f"{log_dir}/validation")
 
-    def evaluate(loader):
-        model.eval()
-        total_loss, correct, count = 0.0, 0, 0
-        with torch.no_grad():
-            for images, labels in loader:
-                images, labels = images.to(device), labels.to(device)
-                scores = model(images)
-                total_loss += loss_fn(scores, labels).item() * len(labels)
-                correct += (scores.argmax(1) == labels).sum().item()
-                count += len(labels)
-        return total_loss / count, correct / count
-
-    for epoch in range(EPOCHS):
-        model.train()
-        total_loss, correct, count = 0.0, 0, 0
-        for images, labels in train_loader:
-            images, labels = images.to(device), labels.to(device)
-            scores = model(images)
-            loss = loss_fn(scores, labels)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            if scheduler is not None:
-                scheduler.step()
-            total_loss += loss.item() * len(labels)
-            correct += (scores.argmax(1) == labels).sum().item()
-            count += len(labels)
-        train_loss, train_accuracy = total_loss / count, correct / count
-        val_loss, val_accuracy = evaluate(validation_loader)
-        for writer, loss_value, accuracy in (
-            (train_writer, train_loss, train_accuracy),
-            (validation_writer, val_loss, val_accuracy),
-        ):
-            writer.add_scalar("epoch_loss", loss_value, epoch)
-            writer.add_scalar("epoch_accuracy", accuracy, epoch)
-        print(
-            f"Epoch {epoch + 1}/{EPOCHS}: loss {train_loss:.4f}, accuracy {train_accuracy:.4f}, "
-            f"val_loss {val_loss:.4f}, val_accuracy {val_accuracy:.4f}"
-        )
-    train_writer.close()
+${indent(PYTORCH_EVALUATE, 4)}
+${indent(pytorchEpochLoop({ validation: 'validation_loader', scheduler: h.schedule === 'cosine' }), 4)}    train_writer.close()
     validation_writer.close()
     _, test_accuracy = evaluate(test_loader)
     print(f"Test accuracy: {test_accuracy:.4f}")
