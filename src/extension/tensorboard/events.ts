@@ -16,8 +16,12 @@ export type { HParamsData } from './hparams';
 
 /** Where decoded events go, in file order. */
 export interface EventSink {
-  /** One scalar; wall time in seconds since the Unix epoch, as written. */
-  scalar(tag: string, step: number, wallTime: number, value: number): void;
+  /**
+   * One scalar; wall time in seconds since the Unix epoch, as written. `tagId` is the decoder's number
+   * for the tag, the same for every scalar of that tag from the same decoder (a sink may index by it
+   * instead of looking the tag up), or -1 when the decoder has numbered as many tags as it keeps.
+   */
+  scalar(tag: string, step: number, wallTime: number, value: number, tagId: number): void;
   /** A `SessionLog` with status START at `step`: the job restarted, so later steps supersede earlier ones. */
   sessionStart(step: number): void;
   /** A value that is not a scalar (a histogram, an image, text…), with the plugin it belongs to. */
@@ -69,10 +73,14 @@ const KEY_AUDIO = (6 << 3) | WireType.LengthDelimited;
 const KEY_TENSOR = (8 << 3) | WireType.LengthDelimited;
 const KEY_METADATA = (9 << 3) | WireType.LengthDelimited;
 
-/** A tag's bytes and its decoded text, so that the same tag is not decoded again for every event. */
+/**
+ * A tag's bytes and its decoded text, so that the same tag is not decoded again for every event, and the
+ * plugin `pluginByTag` holds for it (kept here too, so that a scalar costs no map lookup).
+ */
 interface KnownTag {
   readonly bytes: Uint8Array;
   readonly tag: string;
+  plugin: string | undefined;
 }
 
 /** Tags looked up by comparing bytes; logs seldom have more, and past it tags are decoded each time. */
@@ -86,6 +94,8 @@ const MAX_KNOWN_TAGS = 256;
 export class ScalarDecoder {
   private readonly pluginByTag = new Map<string, string>();
   private readonly knownTags: KnownTag[] = [];
+  /** Where `tagIndex` starts searching: the tag after the last one found. */
+  private lastTag = 0;
   // One reader per nesting level, reused for every record.
   private readonly eventReader = new ProtoReader(EMPTY);
   private readonly summaryReader = new ProtoReader(EMPTY);
@@ -249,10 +259,14 @@ export class ScalarDecoder {
       }
     }
     if (tagStart < 0) return;
-    const tag = this.tagOf(value.bytes, tagStart, tagEnd);
+    const tagId = this.tagIndex(value.bytes, tagStart, tagEnd);
+    const tag = tagId >= 0 ? this.knownTags[tagId].tag : decodeUtf8(value.bytes, tagStart, tagEnd);
     if (metadataStart >= 0 && !this.pluginByTag.has(tag)) {
       const plugin = pluginName(this.innerReader.reset(value.bytes, metadataStart, metadataEnd, value.view));
-      if (plugin !== undefined) this.pluginByTag.set(tag, plugin);
+      if (plugin !== undefined) {
+        this.pluginByTag.set(tag, plugin);
+        if (tagId >= 0) this.knownTags[tagId].plugin = plugin;
+      }
     }
     if (metadataStart >= 0 && sink.hparams && this.pluginByTag.get(tag) === HPARAMS_PLUGIN) {
       // Every hparams value carries its data in its metadata (not the first of the tag only).
@@ -260,7 +274,7 @@ export class ScalarDecoder {
       if (data) sink.hparams(data);
     }
     if (simpleValue !== undefined) {
-      sink.scalar(tag, step, wallTime, simpleValue);
+      sink.scalar(tag, step, wallTime, simpleValue, tagId);
       return;
     }
     const plugin = this.pluginByTag.get(tag);
@@ -278,7 +292,7 @@ export class ScalarDecoder {
       this.innerReader.reset(value.bytes, tensorStart, tensorEnd, value.view),
       this.shapeReader,
     );
-    if (scalar !== undefined) sink.scalar(tag, step, wallTime, scalar);
+    if (scalar !== undefined) sink.scalar(tag, step, wallTime, scalar, tagId);
     else sink.otherValue(tag, plugin ?? 'tensors');
   }
 
@@ -308,26 +322,46 @@ export class ScalarDecoder {
     ) {
       return false;
     }
-    const tag = this.tagOf(b, p + 2, t);
-    const plugin = this.pluginByTag.get(tag);
+    const tagId = this.tagIndex(b, p + 2, t);
+    let tag: string;
+    let plugin: string | undefined;
+    if (tagId >= 0) {
+      const known = this.knownTags[tagId];
+      tag = known.tag;
+      plugin = known.plugin;
+    } else {
+      tag = decodeUtf8(b, p + 2, t);
+      plugin = this.pluginByTag.get(tag);
+    }
     if (plugin !== undefined && plugin !== SCALARS_PLUGIN) sink.otherValue(tag, plugin);
-    else sink.scalar(tag, step, wallTime, value.view.getFloat32(t + 8, true));
+    else sink.scalar(tag, step, wallTime, value.view.getFloat32(t + 8, true), tagId);
     value.pos = value.end;
     return true;
   }
 
-  private tagOf(bytes: Uint8Array, start: number, end: number): string {
-    const length = end - start;
+  /**
+   * The number of the tag in `bytes[start, end)` among the tags seen (numbered on first sight), or -1
+   * past MAX_KNOWN_TAGS. The last tag found is tried first, then the one after it: events list their
+   * tags in the same order every step, so the search seldom goes further.
+   */
+  private tagIndex(bytes: Uint8Array, start: number, end: number): number {
     const known = this.knownTags;
-    search: for (let k = 0; k < known.length; k++) {
+    const count = known.length;
+    const length = end - start;
+    for (let n = 0, k = this.lastTag; n < count; n++, k = k + 1 === count ? 0 : k + 1) {
       const candidate = known[k].bytes;
       if (candidate.length !== length) continue;
-      for (let i = 0; i < length; i++) if (candidate[i] !== bytes[start + i]) continue search;
-      return known[k].tag;
+      let i = 0;
+      while (i < length && candidate[i] === bytes[start + i]) i++;
+      if (i === length) {
+        this.lastTag = k + 1 === count ? 0 : k + 1;
+        return k;
+      }
     }
+    if (count >= MAX_KNOWN_TAGS) return -1;
     const tag = decodeUtf8(bytes, start, end);
-    if (known.length < MAX_KNOWN_TAGS) known.push({ bytes: bytes.slice(start, end), tag });
-    return tag;
+    known.push({ bytes: bytes.slice(start, end), tag, plugin: this.pluginByTag.get(tag) });
+    return count;
   }
 }
 
