@@ -15,6 +15,7 @@
 // call: the caller then scans again from `consumed`). Kinds: 0 every byte was a whole record, 1 the bytes
 // end inside a record (`needed` bytes from `consumed` would hold it), 2 a length's checksum is wrong,
 // 3 a record is larger than 256 MiB, 4 the record list is full, 5 a record's checksum is wrong.
+import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
