@@ -22,6 +22,12 @@ export interface EventSink {
    * instead of looking the tag up), or -1 when the decoder has numbered as many tags as it keeps.
    */
   scalar(tag: string, step: number, wallTime: number, value: number, tagId: number): void;
+  /**
+   * Scalars in columns, the tag of each `batch.tags[batch.tagIds[i]]`: what `scalar` would have been
+   * given for each, in the same order relative to every other call. Optional; without it the decoder
+   * calls `scalar` for each. A batch is valid only during the call.
+   */
+  scalars?(batch: ScalarBatch): void;
   /** A `SessionLog` with status START at `step`: the job restarted, so later steps supersede earlier ones. */
   sessionStart(step: number): void;
   /** A value that is not a scalar (a histogram, an image, text…), with the plugin it belongs to. */
@@ -31,6 +37,20 @@ export interface EventSink {
   /** The hparams plugin's record: a session's hyperparameters, or the experiment's metric tags. */
   hparams?(data: HParamsData): void;
 }
+
+/** Scalars the decoder read and has not passed on yet: `count` of them, in columns. */
+export interface ScalarBatch {
+  count: number;
+  readonly tagIds: Int32Array;
+  readonly steps: Float64Array;
+  readonly wallTimes: Float64Array;
+  readonly values: Float64Array;
+  /** Tags by the decoder's number for them. */
+  readonly tags: readonly string[];
+}
+
+/** Scalars a batch holds at most: 4 × 8 KB of columns, passed on in one call. */
+const BATCH_POINTS = 1024;
 
 export type RecordKind = 'file_version' | 'graph' | 'session_log' | 'run_metadata' | 'meta_graph';
 
@@ -44,6 +64,15 @@ export function collectScalars(points: ScalarsByTag): EventSink {
       let series = points.get(tag);
       if (!series) points.set(tag, (series = new ScalarSeries()));
       series.push(step, wallTime, value);
+    },
+    scalars(batch) {
+      const { tagIds, steps, wallTimes, values, tags } = batch;
+      for (let i = 0; i < batch.count; i++) {
+        const tag = tags[tagIds[i]];
+        let series = points.get(tag);
+        if (!series) points.set(tag, (series = new ScalarSeries()));
+        series.push(steps[i], wallTimes[i], values[i]);
+      }
     },
     sessionStart() {},
     otherValue() {},
@@ -94,6 +123,21 @@ const MAX_KNOWN_TAGS = 256;
 export class ScalarDecoder {
   private readonly pluginByTag = new Map<string, string>();
   private readonly knownTags: KnownTag[] = [];
+  /**
+   * TF2 float scalars of known tags read and not yet passed on: they go to the sink in columns, so that
+   * no call in between carries (and allocates) a number per point. Passed on before anything else the
+   * sink is given, and by `flush`.
+   */
+  private readonly batch: ScalarBatch & { tags: string[] } = {
+    count: 0,
+    tagIds: new Int32Array(BATCH_POINTS),
+    steps: new Float64Array(BATCH_POINTS),
+    wallTimes: new Float64Array(BATCH_POINTS),
+    values: new Float64Array(BATCH_POINTS),
+    tags: [],
+  };
+  /** The sink the batch's scalars go to. */
+  private batchSink: EventSink | undefined;
   /** Where `tagIndex` starts searching: the tag after the last one found. */
   private lastTag = 0;
   // One reader per nesting level, reused for every record.
@@ -108,7 +152,12 @@ export class ScalarDecoder {
    * over exactly `bytes`. Throws on malformed data (ProtobufError, or whatever the bytes provoke).
    */
   decode(bytes: Uint8Array, start: number, end: number, view: DataView, sink: EventSink): void {
+    if (sink !== this.batchSink) {
+      this.flush();
+      this.batchSink = sink;
+    }
     if (this.decodeScalarEvent(bytes, start, end, view, sink)) return;
+    this.flush();
     const event = this.eventReader.reset(bytes, start, end, view);
     let wallTime = 0;
     let step = 0;
@@ -222,14 +271,39 @@ export class ScalarDecoder {
         }
         return true;
       }
-      this.decodeValue(value.reset(b, valueStart, valueEnd, view), step, wallTime, sink);
+      // TF2's scalar (decodeFloatScalar's shape) here, without a reader or another call in between.
+      const tagEnd = floatScalarTagEnd(b, valueStart, valueEnd);
+      if (tagEnd >= 0) this.floatScalar(b, view, valueStart + 2, tagEnd, step, wallTime, sink);
+      else this.decodeValue(value.reset(b, valueStart, valueEnd, view), step, wallTime, sink);
       p = valueEnd;
     }
     return true;
   }
 
+  /**
+   * Passes on the scalars read and not passed on yet. `decode` may keep up to a batch of scalars back;
+   * whoever decodes calls this once the records at hand are decoded.
+   */
+  flush(): void {
+    const batch = this.batch;
+    const sink = this.batchSink;
+    if (batch.count === 0 || !sink) return;
+    try {
+      if (sink.scalars) sink.scalars(batch);
+      else {
+        for (let i = 0; i < batch.count; i++) {
+          const id = batch.tagIds[i];
+          sink.scalar(batch.tags[id], batch.steps[i], batch.wallTimes[i], batch.values[i], id);
+        }
+      }
+    } finally {
+      batch.count = 0;
+    }
+  }
+
   private decodeValue(value: ProtoReader, step: number, wallTime: number, sink: EventSink): void {
     if (this.decodeFloatScalar(value, step, wallTime, sink)) return;
+    this.flush();
     let tagStart = -1;
     let tagEnd = -1;
     let simpleValue: number | undefined;
@@ -303,40 +377,42 @@ export class ScalarDecoder {
    * (nothing read, nothing sent) for any other value.
    */
   private decodeFloatScalar(value: ProtoReader, step: number, wallTime: number, sink: EventSink): boolean {
-    const b = value.bytes;
-    const p = value.pos;
-    const tagLength = b[p + 1];
-    const t = p + 2 + tagLength;
-    if (
-      b[p] !== 0x0a ||
-      tagLength >= 0x80 ||
-      value.end - t !== 12 ||
-      b[t] !== 0x42 ||
-      b[t + 1] !== 0x0a ||
-      b[t + 2] !== 0x08 ||
-      b[t + 3] !== 0x01 ||
-      b[t + 4] !== 0x12 ||
-      b[t + 5] !== 0x00 ||
-      b[t + 6] !== 0x22 ||
-      b[t + 7] !== 0x04
-    ) {
-      return false;
-    }
-    const tagId = this.tagIndex(b, p + 2, t);
-    let tag: string;
-    let plugin: string | undefined;
-    if (tagId >= 0) {
-      const known = this.knownTags[tagId];
-      tag = known.tag;
-      plugin = known.plugin;
-    } else {
-      tag = decodeUtf8(b, p + 2, t);
-      plugin = this.pluginByTag.get(tag);
-    }
-    if (plugin !== undefined && plugin !== SCALARS_PLUGIN) sink.otherValue(tag, plugin);
-    else sink.scalar(tag, step, wallTime, value.view.getFloat32(t + 8, true), tagId);
+    const tagEnd = floatScalarTagEnd(value.bytes, value.pos, value.end);
+    if (tagEnd < 0) return false;
+    this.floatScalar(value.bytes, value.view, value.pos + 2, tagEnd, step, wallTime, sink);
     value.pos = value.end;
     return true;
+  }
+
+  /** The value of decodeFloatScalar's shape whose tag is `b[tagStart, tagEnd)` (its float 8 bytes after). */
+  private floatScalar(
+    b: Uint8Array,
+    view: DataView,
+    tagStart: number,
+    tagEnd: number,
+    step: number,
+    wallTime: number,
+    sink: EventSink,
+  ): void {
+    const tagId = this.tagIndex(b, tagStart, tagEnd);
+    if (tagId >= 0) {
+      const plugin = this.knownTags[tagId].plugin;
+      if (plugin === undefined || plugin === SCALARS_PLUGIN) {
+        const batch = this.batch;
+        const i = batch.count++;
+        batch.tagIds[i] = tagId;
+        batch.steps[i] = step;
+        batch.wallTimes[i] = wallTime;
+        batch.values[i] = view.getFloat32(tagEnd + 8, true);
+        if (i + 1 === BATCH_POINTS) this.flush();
+        return;
+      }
+    }
+    this.flush();
+    const tag = tagId >= 0 ? this.knownTags[tagId].tag : decodeUtf8(b, tagStart, tagEnd);
+    const plugin = tagId >= 0 ? this.knownTags[tagId].plugin : this.pluginByTag.get(tag);
+    if (plugin !== undefined && plugin !== SCALARS_PLUGIN) sink.otherValue(tag, plugin);
+    else sink.scalar(tag, step, wallTime, view.getFloat32(tagEnd + 8, true), tagId);
   }
 
   /**
@@ -361,8 +437,32 @@ export class ScalarDecoder {
     if (count >= MAX_KNOWN_TAGS) return -1;
     const tag = decodeUtf8(bytes, start, end);
     known.push({ bytes: bytes.slice(start, end), tag, plugin: this.pluginByTag.get(tag) });
+    this.batch.tags.push(tag);
     return count;
   }
+}
+
+/**
+ * Where the tag of the summary value `b[p, end)` ends when the value is TF2's float scalar,
+ * `tag: "…" tensor { dtype: DT_FLOAT tensor_shape {} tensor_content: 4 bytes }` and nothing else in that
+ * order (the float is then 8 bytes after the tag); -1 for any other value.
+ */
+function floatScalarTagEnd(b: Uint8Array, p: number, end: number): number {
+  const tagLength = b[p + 1];
+  const t = p + 2 + tagLength;
+  return b[p] === 0x0a &&
+    tagLength < 0x80 &&
+    end - t === 12 &&
+    b[t] === 0x42 &&
+    b[t + 1] === 0x0a &&
+    b[t + 2] === 0x08 &&
+    b[t + 3] === 0x01 &&
+    b[t + 4] === 0x12 &&
+    b[t + 5] === 0x00 &&
+    b[t + 6] === 0x22 &&
+    b[t + 7] === 0x04
+    ? t
+    : -1;
 }
 
 function pluginName(metadata: ProtoReader): string | undefined {

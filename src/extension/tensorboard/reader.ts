@@ -175,18 +175,23 @@ export class LogDirectory {
       byTagId: [],
       sink: {
         scalar: (tag, step, wallTime, value, tagId) => {
-          let series = tagId >= 0 ? run.byTagId[tagId] : undefined;
-          if (!series) {
-            series = run.tags.get(tag);
-            if (!series) {
-              if (!this.keep(tag)) return;
-              run.tags.set(tag, (series = new SampledSeries(this.maxPoints)));
-              this.runsChanged = true;
-            }
-            if (tagId >= 0) run.byTagId[tagId] = series;
-          }
+          const series = (tagId >= 0 && run.byTagId[tagId]) || this.seriesOf(run, tag, tagId);
+          if (!series) return;
           series.offer(step, wallTime, value);
           this.pointsRead++;
+        },
+        scalars: (batch) => {
+          const { tagIds, steps, wallTimes, values } = batch;
+          const byTagId = run.byTagId;
+          let read = 0;
+          for (let i = 0; i < batch.count; i++) {
+            const id = tagIds[i];
+            const series = byTagId[id] || this.seriesOf(run, batch.tags[id], id);
+            if (!series) continue;
+            series.offer(steps[i], wallTimes[i], values[i]);
+            read++;
+          }
+          this.pointsRead += read;
         },
         // TensorBoard's event accumulator: a restarted session supersedes every tag's later steps.
         sessionStart: (step) => {
@@ -206,6 +211,18 @@ export class LogDirectory {
       },
     };
     return run;
+  }
+
+  /** The series of a run's tag, made when the tag may be kept (undefined when it may not). */
+  private seriesOf(run: Run, tag: string, tagId: number): SampledSeries | undefined {
+    let series = run.tags.get(tag);
+    if (!series) {
+      if (!this.keep(tag)) return undefined;
+      run.tags.set(tag, (series = new SampledSeries(this.maxPoints)));
+      this.runsChanged = true;
+    }
+    if (tagId >= 0) run.byTagId[tagId] = series;
+    return series;
   }
 
   /** Whether a tag not seen in this run may be kept: under the cap, or kept already by another run. */

@@ -201,6 +201,8 @@ export class EventFileTailer {
           }
         };
         const result = scanner ? scanner.scan(got, decode) : scanRecords(bytes, decode);
+        // The decoder holds back up to a batch of scalars: they reach the sink before this read returns.
+        this.decoder.flush();
         this.offset += result.consumed;
         if (result.end.kind === 'corrupt') return result.end;
         if (result.end.kind === 'partial') {
