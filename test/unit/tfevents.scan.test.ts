@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { maskedCrc32c } from '../../src/extension/tensorboard/crc32c';
+import { ScalarDecoder, type EventSink } from '../../src/extension/tensorboard/events';
 import { RecordScanner, scanRecords, type ScanResult } from '../../src/extension/tensorboard/tfrecord';
-import { concatBytes, frameRecord } from '../helpers/tfeventsWriter';
+import { concatBytes, encodeScalarEvent, frameRecord } from '../helpers/tfeventsWriter';
 
 /** A fixed-seed xorshift32, so that a failure can be replayed. */
 function random(seed: number): (n: number) => number {
@@ -94,6 +95,42 @@ describe('the WebAssembly record scanner', () => {
       {
         stdio: 'pipe',
       },
+    );
+  });
+});
+
+describe('the scalar decoder on reused buffers', () => {
+  it('knows a tag again after the buffer it was first read from is overwritten, and batches its points', () => {
+    const seen: [string, number, number, number][] = [];
+    const sink: EventSink = {
+      scalar: (tag, step, _wallTime, value, tagId) => seen.push([tag, tagId, step, value]),
+      sessionStart() {},
+      otherValue() {},
+      otherRecord() {},
+    };
+    const decoder = new ScalarDecoder();
+    // One buffer, as a tailer's chunk is: every event is written over the one before.
+    const chunk = Buffer.alloc(256);
+    const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    for (let step = 1; step <= 600; step++) {
+      const tag = step % 3 === 0 ? 'epoch_accuracy' : 'epoch_loss';
+      const event = encodeScalarEvent(step, step, [{ tag, value: step / 4, encoding: 'tensor_content' }]);
+      chunk.fill(0xee);
+      chunk.set(event);
+      decoder.decode(chunk, 0, event.length, view, sink);
+    }
+    decoder.flush();
+    assert.equal(seen.length, 600);
+    const ids = new Map(seen.map(([tag, id]) => [tag, id]));
+    assert.deepEqual([...ids.keys()].sort(), ['epoch_accuracy', 'epoch_loss']);
+    for (const [tag, id, step, value] of seen) {
+      assert.equal(id, ids.get(tag), `${tag} at step ${step} has one number`);
+      assert.equal(value, step / 4);
+    }
+    assert.deepEqual(
+      seen.map(([, , step]) => step),
+      Array.from({ length: 600 }, (_, i) => i + 1),
+      'in order',
     );
   });
 });

@@ -108,6 +108,8 @@ const KEY_METADATA = (9 << 3) | WireType.LengthDelimited;
  */
 interface KnownTag {
   readonly bytes: Uint8Array;
+  /** The bytes' whole little-endian 32-bit words, compared before the last few bytes. */
+  readonly words: Int32Array;
   readonly tag: string;
   plugin: string | undefined;
 }
@@ -272,7 +274,7 @@ export class ScalarDecoder {
         return true;
       }
       // TF2's scalar (decodeFloatScalar's shape) here, without a reader or another call in between.
-      const tagEnd = floatScalarTagEnd(b, valueStart, valueEnd);
+      const tagEnd = floatScalarTagEnd(b, view, valueStart, valueEnd);
       if (tagEnd >= 0) this.floatScalar(b, view, valueStart + 2, tagEnd, step, wallTime, sink);
       else this.decodeValue(value.reset(b, valueStart, valueEnd, view), step, wallTime, sink);
       p = valueEnd;
@@ -333,7 +335,7 @@ export class ScalarDecoder {
       }
     }
     if (tagStart < 0) return;
-    const tagId = this.tagIndex(value.bytes, tagStart, tagEnd);
+    const tagId = this.tagIndex(value.bytes, value.view, tagStart, tagEnd);
     const tag = tagId >= 0 ? this.knownTags[tagId].tag : decodeUtf8(value.bytes, tagStart, tagEnd);
     if (metadataStart >= 0 && !this.pluginByTag.has(tag)) {
       const plugin = pluginName(this.innerReader.reset(value.bytes, metadataStart, metadataEnd, value.view));
@@ -377,7 +379,7 @@ export class ScalarDecoder {
    * (nothing read, nothing sent) for any other value.
    */
   private decodeFloatScalar(value: ProtoReader, step: number, wallTime: number, sink: EventSink): boolean {
-    const tagEnd = floatScalarTagEnd(value.bytes, value.pos, value.end);
+    const tagEnd = floatScalarTagEnd(value.bytes, value.view, value.pos, value.end);
     if (tagEnd < 0) return false;
     this.floatScalar(value.bytes, value.view, value.pos + 2, tagEnd, step, wallTime, sink);
     value.pos = value.end;
@@ -394,7 +396,7 @@ export class ScalarDecoder {
     wallTime: number,
     sink: EventSink,
   ): void {
-    const tagId = this.tagIndex(b, tagStart, tagEnd);
+    const tagId = this.tagIndex(b, view, tagStart, tagEnd);
     if (tagId >= 0) {
       const plugin = this.knownTags[tagId].plugin;
       if (plugin === undefined || plugin === SCALARS_PLUGIN) {
@@ -420,23 +422,38 @@ export class ScalarDecoder {
    * past MAX_KNOWN_TAGS. The last tag found is tried first, then the one after it: events list their
    * tags in the same order every step, so the search seldom goes further.
    */
-  private tagIndex(bytes: Uint8Array, start: number, end: number): number {
+  private tagIndex(bytes: Uint8Array, view: DataView, start: number, end: number): number {
     const known = this.knownTags;
     const count = known.length;
     const length = end - start;
+    const wordsEnd = start + (length & ~3);
     for (let n = 0, k = this.lastTag; n < count; n++, k = k + 1 === count ? 0 : k + 1) {
-      const candidate = known[k].bytes;
-      if (candidate.length !== length) continue;
-      let i = 0;
-      while (i < length && candidate[i] === bytes[start + i]) i++;
-      if (i === length) {
+      const candidate = known[k];
+      if (candidate.bytes.length !== length) continue;
+      // Four bytes at a time, then the last few.
+      const words = candidate.words;
+      let at = start;
+      let w = 0;
+      while (at < wordsEnd && view.getInt32(at, true) === words[w]) {
+        at += 4;
+        w++;
+      }
+      if (at < wordsEnd) continue;
+      const tail = candidate.bytes;
+      while (at < end && tail[at - start] === bytes[at]) at++;
+      if (at === end) {
         this.lastTag = k + 1 === count ? 0 : k + 1;
         return k;
       }
     }
     if (count >= MAX_KNOWN_TAGS) return -1;
     const tag = decodeUtf8(bytes, start, end);
-    known.push({ bytes: bytes.slice(start, end), tag, plugin: this.pluginByTag.get(tag) });
+    // A copy (a Buffer's slice would be a view of the chunk, which the next read overwrites).
+    const copy = new Uint8Array(bytes.subarray(start, end));
+    const words = new Int32Array(length >>> 2);
+    const copyView = new DataView(copy.buffer);
+    for (let w = 0; w < words.length; w++) words[w] = copyView.getInt32(4 * w, true);
+    known.push({ bytes: copy, words, tag, plugin: this.pluginByTag.get(tag) });
     this.batch.tags.push(tag);
     return count;
   }
@@ -447,20 +464,15 @@ export class ScalarDecoder {
  * `tag: "…" tensor { dtype: DT_FLOAT tensor_shape {} tensor_content: 4 bytes }` and nothing else in that
  * order (the float is then 8 bytes after the tag); -1 for any other value.
  */
-function floatScalarTagEnd(b: Uint8Array, p: number, end: number): number {
+function floatScalarTagEnd(b: Uint8Array, view: DataView, p: number, end: number): number {
   const tagLength = b[p + 1];
   const t = p + 2 + tagLength;
+  // The tensor's 8 bytes 42 0a 08 01 12 00 22 04 as two little-endian words.
   return b[p] === 0x0a &&
     tagLength < 0x80 &&
     end - t === 12 &&
-    b[t] === 0x42 &&
-    b[t + 1] === 0x0a &&
-    b[t + 2] === 0x08 &&
-    b[t + 3] === 0x01 &&
-    b[t + 4] === 0x12 &&
-    b[t + 5] === 0x00 &&
-    b[t + 6] === 0x22 &&
-    b[t + 7] === 0x04
+    view.getInt32(t, true) === 0x01080a42 &&
+    view.getInt32(t + 4, true) === 0x04220012
     ? t
     : -1;
 }
