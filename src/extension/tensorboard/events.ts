@@ -273,9 +273,9 @@ export class ScalarDecoder {
         }
         return true;
       }
-      // TF2's scalar (decodeFloatScalar's shape) here, without a reader or another call in between.
-      const tagEnd = floatScalarTagEnd(b, view, valueStart, valueEnd);
-      if (tagEnd >= 0) this.floatScalar(b, view, valueStart + 2, tagEnd, step, wallTime, sink);
+      // A lone float (decodeFloatScalar's shapes) here, without a reader or another call in between.
+      const at = floatAt(b, view, valueStart, valueEnd);
+      if (at >= 0) this.floatScalar(b, view, valueStart + 2, at, step, wallTime, sink);
       else this.decodeValue(value.reset(b, valueStart, valueEnd, view), step, wallTime, sink);
       p = valueEnd;
     }
@@ -373,39 +373,46 @@ export class ScalarDecoder {
   }
 
   /**
-   * What TF2's summary writer (and so Keras) writes for every value of a scalar tag after its first:
-   * `tag: "…" tensor { dtype: DT_FLOAT tensor_shape {} tensor_content: 4 bytes }` and nothing else, in
-   * that order. Recognised byte for byte and handled as the general walk below would handle it; false
+   * What writers put in nearly every scalar value: TF2's summary writer (and so Keras) for every value of
+   * a scalar tag after its first, `tag: "…" tensor { dtype: DT_FLOAT tensor_shape {} tensor_content: 4
+   * bytes }`, and TF1 and PyTorch `tag: "…" simple_value: float`, each with nothing else, in that order
+   * (floatAt). Recognised byte for byte and handled as the general walk below would handle it; false
    * (nothing read, nothing sent) for any other value.
    */
   private decodeFloatScalar(value: ProtoReader, step: number, wallTime: number, sink: EventSink): boolean {
-    const tagEnd = floatScalarTagEnd(value.bytes, value.view, value.pos, value.end);
-    if (tagEnd < 0) return false;
-    this.floatScalar(value.bytes, value.view, value.pos + 2, tagEnd, step, wallTime, sink);
+    const at = floatAt(value.bytes, value.view, value.pos, value.end);
+    if (at < 0) return false;
+    this.floatScalar(value.bytes, value.view, value.pos + 2, at, step, wallTime, sink);
     value.pos = value.end;
     return true;
   }
 
-  /** The value of decodeFloatScalar's shape whose tag is `b[tagStart, tagEnd)` (its float 8 bytes after). */
+  /**
+   * The value of one of decodeFloatScalar's shapes whose tag starts at `tagStart` and whose float is at
+   * `at`. A simple value is a scalar whatever its tag's plugin, a tensor only in the scalars plugin or
+   * none, as decodeValue has it.
+   */
   private floatScalar(
     b: Uint8Array,
     view: DataView,
     tagStart: number,
-    tagEnd: number,
+    at: number,
     step: number,
     wallTime: number,
     sink: EventSink,
   ): void {
+    const tagEnd = tagStart + b[tagStart - 1];
+    const simple = at === tagEnd + 1;
     const tagId = this.tagIndex(b, view, tagStart, tagEnd);
     if (tagId >= 0) {
       const plugin = this.knownTags[tagId].plugin;
-      if (plugin === undefined || plugin === SCALARS_PLUGIN) {
+      if (simple || plugin === undefined || plugin === SCALARS_PLUGIN) {
         const batch = this.batch;
         const i = batch.count++;
         batch.tagIds[i] = tagId;
         batch.steps[i] = step;
         batch.wallTimes[i] = wallTime;
-        batch.values[i] = view.getFloat32(tagEnd + 8, true);
+        batch.values[i] = view.getFloat32(at, true);
         if (i + 1 === BATCH_POINTS) this.flush();
         return;
       }
@@ -413,8 +420,8 @@ export class ScalarDecoder {
     this.flush();
     const tag = tagId >= 0 ? this.knownTags[tagId].tag : decodeUtf8(b, tagStart, tagEnd);
     const plugin = tagId >= 0 ? this.knownTags[tagId].plugin : this.pluginByTag.get(tag);
-    if (plugin !== undefined && plugin !== SCALARS_PLUGIN) sink.otherValue(tag, plugin);
-    else sink.scalar(tag, step, wallTime, view.getFloat32(tagEnd + 8, true), tagId);
+    if (!simple && plugin !== undefined && plugin !== SCALARS_PLUGIN) sink.otherValue(tag, plugin);
+    else sink.scalar(tag, step, wallTime, view.getFloat32(at, true), tagId);
   }
 
   /**
@@ -460,21 +467,20 @@ export class ScalarDecoder {
 }
 
 /**
- * Where the tag of the summary value `b[p, end)` ends when the value is TF2's float scalar,
- * `tag: "…" tensor { dtype: DT_FLOAT tensor_shape {} tensor_content: 4 bytes }` and nothing else in that
- * order (the float is then 8 bytes after the tag); -1 for any other value.
+ * Where the float of the summary value `b[p, end)` is when the value is a lone float scalar, -1 for any
+ * other value. Two shapes, each `tag` then one field and nothing else:
+ * - TF2's (and so Keras'): `tensor { dtype: DT_FLOAT tensor_shape {} tensor_content: 4 bytes }`;
+ * - TF1's and PyTorch's: `simple_value: float`, the float one byte after the tag.
  */
-function floatScalarTagEnd(b: Uint8Array, view: DataView, p: number, end: number): number {
+function floatAt(b: Uint8Array, view: DataView, p: number, end: number): number {
   const tagLength = b[p + 1];
   const t = p + 2 + tagLength;
+  if (b[p] !== 0x0a || tagLength >= 0x80) return -1;
   // The tensor's 8 bytes 42 0a 08 01 12 00 22 04 as two little-endian words.
-  return b[p] === 0x0a &&
-    tagLength < 0x80 &&
-    end - t === 12 &&
-    view.getInt32(t, true) === 0x01080a42 &&
-    view.getInt32(t + 4, true) === 0x04220012
-    ? t
-    : -1;
+  if (end - t === 12) {
+    return view.getInt32(t, true) === 0x01080a42 && view.getInt32(t + 4, true) === 0x04220012 ? t + 8 : -1;
+  }
+  return end - t === 5 && b[t] === KEY_SIMPLE_VALUE ? t + 1 : -1;
 }
 
 function pluginName(metadata: ProtoReader): string | undefined {
