@@ -67,10 +67,16 @@ export function collectScalars(points: ScalarsByTag): EventSink {
     },
     scalars(batch) {
       const { tagIds, steps, wallTimes, values, tags } = batch;
+      // Each tag looked up once a batch.
+      const byTagId: ScalarSeries[] = [];
       for (let i = 0; i < batch.count; i++) {
-        const tag = tags[tagIds[i]];
-        let series = points.get(tag);
-        if (!series) points.set(tag, (series = new ScalarSeries()));
+        const id = tagIds[i];
+        let series = byTagId[id];
+        if (!series) {
+          const tag = tags[id];
+          series = points.get(tag) ?? new ScalarSeries();
+          points.set(tag, (byTagId[id] = series));
+        }
         series.push(steps[i], wallTimes[i], values[i]);
       }
     },
