@@ -217,8 +217,8 @@ async function readFolder(root: string): Promise<FolderFigures> {
   };
 }
 
-/** 4 runs, each `train/` (batch and epoch scalars) and a smaller `validation/`, FOLDER_BYTES in all. */
-async function writeFolder(root: string): Promise<number> {
+/** 4 runs, each `train/` (batch and epoch scalars) and a smaller `validation/`, `folderBytes` in all. */
+export async function writeFolder(root: string, folderBytes = FOLDER_BYTES): Promise<number> {
   let points = 0;
   const runs = 4;
   for (let r = 0; r < runs; r++) {
@@ -227,12 +227,12 @@ async function writeFolder(root: string): Promise<number> {
     await fs.mkdir(path.join(run, 'validation'), { recursive: true });
     points += await writeScalarFile(
       path.join(run, 'train', `events.out.tfevents.${1700000000 + r}.bench.${r}.0.v2`),
-      (FOLDER_BYTES / runs) * 0.9,
+      (folderBytes / runs) * 0.9,
       ['batch_loss', 'batch_accuracy'],
     );
     points += await writeScalarFile(
       path.join(run, 'validation', `events.out.tfevents.${1700000000 + r}.bench.${r}.1.v2`),
-      (FOLDER_BYTES / runs) * 0.1,
+      (folderBytes / runs) * 0.1,
       ['evaluation_loss_vs_iterations', 'evaluation_accuracy_vs_iterations'],
     );
   }

@@ -5,8 +5,11 @@
 
 const POLY_REVERSED = 0x82f63b78;
 
+/** The sixteen tables one after another (4,096 entries): the WebAssembly scanner (tfrecord.ts) copies them. */
+export const CRC32C_TABLES = new Uint32Array(16 * 256);
+
 const [t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15] = (() => {
-  const tables = Array.from({ length: 16 }, () => new Uint32Array(256));
+  const tables = Array.from({ length: 16 }, (_, t) => CRC32C_TABLES.subarray(t * 256, (t + 1) * 256));
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ POLY_REVERSED : c >>> 1;

@@ -16,8 +16,18 @@ export type { HParamsData } from './hparams';
 
 /** Where decoded events go, in file order. */
 export interface EventSink {
-  /** One scalar; wall time in seconds since the Unix epoch, as written. */
-  scalar(tag: string, step: number, wallTime: number, value: number): void;
+  /**
+   * One scalar; wall time in seconds since the Unix epoch, as written. `tagId` is the decoder's number
+   * for the tag, the same for every scalar of that tag from the same decoder (a sink may index by it
+   * instead of looking the tag up), or -1 when the decoder has numbered as many tags as it keeps.
+   */
+  scalar(tag: string, step: number, wallTime: number, value: number, tagId: number): void;
+  /**
+   * Scalars in columns, the tag of each `batch.tags[batch.tagIds[i]]`: what `scalar` would have been
+   * given for each, in the same order relative to every other call. Optional; without it the decoder
+   * calls `scalar` for each. A batch is valid only during the call.
+   */
+  scalars?(batch: ScalarBatch): void;
   /** A `SessionLog` with status START at `step`: the job restarted, so later steps supersede earlier ones. */
   sessionStart(step: number): void;
   /** A value that is not a scalar (a histogram, an image, text…), with the plugin it belongs to. */
@@ -27,6 +37,20 @@ export interface EventSink {
   /** The hparams plugin's record: a session's hyperparameters, or the experiment's metric tags. */
   hparams?(data: HParamsData): void;
 }
+
+/** Scalars the decoder read and has not passed on yet: `count` of them, in columns. */
+export interface ScalarBatch {
+  count: number;
+  readonly tagIds: Int32Array;
+  readonly steps: Float64Array;
+  readonly wallTimes: Float64Array;
+  readonly values: Float64Array;
+  /** Tags by the decoder's number for them. */
+  readonly tags: readonly string[];
+}
+
+/** Scalars a batch holds at most: 4 × 8 KB of columns, passed on in one call. */
+const BATCH_POINTS = 1024;
 
 export type RecordKind = 'file_version' | 'graph' | 'session_log' | 'run_metadata' | 'meta_graph';
 
@@ -40,6 +64,21 @@ export function collectScalars(points: ScalarsByTag): EventSink {
       let series = points.get(tag);
       if (!series) points.set(tag, (series = new ScalarSeries()));
       series.push(step, wallTime, value);
+    },
+    scalars(batch) {
+      const { tagIds, steps, wallTimes, values, tags } = batch;
+      // Each tag looked up once a batch.
+      const byTagId: ScalarSeries[] = [];
+      for (let i = 0; i < batch.count; i++) {
+        const id = tagIds[i];
+        let series = byTagId[id];
+        if (!series) {
+          const tag = tags[id];
+          series = points.get(tag) ?? new ScalarSeries();
+          points.set(tag, (byTagId[id] = series));
+        }
+        series.push(steps[i], wallTimes[i], values[i]);
+      }
     },
     sessionStart() {},
     otherValue() {},
@@ -69,10 +108,16 @@ const KEY_AUDIO = (6 << 3) | WireType.LengthDelimited;
 const KEY_TENSOR = (8 << 3) | WireType.LengthDelimited;
 const KEY_METADATA = (9 << 3) | WireType.LengthDelimited;
 
-/** A tag's bytes and its decoded text, so that the same tag is not decoded again for every event. */
+/**
+ * A tag's bytes and its decoded text, so that the same tag is not decoded again for every event, and the
+ * plugin `pluginByTag` holds for it (kept here too, so that a scalar costs no map lookup).
+ */
 interface KnownTag {
   readonly bytes: Uint8Array;
+  /** The bytes' whole little-endian 32-bit words, compared before the last few bytes. */
+  readonly words: Int32Array;
   readonly tag: string;
+  plugin: string | undefined;
 }
 
 /** Tags looked up by comparing bytes; logs seldom have more, and past it tags are decoded each time. */
@@ -86,6 +131,23 @@ const MAX_KNOWN_TAGS = 256;
 export class ScalarDecoder {
   private readonly pluginByTag = new Map<string, string>();
   private readonly knownTags: KnownTag[] = [];
+  /**
+   * TF2 float scalars of known tags read and not yet passed on: they go to the sink in columns, so that
+   * no call in between carries (and allocates) a number per point. Passed on before anything else the
+   * sink is given, and by `flush`.
+   */
+  private readonly batch: ScalarBatch & { tags: string[] } = {
+    count: 0,
+    tagIds: new Int32Array(BATCH_POINTS),
+    steps: new Float64Array(BATCH_POINTS),
+    wallTimes: new Float64Array(BATCH_POINTS),
+    values: new Float64Array(BATCH_POINTS),
+    tags: [],
+  };
+  /** The sink the batch's scalars go to. */
+  private batchSink: EventSink | undefined;
+  /** Where `tagIndex` starts searching: the tag after the last one found. */
+  private lastTag = 0;
   // One reader per nesting level, reused for every record.
   private readonly eventReader = new ProtoReader(EMPTY);
   private readonly summaryReader = new ProtoReader(EMPTY);
@@ -98,7 +160,12 @@ export class ScalarDecoder {
    * over exactly `bytes`. Throws on malformed data (ProtobufError, or whatever the bytes provoke).
    */
   decode(bytes: Uint8Array, start: number, end: number, view: DataView, sink: EventSink): void {
+    if (sink !== this.batchSink) {
+      this.flush();
+      this.batchSink = sink;
+    }
     if (this.decodeScalarEvent(bytes, start, end, view, sink)) return;
+    this.flush();
     const event = this.eventReader.reset(bytes, start, end, view);
     let wallTime = 0;
     let step = 0;
@@ -212,14 +279,39 @@ export class ScalarDecoder {
         }
         return true;
       }
-      this.decodeValue(value.reset(b, valueStart, valueEnd, view), step, wallTime, sink);
+      // A lone float (decodeFloatScalar's shapes) here, without a reader or another call in between.
+      const at = floatAt(b, view, valueStart, valueEnd);
+      if (at >= 0) this.floatScalar(b, view, valueStart + 2, at, step, wallTime, sink);
+      else this.decodeValue(value.reset(b, valueStart, valueEnd, view), step, wallTime, sink);
       p = valueEnd;
     }
     return true;
   }
 
+  /**
+   * Passes on the scalars read and not passed on yet. `decode` may keep up to a batch of scalars back;
+   * whoever decodes calls this once the records at hand are decoded.
+   */
+  flush(): void {
+    const batch = this.batch;
+    const sink = this.batchSink;
+    if (batch.count === 0 || !sink) return;
+    try {
+      if (sink.scalars) sink.scalars(batch);
+      else {
+        for (let i = 0; i < batch.count; i++) {
+          const id = batch.tagIds[i];
+          sink.scalar(batch.tags[id], batch.steps[i], batch.wallTimes[i], batch.values[i], id);
+        }
+      }
+    } finally {
+      batch.count = 0;
+    }
+  }
+
   private decodeValue(value: ProtoReader, step: number, wallTime: number, sink: EventSink): void {
     if (this.decodeFloatScalar(value, step, wallTime, sink)) return;
+    this.flush();
     let tagStart = -1;
     let tagEnd = -1;
     let simpleValue: number | undefined;
@@ -249,10 +341,14 @@ export class ScalarDecoder {
       }
     }
     if (tagStart < 0) return;
-    const tag = this.tagOf(value.bytes, tagStart, tagEnd);
+    const tagId = this.tagIndex(value.bytes, value.view, tagStart, tagEnd);
+    const tag = tagId >= 0 ? this.knownTags[tagId].tag : decodeUtf8(value.bytes, tagStart, tagEnd);
     if (metadataStart >= 0 && !this.pluginByTag.has(tag)) {
       const plugin = pluginName(this.innerReader.reset(value.bytes, metadataStart, metadataEnd, value.view));
-      if (plugin !== undefined) this.pluginByTag.set(tag, plugin);
+      if (plugin !== undefined) {
+        this.pluginByTag.set(tag, plugin);
+        if (tagId >= 0) this.knownTags[tagId].plugin = plugin;
+      }
     }
     if (metadataStart >= 0 && sink.hparams && this.pluginByTag.get(tag) === HPARAMS_PLUGIN) {
       // Every hparams value carries its data in its metadata (not the first of the tag only).
@@ -260,7 +356,7 @@ export class ScalarDecoder {
       if (data) sink.hparams(data);
     }
     if (simpleValue !== undefined) {
-      sink.scalar(tag, step, wallTime, simpleValue);
+      sink.scalar(tag, step, wallTime, simpleValue, tagId);
       return;
     }
     const plugin = this.pluginByTag.get(tag);
@@ -278,57 +374,119 @@ export class ScalarDecoder {
       this.innerReader.reset(value.bytes, tensorStart, tensorEnd, value.view),
       this.shapeReader,
     );
-    if (scalar !== undefined) sink.scalar(tag, step, wallTime, scalar);
+    if (scalar !== undefined) sink.scalar(tag, step, wallTime, scalar, tagId);
     else sink.otherValue(tag, plugin ?? 'tensors');
   }
 
   /**
-   * What TF2's summary writer (and so Keras) writes for every value of a scalar tag after its first:
-   * `tag: "…" tensor { dtype: DT_FLOAT tensor_shape {} tensor_content: 4 bytes }` and nothing else, in
-   * that order. Recognised byte for byte and handled as the general walk below would handle it; false
+   * What writers put in nearly every scalar value: TF2's summary writer (and so Keras) for every value of
+   * a scalar tag after its first, `tag: "…" tensor { dtype: DT_FLOAT tensor_shape {} tensor_content: 4
+   * bytes }`, and TF1 and PyTorch `tag: "…" simple_value: float`, each with nothing else, in that order
+   * (floatAt). Recognised byte for byte and handled as the general walk below would handle it; false
    * (nothing read, nothing sent) for any other value.
    */
   private decodeFloatScalar(value: ProtoReader, step: number, wallTime: number, sink: EventSink): boolean {
-    const b = value.bytes;
-    const p = value.pos;
-    const tagLength = b[p + 1];
-    const t = p + 2 + tagLength;
-    if (
-      b[p] !== 0x0a ||
-      tagLength >= 0x80 ||
-      value.end - t !== 12 ||
-      b[t] !== 0x42 ||
-      b[t + 1] !== 0x0a ||
-      b[t + 2] !== 0x08 ||
-      b[t + 3] !== 0x01 ||
-      b[t + 4] !== 0x12 ||
-      b[t + 5] !== 0x00 ||
-      b[t + 6] !== 0x22 ||
-      b[t + 7] !== 0x04
-    ) {
-      return false;
-    }
-    const tag = this.tagOf(b, p + 2, t);
-    const plugin = this.pluginByTag.get(tag);
-    if (plugin !== undefined && plugin !== SCALARS_PLUGIN) sink.otherValue(tag, plugin);
-    else sink.scalar(tag, step, wallTime, value.view.getFloat32(t + 8, true));
+    const at = floatAt(value.bytes, value.view, value.pos, value.end);
+    if (at < 0) return false;
+    this.floatScalar(value.bytes, value.view, value.pos + 2, at, step, wallTime, sink);
     value.pos = value.end;
     return true;
   }
 
-  private tagOf(bytes: Uint8Array, start: number, end: number): string {
-    const length = end - start;
-    const known = this.knownTags;
-    search: for (let k = 0; k < known.length; k++) {
-      const candidate = known[k].bytes;
-      if (candidate.length !== length) continue;
-      for (let i = 0; i < length; i++) if (candidate[i] !== bytes[start + i]) continue search;
-      return known[k].tag;
+  /**
+   * The value of one of decodeFloatScalar's shapes whose tag starts at `tagStart` and whose float is at
+   * `at`. A simple value is a scalar whatever its tag's plugin, a tensor only in the scalars plugin or
+   * none, as decodeValue has it.
+   */
+  private floatScalar(
+    b: Uint8Array,
+    view: DataView,
+    tagStart: number,
+    at: number,
+    step: number,
+    wallTime: number,
+    sink: EventSink,
+  ): void {
+    const tagEnd = tagStart + b[tagStart - 1];
+    const simple = at === tagEnd + 1;
+    const tagId = this.tagIndex(b, view, tagStart, tagEnd);
+    if (tagId >= 0) {
+      const plugin = this.knownTags[tagId].plugin;
+      if (simple || plugin === undefined || plugin === SCALARS_PLUGIN) {
+        const batch = this.batch;
+        const i = batch.count++;
+        batch.tagIds[i] = tagId;
+        batch.steps[i] = step;
+        batch.wallTimes[i] = wallTime;
+        batch.values[i] = view.getFloat32(at, true);
+        if (i + 1 === BATCH_POINTS) this.flush();
+        return;
+      }
     }
-    const tag = decodeUtf8(bytes, start, end);
-    if (known.length < MAX_KNOWN_TAGS) known.push({ bytes: bytes.slice(start, end), tag });
-    return tag;
+    this.flush();
+    const tag = tagId >= 0 ? this.knownTags[tagId].tag : decodeUtf8(b, tagStart, tagEnd);
+    const plugin = tagId >= 0 ? this.knownTags[tagId].plugin : this.pluginByTag.get(tag);
+    if (!simple && plugin !== undefined && plugin !== SCALARS_PLUGIN) sink.otherValue(tag, plugin);
+    else sink.scalar(tag, step, wallTime, view.getFloat32(at, true), tagId);
   }
+
+  /**
+   * The number of the tag in `bytes[start, end)` among the tags seen (numbered on first sight), or -1
+   * past MAX_KNOWN_TAGS. The last tag found is tried first, then the one after it: events list their
+   * tags in the same order every step, so the search seldom goes further.
+   */
+  private tagIndex(bytes: Uint8Array, view: DataView, start: number, end: number): number {
+    const known = this.knownTags;
+    const count = known.length;
+    const length = end - start;
+    const wordsEnd = start + (length & ~3);
+    for (let n = 0, k = this.lastTag; n < count; n++, k = k + 1 === count ? 0 : k + 1) {
+      const candidate = known[k];
+      if (candidate.bytes.length !== length) continue;
+      // Four bytes at a time, then the last few.
+      const words = candidate.words;
+      let at = start;
+      let w = 0;
+      while (at < wordsEnd && view.getInt32(at, true) === words[w]) {
+        at += 4;
+        w++;
+      }
+      if (at < wordsEnd) continue;
+      const tail = candidate.bytes;
+      while (at < end && tail[at - start] === bytes[at]) at++;
+      if (at === end) {
+        this.lastTag = k + 1 === count ? 0 : k + 1;
+        return k;
+      }
+    }
+    if (count >= MAX_KNOWN_TAGS) return -1;
+    const tag = decodeUtf8(bytes, start, end);
+    // A copy (a Buffer's slice would be a view of the chunk, which the next read overwrites).
+    const copy = new Uint8Array(bytes.subarray(start, end));
+    const words = new Int32Array(length >>> 2);
+    const copyView = new DataView(copy.buffer);
+    for (let w = 0; w < words.length; w++) words[w] = copyView.getInt32(4 * w, true);
+    known.push({ bytes: copy, words, tag, plugin: this.pluginByTag.get(tag) });
+    this.batch.tags.push(tag);
+    return count;
+  }
+}
+
+/**
+ * Where the float of the summary value `b[p, end)` is when the value is a lone float scalar, -1 for any
+ * other value. Two shapes, each `tag` then one field and nothing else:
+ * - TF2's (and so Keras'): `tensor { dtype: DT_FLOAT tensor_shape {} tensor_content: 4 bytes }`;
+ * - TF1's and PyTorch's: `simple_value: float`, the float one byte after the tag.
+ */
+function floatAt(b: Uint8Array, view: DataView, p: number, end: number): number {
+  const tagLength = b[p + 1];
+  const t = p + 2 + tagLength;
+  if (b[p] !== 0x0a || tagLength >= 0x80) return -1;
+  // The tensor's 8 bytes 42 0a 08 01 12 00 22 04 as two little-endian words.
+  if (end - t === 12) {
+    return view.getInt32(t, true) === 0x01080a42 && view.getInt32(t + 4, true) === 0x04220012 ? t + 8 : -1;
+  }
+  return end - t === 5 && b[t] === KEY_SIMPLE_VALUE ? t + 1 : -1;
 }
 
 function pluginName(metadata: ProtoReader): string | undefined {

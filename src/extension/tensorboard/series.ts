@@ -50,7 +50,7 @@ export class ScalarSeries {
     return points;
   }
 
-  private grow(capacity: number): void {
+  protected grow(capacity: number): void {
     const resize = (column: Float64Array) => {
       const grown = new Float64Array(capacity);
       grown.set(column.subarray(0, this.length));
@@ -87,13 +87,23 @@ export class SampledSeries extends ScalarSeries {
   private latest = -1;
   /** Whether the columns are in step order (false once a point took the slot of an older one). */
   private sorted = true;
-  private random = 0x9e3779b9;
+  /** The xorshift32 state as an int32: a small integer, so that updating it allocates nothing. */
+  private random = 0x9e3779b9 | 0;
 
   constructor(readonly maxPoints: number) {
     super(0);
   }
 
   offer(step: number, wallTime: number, value: number): void {
+    // Only the stores here, so that callers inline this and pass no boxed numbers; the rest is slotFor's.
+    const slot = this.slotFor(step);
+    this.steps[slot] = step;
+    this.wallTimes[slot] = wallTime;
+    this.values[slot] = value;
+  }
+
+  /** Where the point at `step` goes: after preempting what it supersedes, sampled, with room made. */
+  private slotFor(step: number): number {
     if (this.length > 0 && this.lastStep >= step) this.preempt(step);
     this.seen++;
     let slot = -1;
@@ -106,16 +116,12 @@ export class SampledSeries extends ScalarSeries {
       }
     }
     if (slot < 0) {
-      this.push(step, wallTime, value);
-      this.latest = this.length - 1;
-    } else {
-      this.steps[slot] = step;
-      this.wallTimes[slot] = wallTime;
-      this.values[slot] = value;
-      this.latest = slot;
-      this.revision++;
-    }
+      if (this.length === this.steps.length) this.grow(Math.max(4, this.length * 2));
+      slot = this.length++;
+    } else this.revision++;
+    this.latest = slot;
     this.lastStep = step;
+    return slot;
   }
 
   /** Drops every kept point whose step is `step` or later. */
@@ -157,7 +163,7 @@ export class SampledSeries extends ScalarSeries {
     x ^= x << 13;
     x ^= x >>> 17;
     x ^= x << 5;
-    this.random = x >>> 0;
-    return Math.floor((this.random / 4294967296) * n);
+    this.random = x;
+    return Math.floor(((x >>> 0) / 4294967296) * n);
   }
 }

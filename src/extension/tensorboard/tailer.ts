@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ScalarDecoder, collectScalars, type EventSink } from './events';
 import type { ScalarSeries } from './series';
-import { scanRecords, type ScanEnd } from './tfrecord';
+import { RecordScanner, scanRecords, type ScanEnd } from './tfrecord';
 
 /** Points per tag, in the order they were read. */
 export type PointsByTag = Map<string, ScalarSeries>;
@@ -24,10 +24,15 @@ export interface ReadOptions {
   /** Stop after about this many bytes (at a chunk boundary); the rest waits for the next read. */
   readonly maxBytes?: number;
   /**
-   * A buffer to read into, reused across reads that do not overlap (a LogDirectory's polls run one at
-   * a time), so that reading a large folder does not leave a chunk of garbage per file per poll.
+   * Where to read, reused across reads that do not overlap (a LogDirectory's polls run one at a time),
+   * so that reading a large folder does not leave a chunk of garbage per file per poll.
    */
-  readonly scratch?: { buffer: Buffer };
+  readonly scratch?: Scratch;
+}
+
+/** Where chunks are read and scanned: the scanner's memory, made by the first read that needs it. */
+export interface Scratch {
+  scanner?: RecordScanner;
 }
 
 /** How much a read takes in at once; larger records are read whole. */
@@ -165,24 +170,27 @@ export class EventFileTailer {
     sink: EventSink,
     maxBytes: number,
     first: { reason?: string },
-    scratch: { buffer: Buffer } = { buffer: Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - this.offset)) },
+    scratch: Scratch = {},
   ): Promise<ScanEnd> {
     const handle = await fs.open(this.filePath, 'r');
     const started = this.offset;
     try {
-      let buffer = scratch.buffer;
       let needed = 0;
       while (this.offset < size) {
         const want = Math.min(size - this.offset, Math.max(CHUNK_BYTES, needed));
-        if (buffer.length < want) {
-          buffer = Buffer.allocUnsafe(want);
-          // A record larger than a chunk keeps its buffer only while it is read.
-          if (want <= CHUNK_BYTES) scratch.buffer = buffer;
-        }
+        // Chunks go into the scanner's memory (grown up to a chunk as reads need); a record larger
+        // than a chunk is read into a buffer of its own, kept only while it is read, and scanned here.
+        let buffer: Buffer;
+        let scanner: RecordScanner | undefined;
+        if (want <= CHUNK_BYTES) {
+          scanner = scratch.scanner ??= new RecordScanner(want);
+          scanner.reserve(want);
+          buffer = scanner.chunk;
+        } else buffer = Buffer.allocUnsafe(want);
         const got = await readFully(handle, buffer, want, this.offset);
         const bytes = buffer.subarray(0, got);
         const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-        const result = scanRecords(bytes, (start, end) => {
+        const decode = (start: number, end: number) => {
           try {
             this.decoder.decode(bytes, start, end, view, sink);
           } catch (error) {
@@ -191,7 +199,10 @@ export class EventFileTailer {
             this.malformedRecords++;
             first.reason ??= error instanceof Error ? error.message : String(error);
           }
-        });
+        };
+        const result = scanner ? scanner.scan(got, decode) : scanRecords(bytes, decode);
+        // The decoder holds back up to a batch of scalars: they reach the sink before this read returns.
+        this.decoder.flush();
         this.offset += result.consumed;
         if (result.end.kind === 'corrupt') return result.end;
         if (result.end.kind === 'partial') {
