@@ -16,6 +16,7 @@ import { differentHyperparameters, type RunHistory } from './history';
 import { readHyperparameters } from './settings';
 import { handleModelFilesMessage } from './modelFiles';
 import { handlePythonProjectMessage } from './pythonProject';
+import { ExampleStore, handleExamplesMessage } from '../examples';
 import { translatedStrings } from './strings';
 import type { OpenTrainingPanelArgs } from './args';
 
@@ -78,6 +79,8 @@ export class TrainingPanel {
   /** The ready handshake, the queue until then, validation, and chart exports (webview/webviewHost.ts). */
   private readonly host: WebviewHost<WebviewMessage, HostMessage>;
   private latestRun: RunRecord | undefined;
+  /** The learner's drawn examples, in a file in global storage (src/extension/examples). */
+  private readonly examples: ExampleStore;
   private readonly disposables: vscode.Disposable[] = [];
   /** Told of each run that finishes while this panel is open, or of a start the page refused (an Error). */
   private readonly finishedListeners = new Set<(run: RunRecord | Error) => void>();
@@ -120,6 +123,7 @@ export class TrainingPanel {
   ) {
     TrainingPanel.current = this;
     const { context, log } = services;
+    this.examples = new ExampleStore(context.globalStorageUri, log);
     const measurement = context.globalState.get<unknown>(MEASUREMENT_KEY);
     panel.webview.html = renderHtml(panel.webview, context.extensionUri, state, {
       extensionVersion: String(context.extension.packageJSON.version ?? 'unknown'),
@@ -129,7 +133,10 @@ export class TrainingPanel {
       panel,
       {
         ...TRAINING_PAGE_MESSAGES,
-        onReady: async () => this.post({ type: 'history', runs: await this.history.list() }),
+        onReady: async () => {
+          this.post({ type: 'history', runs: await this.history.list() });
+          this.post({ type: 'examples', examples: await this.examples.list() });
+        },
         onMessage: (message) => this.handle(message),
         saveFolder: () => vscode.workspace.workspaceFolders?.[0]?.uri,
       },
@@ -215,6 +222,8 @@ export class TrainingPanel {
       case 'openPythonProject':
         handlePythonProjectMessage(message, log, (answer) => this.post(answer));
         return;
+      default:
+        await handleExamplesMessage(message, this.examples, log, (answer) => this.post(answer));
     }
   }
 

@@ -10,6 +10,7 @@
  * the host turns into a New AI Project with generated Keras and PyTorch scripts).
  * Host → webview: start (optional overrides, used by the command's args and tests), stop, settings, history,
  * modelFilesSaved / modelFilesLoaded / pythonProjectOpened (the answers to those three).
+ * "Your examples" adds its own messages (addExample, deleteExamples, …; examples.ts) to both unions.
  * A parsed message holds only the fields named here (a copy, never the object received), with bounded arrays:
  * the host writes runs to disk as they come. `ready` and `saveFile` come from common.ts, shared with the
  * TensorBoard panel and handled by the one webview host.
@@ -29,6 +30,19 @@ import type { Architecture } from '../model';
 import { readArchitecture } from './architecture';
 export { architectureError, readArchitecture } from './architecture';
 import { readRunRecord, type RunRecord } from './runRecord';
+import {
+  readExamplesHostMessage,
+  readExamplesWebviewMessage,
+  type ExamplesHostMessage,
+  type ExamplesWebviewMessage,
+} from './examples';
+export {
+  MAX_EXAMPLES,
+  readLearnerExamples,
+  type ExamplesHostMessage,
+  type ExamplesWebviewMessage,
+  type LearnerExample,
+} from './examples';
 import {
   Invalid,
   isFiniteNum,
@@ -103,7 +117,9 @@ export type WebviewMessage =
   | { type: 'saveModelFiles'; requestId: string; files: ModelFilePayload[] }
   | { type: 'loadModelFiles'; requestId: string }
   /** "Open as a Python project": the host generates the scripts from these (never takes code from the page). */
-  | { type: 'openPythonProject'; requestId: string; model: PythonProjectModel };
+  | { type: 'openPythonProject'; requestId: string; model: PythonProjectModel }
+  // "Your examples" (src/webview/examples): the learner's drawings, kept by the host (./examples.ts).
+  | ExamplesWebviewMessage;
 
 /** What a generated Python project is made from: the layers and the run's hyperparameters. */
 export interface PythonProjectModel {
@@ -140,7 +156,8 @@ export type HostMessage =
       /** The project folder, when its files were written (also when the install failed afterwards). */
       folder?: string;
       error?: string;
-    };
+    }
+  | ExamplesHostMessage;
 
 /** One file of a saved model (model.json, its weights .bin files, weights.npz), base64-encoded. */
 export interface ModelFilePayload {
@@ -256,6 +273,10 @@ function parse<T>(v: unknown, read: (v: Obj) => T): Parsed<T> {
   }
 }
 
+function unknownType(m: Obj): never {
+  throw new Invalid(`unknown message type ${JSON.stringify(m.type).slice(0, 40)}`);
+}
+
 export function parseWebviewMessage(v: unknown): Parsed<WebviewMessage> {
   return parse<WebviewMessage>(v, (m) => {
     switch (m.type) {
@@ -292,7 +313,7 @@ export function parseWebviewMessage(v: unknown): Parsed<WebviewMessage> {
         need(isRequestId(m.requestId), 'openPythonProject.requestId');
         return { type: 'openPythonProject', requestId: m.requestId, model: readPythonProjectModel(m.model) };
       default:
-        throw new Invalid(`unknown message type ${JSON.stringify(m.type).slice(0, 40)}`);
+        return readExamplesWebviewMessage(m) ?? unknownType(m);
     }
   });
 }
@@ -350,7 +371,7 @@ export function parseHostMessage(v: unknown): Parsed<HostMessage> {
           ...(pick(m, ['folder', 'error']) as { folder?: string; error?: string }),
         };
       default:
-        throw new Invalid(`unknown message type ${JSON.stringify(m.type).slice(0, 40)}`);
+        return readExamplesHostMessage(m) ?? unknownType(m);
     }
   });
 }

@@ -61,6 +61,8 @@ export interface PlaygroundOptions {
   post(message: WebviewMessage): void;
   /** A test hook (see training/testHooks.ts): evaluate on the first n test images only; default all. */
   evaluationCount?: number;
+  /** Told when the model in use changes (a run's, a loaded one), after the change. */
+  onModelChange?(): void;
 }
 
 export type ModelSource = { kind: 'run' } | { kind: 'file'; name: string };
@@ -237,6 +239,7 @@ export class Playground {
     this.evaluation.clear();
     this.updateModelState();
     this.predictor.flush();
+    this.options.onModelChange?.();
   }
 
   private updateModelState(): void {
