@@ -6,7 +6,7 @@
 // shipped templates' my_digits.py reads back in python3 with numpy. The dialogs are stand-ins; the rest is real.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -20,6 +20,7 @@ import {
 } from '../../src/shared/protocol/training';
 import { ExampleStore, handleExamplesMessage, type ExamplesUi } from '../../src/extension/examples';
 import { EXAMPLES_FILE } from '../../src/extension/examples/store';
+import { getExtension } from './helpers';
 
 const run = promisify(execFile);
 
@@ -126,7 +127,6 @@ describe('your examples (host)', function () {
 
   it('drops a damaged entry of the file (and says so), keeping the others', async () => {
     const good = [example('ok-1', 1), example('ok-2', 2)];
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(storage.fsPath, { recursive: true });
     writeFileSync(
       file(),
@@ -149,7 +149,6 @@ describe('your examples (host)', function () {
     const list = [example('x1', 0), example('x2', 7), example('x3', 7), example('x4', 9)];
     for (const e of list) await store.add(e);
     const folder = path.join(dir, 'exported 导出');
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(folder);
 
     assert.deepEqual(await send(store, { type: 'exportExamples', requestId: 'r0' }, ui({})), [
@@ -166,7 +165,7 @@ describe('your examples (host)', function () {
     assert.deepEqual(Buffer.from(images.data.subarray(784, 2 * 784)).toString('base64'), list[1].pixels);
 
     // What ships in the VSIX (dist/templates, copied by the build) reads the pair.
-    const loader = path.resolve(__dirname, '../../../dist/templates/common/my_digits.py');
+    const loader = path.join(getExtension().extensionPath, 'dist', 'templates', 'common', 'my_digits.py');
     assert.ok(existsSync(loader), loader);
     const script = [
       'import json, sys',
