@@ -11,7 +11,7 @@ import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { LearnerExample, WebviewMessage } from '../../src/shared/protocol/training';
 import { startBrowserSession, type BrowserSession } from './harness';
-import { openTrainingPanel, outbox, sendHost, waitForFinishedRun } from './trainingPage';
+import { choose, openTrainingPanel, outbox, sendHost, waitForFinishedRun } from './trainingPage';
 
 /** A small deterministic PRNG (mulberry32), so every run draws the same strokes. */
 function random(seed: number): () => number {
@@ -74,89 +74,96 @@ describe('your examples (Chromium)', function () {
     await session?.close();
   });
 
-  it('fine-tuning on 30 drawn examples of one class raises its accuracy on them (CPU engine)', async () => {
-    const page = await openTrainingPanel(session);
-    await sendHost(page, {
-      type: 'start',
-      hyperparameters: {
-        backend: 'onramp-cpu',
-        epochs: 1,
-        batchSize: 32,
-        learningRate: 0.003,
-        schedule: 'cosine',
-        optimizer: 'adam',
-      },
-      limits: { trainSamples: 6000, testSamples: 1000 },
+  for (const { backend, preset } of [
+    { backend: 'onramp-cpu', preset: 'article' },
+    { backend: 'wasm', preset: 'mlp' },
+  ] as const) {
+    it(`fine-tuning on 30 drawn examples of one class raises its accuracy on them (${backend}, ${preset})`, async () => {
+      const page = await openTrainingPanel(session);
+      await choose(page, '#model-preset', preset);
+      await sendHost(page, {
+        type: 'start',
+        hyperparameters: {
+          backend,
+          epochs: 1,
+          batchSize: 32,
+          learningRate: 0.003,
+          schedule: 'cosine',
+          optimizer: 'adam',
+        },
+        limits: { trainSamples: 6000, testSamples: 1000 },
+      });
+      const run = await waitForFinishedRun(page);
+      assert.equal(run.status, 'completed', run.error);
+      assert.equal(run.backend, backend);
+      await page.click('#tab-examples');
+      await page.click('.examples-label[data-digit="4"]');
+      const next = random(4);
+      const count = 30;
+      for (let i = 0; i < count; i++) {
+        await drawZ(page, next);
+        await page.click('#examples-add');
+      }
+      const examples = added(await outbox(page));
+      assert.equal(examples.length, count);
+      assert.ok(examples.every((e) => e.label === 4));
+      assert.equal(await page.getAttribute('.examples-label[data-digit="4"]', 'data-count'), String(count));
+      assert.equal(await page.locator('#examples-list li[data-id]').count(), count);
+      // Every example is the 28×28 the model sees: ink, in a 20×20 box, not the whole field.
+      const ink = Buffer.from(examples[0].pixels, 'base64');
+      assert.equal(ink.length, 784);
+      assert.ok(ink.filter((v) => v > 0).length > 40, 'the example holds ink');
+      assert.equal(ink.subarray(0, 28 * 3).filter((v) => v > 0).length, 0, 'the top rows are empty');
+      // Played host: the list as the host would send it back.
+      await sendHost(page, { type: 'examples', examples });
+
+      const before = await cell(page, '#examples-per-class', 4, 'yours');
+      assert.equal(before.count, count);
+      assert.ok(before.accuracy! < 0.5, `a Z is not a 4 to a model trained on MNIST (${before.accuracy})`);
+      const modelBefore = await page.evaluate(() =>
+        Array.from(window.aiOnrampTraining?.trainer?.model?.getWeights().at(-1)?.dataSync() ?? []),
+      );
+
+      await page.click('#examples-fine-tune');
+      await page.waitForFunction(
+        () =>
+          ['done', 'failed'].includes(
+            document.querySelector<HTMLElement>('#examples-fine-tune-status')?.dataset.state ?? '',
+          ),
+        null,
+        { timeout: 600_000, polling: 500 },
+      );
+      const status = (await page.textContent('#examples-fine-tune-status')) ?? '';
+      assert.equal(await page.getAttribute('#examples-fine-tune-status', 'data-state'), 'done', status);
+      const yoursBefore = await cell(page, '#examples-before-after', 4, 'yours-before');
+      const yoursAfter = await cell(page, '#examples-before-after', 4, 'yours-after');
+      const testBefore = await cell(page, '#examples-before-after', 4, 'test-before');
+      const testAfter = await cell(page, '#examples-before-after', 4, 'test-after');
+      console.log(
+        `      ${backend}, ${preset}: Z labelled 4: ${yoursBefore.correct}/${count} → ${yoursAfter.correct}/${count}; ` +
+          `test 4s ${testBefore.correct}/${testBefore.count} → ${testAfter.correct}/${testAfter.count}; ${status}`,
+      );
+      assert.deepEqual(yoursBefore, before);
+      assert.ok(yoursAfter.accuracy! > yoursBefore.accuracy!, 'the fine-tune raised its accuracy on them');
+      assert.ok(yoursAfter.accuracy! >= 0.8, `after: ${yoursAfter.accuracy}`);
+      assert.equal(testAfter.count, 982, 'the whole test set: 982 fours');
+      // MNIST in the mix keeps the real fours (and the rest) from being forgotten.
+      const overall = await page.$$eval('#examples-before-after td[data-column="test-after"]', (tds) =>
+        tds.reduce((s, td) => s + Number((td as HTMLElement).dataset.correct), 0),
+      );
+      assert.ok(overall / 10_000 > 0.85, `test accuracy after the fine-tune ${overall / 10_000}`);
+      // The fine-tuned model is the panel's model now, on the same backend, with other weights (its output bias moved).
+      assert.equal(await page.evaluate(() => window.aiOnrampTraining?.trainer?.backend), backend);
+      const modelAfter = await page.evaluate(() =>
+        Array.from(window.aiOnrampTraining?.trainer?.model?.getWeights().at(-1)?.dataSync() ?? []),
+      );
+      assert.equal(modelAfter.length, 10, 'the output bias');
+      assert.notDeepEqual(modelAfter, modelBefore);
+      assert.equal((await cell(page, '#examples-per-class', 4, 'yours')).correct, yoursAfter.correct);
+      assert.deepEqual(page.errors, []);
+      await page.close();
     });
-    const run = await waitForFinishedRun(page);
-    assert.equal(run.status, 'completed', run.error);
-    await page.click('#tab-examples');
-    await page.click('.examples-label[data-digit="4"]');
-    const next = random(4);
-    const count = 30;
-    for (let i = 0; i < count; i++) {
-      await drawZ(page, next);
-      await page.click('#examples-add');
-    }
-    const examples = added(await outbox(page));
-    assert.equal(examples.length, count);
-    assert.ok(examples.every((e) => e.label === 4));
-    assert.equal(await page.getAttribute('.examples-label[data-digit="4"]', 'data-count'), String(count));
-    assert.equal(await page.locator('#examples-list li[data-id]').count(), count);
-    // Every example is the 28×28 the model sees: ink, in a 20×20 box, not the whole field.
-    const ink = Buffer.from(examples[0].pixels, 'base64');
-    assert.equal(ink.length, 784);
-    assert.ok(ink.filter((v) => v > 0).length > 40, 'the example holds ink');
-    assert.equal(ink.subarray(0, 28 * 3).filter((v) => v > 0).length, 0, 'the top rows are empty');
-    // Played host: the list as the host would send it back.
-    await sendHost(page, { type: 'examples', examples });
-
-    const before = await cell(page, '#examples-per-class', 4, 'yours');
-    assert.equal(before.count, count);
-    assert.ok(before.accuracy! < 0.5, `a Z is not a 4 to a model trained on MNIST (${before.accuracy})`);
-    const backendBefore = await page.evaluate(() => window.aiOnrampTraining?.trainer?.backend);
-    const modelBefore = await page.evaluate(
-      () => window.aiOnrampTraining?.trainer?.model?.getWeights()[0].dataSync()[0],
-    );
-
-    await page.click('#examples-fine-tune');
-    await page.waitForFunction(
-      () =>
-        ['done', 'failed'].includes(
-          document.querySelector<HTMLElement>('#examples-fine-tune-status')?.dataset.state ?? '',
-        ),
-      null,
-      { timeout: 600_000, polling: 500 },
-    );
-    const status = (await page.textContent('#examples-fine-tune-status')) ?? '';
-    assert.equal(await page.getAttribute('#examples-fine-tune-status', 'data-state'), 'done', status);
-    const yoursBefore = await cell(page, '#examples-before-after', 4, 'yours-before');
-    const yoursAfter = await cell(page, '#examples-before-after', 4, 'yours-after');
-    const testBefore = await cell(page, '#examples-before-after', 4, 'test-before');
-    const testAfter = await cell(page, '#examples-before-after', 4, 'test-after');
-    console.log(
-      `      Z labelled 4: ${yoursBefore.correct}/${count} → ${yoursAfter.correct}/${count}; ` +
-        `test 4s ${testBefore.correct}/${testBefore.count} → ${testAfter.correct}/${testAfter.count}; ${status}`,
-    );
-    assert.deepEqual(yoursBefore, before);
-    assert.ok(yoursAfter.accuracy! > yoursBefore.accuracy!, 'the fine-tune raised its accuracy on them');
-    assert.ok(yoursAfter.accuracy! >= 0.8, `after: ${yoursAfter.accuracy}`);
-    assert.equal(testAfter.count, 982, 'the whole test set: 982 fours');
-    // MNIST in the mix keeps the real fours (and the rest) from being forgotten.
-    const overall = await page.$$eval('#examples-before-after td[data-column="test-after"]', (tds) =>
-      tds.reduce((s, td) => s + Number((td as HTMLElement).dataset.correct), 0),
-    );
-    assert.ok(overall / 10_000 > 0.85, `test accuracy after the fine-tune ${overall / 10_000}`);
-    // The fine-tuned model is the panel's model now, on the same backend, with other weights.
-    assert.equal(await page.evaluate(() => window.aiOnrampTraining?.trainer?.backend), backendBefore);
-    const modelAfter = await page.evaluate(
-      () => window.aiOnrampTraining?.trainer?.model?.getWeights()[0].dataSync()[0],
-    );
-    assert.notEqual(modelAfter, modelBefore);
-    assert.equal((await cell(page, '#examples-per-class', 4, 'yours')).correct, yoursAfter.correct);
-    assert.deepEqual(page.errors, []);
-    await page.close();
-  });
+  }
 
   it('adds by keyboard, keeps what the host sends across a reload, deletes one and all through the host', async () => {
     let page = await openTrainingPanel(session);

@@ -140,7 +140,6 @@ export function attachToTrainingPanel(hooks: TrainingPanelHooks): AttachedPlaygr
   const tryPanel = el('div');
   const evaluatePanel = el('div');
   const holder = el('div');
-  let examples: ExamplesView | undefined;
   const playground = mountPlayground(holder, {
     strings: hooks.strings,
     // The article's model takes the playground's fast forward pass; any other, tfjs's predict.
@@ -159,7 +158,8 @@ export function attachToTrainingPanel(hooks: TrainingPanelHooks): AttachedPlaygr
     post: hooks.post,
     evaluationCount: hooks.evaluationCount,
     // Whatever the model becomes (a run's, a fine-tune's, one loaded from files), Your examples reads it again.
-    onModelChange: () => examples?.showReading(),
+    // (Called only once a model is taken, after `examples` below exists.)
+    onModelChange: () => examples.showReading(),
   });
   tryPanel.append(playground.tryElement);
   evaluatePanel.append(playground.evaluateElement);
@@ -168,7 +168,7 @@ export function attachToTrainingPanel(hooks: TrainingPanelHooks): AttachedPlaygr
   tabs.add('train', t('tabTrain'), trainPanel);
   tabs.add('try', t('tabTry'), tryPanel);
   tabs.add('evaluate', t('tabEvaluate'), evaluatePanel);
-  examples = new ExamplesView({
+  const examples = new ExamplesView({
     strings: hooks.strings,
     post: hooks.post,
     classifier: () => playground.classifier,
@@ -187,16 +187,14 @@ export function attachToTrainingPanel(hooks: TrainingPanelHooks): AttachedPlaygr
   tabs.onSelect = (id) => {
     if (id === 'train') return;
     void (playground.classifier ? Promise.resolve() : playground.refresh()).then(() => {
-      if (id === 'examples') examples?.showReading();
+      if (id === 'examples') examples.showReading();
     });
   };
   return {
     playground,
     tabs,
-    examples: examples!,
+    examples,
     onRunFinished: () => playground.refresh(),
-    handleHostMessage: (m) => {
-      return playground.handleHostMessage(m) || examples!.handleHostMessage(m);
-    },
+    handleHostMessage: (m) => playground.handleHostMessage(m) || examples.handleHostMessage(m),
   };
 }
