@@ -10,20 +10,9 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { LearnerExample, WebviewMessage } from '../../src/shared/protocol/training';
+import { mulberry32 } from '../../src/shared/architecture';
 import { startBrowserSession, type BrowserSession } from './harness';
 import { choose, openTrainingPanel, outbox, sendHost, waitForFinishedRun } from './trainingPage';
-
-/** A small deterministic PRNG (mulberry32), so every run draws the same strokes. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Draws one stroke through `points` (fractions of the pad) with the mouse, as a learner would. */
 async function stroke(page: Page, points: [number, number][]): Promise<void> {
@@ -98,7 +87,7 @@ describe('your examples (Chromium)', function () {
       assert.equal(run.backend, backend);
       await page.click('#tab-examples');
       await page.click('.examples-label[data-digit="4"]');
-      const next = random(4);
+      const next = mulberry32(4);
       const count = 30;
       for (let i = 0; i < count; i++) {
         await drawZ(page, next);

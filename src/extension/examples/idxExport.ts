@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { encodeIdxImages, encodeIdxLabels, idxPairNames } from '../../shared/examples/idx';
 import { IMAGE_PIXELS } from '../../shared/model';
 import { isPlainFileName, type HostMessage, type LearnerExample } from '../../shared/protocol/training';
+import { confirmReplace, displayPath, exists } from '../common/files';
 
 export const EXPORT_PREFIX = 'my-digits';
 
@@ -34,15 +35,7 @@ export const examplesDialogs: ExamplesUi = {
     });
     return picked?.[0];
   },
-  async confirmReplace(existing, folder) {
-    const replace = vscode.l10n.t('Replace');
-    const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t('{0} already has {1}. Replace?', displayPath(folder), existing.join(', ')),
-      { modal: true },
-      replace,
-    );
-    return answer === replace;
-  },
+  confirmReplace,
   async confirmDeleteAll(count) {
     const remove = vscode.l10n.t('Delete all');
     const answer = await vscode.window.showWarningMessage(
@@ -53,10 +46,6 @@ export const examplesDialogs: ExamplesUi = {
     return answer === remove;
   },
 };
-
-export function displayPath(uri: vscode.Uri): string {
-  return uri.scheme === 'file' ? uri.fsPath : uri.toString(true);
-}
 
 /** The pair's bytes: images in the examples' order, labels beside them. */
 export function idxPair(examples: readonly LearnerExample[]): { images: Uint8Array; labels: Uint8Array } {
@@ -69,15 +58,6 @@ export function idxPair(examples: readonly LearnerExample[]): { images: Uint8Arr
     labels[i] = e.label;
   });
   return { images: encodeIdxImages(pixels, examples.length), labels: encodeIdxLabels(labels) };
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export async function exportExamples(

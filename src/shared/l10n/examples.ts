@@ -3,7 +3,7 @@
  * translates each with `vscode.l10n.t` (Chinese in l10n/bundle.l10n.zh-cn.json) and injects them prefixed
  * `examples.`; the page falls back to English for any id it did not get.
  */
-import { format } from './format';
+import { prefixedTranslate } from './format';
 
 export const EXAMPLES_STRINGS = {
   tabExamples: 'Your examples',
@@ -57,8 +57,5 @@ export type ExamplesTranslate = (id: ExamplesStringId, ...args: (string | number
 export const EXAMPLES_STRING_PREFIX = 'examples.';
 
 export function makeExamplesTranslate(translated: Readonly<Record<string, string>> = {}): ExamplesTranslate {
-  return (id, ...args) => {
-    const own = translated[EXAMPLES_STRING_PREFIX + id];
-    return format(typeof own === 'string' ? own : EXAMPLES_STRINGS[id], ...args);
-  };
+  return prefixedTranslate(EXAMPLES_STRINGS, EXAMPLES_STRING_PREFIX, translated);
 }

@@ -8,3 +8,18 @@ export function format(template: string, ...args: readonly (string | number)[]):
     return arg !== undefined ? String(arg) : placeholder;
   });
 }
+
+/**
+ * A page's translator over the host's strings, keyed `<prefix><id>` (so a page can take the host's whole string
+ * map), falling back to the English `table` for any id the host did not send.
+ */
+export function prefixedTranslate<Id extends string>(
+  table: Readonly<Record<Id, string>>,
+  prefix: string,
+  translated: Readonly<Record<string, string>> = {},
+): (id: Id, ...args: (string | number)[]) => string {
+  return (id, ...args) => {
+    const own = translated[prefix + id];
+    return format(typeof own === 'string' ? own : table[id], ...args);
+  };
+}

@@ -3,7 +3,7 @@
  * `vscode.l10n.t` (Chinese in l10n/bundle.l10n.zh-cn.json, keyed by the English text) and injects them,
  * prefixed `playground.`; the page falls back to English for any id it did not get.
  */
-import { format } from './format';
+import { prefixedTranslate } from './format';
 
 export const PLAYGROUND_STRINGS = {
   tabTrain: 'Train',
@@ -71,8 +71,5 @@ export const STRING_PREFIX = 'playground.';
 export function makePlaygroundTranslate(
   translated: Readonly<Record<string, string>> = {},
 ): PlaygroundTranslate {
-  return (id, ...args) => {
-    const own = translated[STRING_PREFIX + id];
-    return format(typeof own === 'string' ? own : PLAYGROUND_STRINGS[id], ...args);
-  };
+  return prefixedTranslate(PLAYGROUND_STRINGS, STRING_PREFIX, translated);
 }

@@ -10,7 +10,6 @@
  * Keyboard: the pad as in Try it (arrows, Space, Delete), a digit key on the pad picks the label, the label
  * buttons are a radio group (arrow keys), every thumbnail has its own delete button.
  */
-import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { perClassAccuracy, type ClassAccuracy } from '../../shared/examples/perClass';
 import { makeExamplesTranslate, type ExamplesTranslate } from '../../shared/l10n/examples';
 import { makePlaygroundTranslate } from '../../shared/l10n/playground';
@@ -22,6 +21,7 @@ import type {
   WebviewMessage,
 } from '../../shared/protocol/training';
 import { el } from '../common/dom';
+import { button, type Button } from '../common/button';
 import { DrawPad } from '../playground/drawPad';
 import { digitCanvas, evaluateClassifier, paintDigit, type TestSet } from '../playground/evaluation';
 import { fromBase64, toBase64 } from '../playground/export';
@@ -66,20 +66,6 @@ export interface ExamplesOptions {
   evaluationCount?: number;
   /** The name of a backend, as the Train tab says it. */
   backendLabel?(backend: BackendName): string;
-}
-
-type Button = HTMLElement & { disabled: boolean };
-
-function button(id: string, icon: string, label: string, onClick: () => void, secondary = true): Button {
-  const b = el(
-    'vscode-button',
-    { id, icon, ...(secondary ? { secondary: '' } : {}) },
-    label,
-  ) as unknown as Button;
-  b.addEventListener('click', () => {
-    if (!b.disabled) onClick();
-  });
-  return b;
 }
 
 const pct = (v: number | undefined) => (v === undefined ? '—' : `${(v * 100).toFixed(1)}\u00a0%`);

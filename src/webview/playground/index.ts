@@ -15,7 +15,6 @@
  * ```
  * `tryElement` and `evaluateElement` are the two sections, for a host that puts them on separate tabs.
  */
-import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { DEFAULT_HYPERPARAMETERS } from '../../shared/hyperparameters';
 import { ARTICLE_MODEL } from '../../shared/model';
 import { architectureError } from '../../shared/protocol/architecture';
@@ -26,6 +25,7 @@ import type {
   WebviewMessage,
 } from '../../shared/protocol/training';
 import { el } from '../common/dom';
+import { button, type Button } from '../common/button';
 import { DrawPad, type PadChange } from './drawPad';
 import {
   EvaluationView,
@@ -66,20 +66,6 @@ export interface PlaygroundOptions {
 }
 
 export type ModelSource = { kind: 'run' } | { kind: 'file'; name: string };
-
-type Button = HTMLElement & { disabled: boolean };
-
-function button(id: string, icon: string, label: string, onClick: () => void, secondary = true): Button {
-  const b = el(
-    'vscode-button',
-    { id, icon, ...(secondary ? { secondary: '' } : {}) },
-    label,
-  ) as unknown as Button;
-  b.addEventListener('click', () => {
-    if (!b.disabled) onClick();
-  });
-  return b;
-}
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}\u00a0%`;
 
