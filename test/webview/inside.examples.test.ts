@@ -16,7 +16,7 @@ import { choose, openTrainingPanel, outbox, sendHost, waitForFinishedRun } from 
 
 /** Draws one stroke through `points` (fractions of the pad) with the mouse, as a learner would. */
 async function stroke(page: Page, points: [number, number][]): Promise<void> {
-  const box = (await page.locator('.examples .playground-pad-canvas').boundingBox())!;
+  const box = (await page.locator('.examples-pad-canvas').boundingBox())!;
   const at = ([x, y]: [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
   await page.mouse.move(...at(points[0]));
   await page.mouse.down();
@@ -157,7 +157,7 @@ describe('your examples (Chromium)', function () {
   it('adds by keyboard, keeps what the host sends across a reload, deletes one and all through the host', async () => {
     let page = await openTrainingPanel(session);
     await page.click('#tab-examples');
-    const canvas = page.locator('.examples .playground-pad-canvas');
+    const canvas = page.locator('.examples-pad-canvas');
     const keyboardDigit = async (label: string, down: number) => {
       await canvas.focus();
       await page.keyboard.press('Space');

@@ -77,15 +77,30 @@ export interface ExampleReading {
   correct: number;
 }
 
-/** Reads every example with `classifier`. */
-export function readExamples(classifier: Classifier, images: Uint8Array, labels: Uint8Array): ExampleReading {
+/**
+ * Reads every example with `classifier`; `known` (an example's id → the answer this classifier gave it) spares
+ * the ones read before, so adding the 500th example does not read the other 499 again.
+ */
+export function readExamples(
+  classifier: Classifier,
+  images: Uint8Array,
+  labels: Uint8Array,
+  ids?: readonly string[],
+  known?: Map<string, number>,
+): ExampleReading {
   const predicted = new Uint8Array(labels.length);
   const probs = new Float32Array(CLASSES);
   let correct = 0;
   for (let i = 0; i < labels.length; i++) {
-    classifier.predictBytes(images, i * IMAGE_PIXELS, probs);
-    predicted[i] = argMax(probs);
-    if (predicted[i] === labels[i]) correct++;
+    const id = ids?.[i];
+    let answer = id !== undefined ? known?.get(id) : undefined;
+    if (answer === undefined) {
+      classifier.predictBytes(images, i * IMAGE_PIXELS, probs);
+      answer = argMax(probs);
+      if (id !== undefined) known?.set(id, answer);
+    }
+    predicted[i] = answer;
+    if (answer === labels[i]) correct++;
   }
   return { predicted, perClass: perClassAccuracy(labels, predicted), correct };
 }
@@ -151,13 +166,19 @@ export class ExamplesView {
   private readonly beforeAfter = el('div', { id: 'examples-before-after' });
   private readonly buttons: Record<'add' | 'clear' | 'deleteAll' | 'export' | 'fineTune', Button>;
   private reading?: ExampleReading;
+  /** What each model said of each example (a model's answers stay what they were; a new model has none). */
+  private readonly answers = new WeakMap<Classifier, Map<string, number>>();
   private requestCount = 0;
   private exportRequest?: string;
   private busy = false;
 
   constructor(private readonly options: ExamplesOptions) {
     const t = (this.t = makeExamplesTranslate(options.strings));
-    this.pad = new DrawPad({ label: t('padLabel'), onChange: () => this.showPreview() });
+    this.pad = new DrawPad({
+      label: t('padLabel'),
+      className: 'examples-pad-canvas',
+      onChange: () => this.showPreview(),
+    });
     this.pad.canvas.addEventListener('keydown', (e) => {
       if (/^[0-9]$/.test(e.key)) {
         e.preventDefault();
@@ -391,7 +412,10 @@ export class ExamplesView {
       return;
     }
     const { images, labels } = this.asArrays();
-    const reading = (this.reading = readExamples(classifier, images, labels));
+    let known = this.answers.get(classifier);
+    if (!known) this.answers.set(classifier, (known = new Map()));
+    const ids = this.examples.map((e) => e.id);
+    const reading = (this.reading = readExamples(classifier, images, labels, ids, known));
     this.modelSummary.textContent = t(
       'summary',
       reading.correct,
