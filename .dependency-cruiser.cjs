@@ -5,8 +5,9 @@
 //   src/webview/    runs in the page: the DOM and src/shared/, never vscode, Node or the host's code
 // Inside src/extension/ the capability folders sit on a ladder (low to high); an import may only go down it:
 //   common → webview (the panels' host) → python → scaffold, walkthrough, training, tensorboard → extension.ts
+//   (examples, the learner's drawn digits, sits below training, which hands it the panel's messages)
 // and so do the page folders in src/webview/:
-//   common → engine, charts → playground → training;   common, charts → tensorboard
+//   common → engine, charts → playground → examples → training;   common, charts → tensorboard
 // ESLint's no-restricted-imports (eslint.config.mjs) says the same for `vscode` and `node:` as you type.
 const capability = '^src/extension/(scaffold|walkthrough|training|tensorboard)/';
 
@@ -97,14 +98,22 @@ module.exports = {
       comment:
         'The page-side host link, the engine and the charts serve the pages; they import none of them.',
       from: { path: '^src/webview/(common|engine|charts)/' },
-      to: { path: '^src/webview/(playground|training|tensorboard)/' },
+      to: { path: '^src/webview/(playground|examples|training|tensorboard)/' },
     },
     {
       name: 'playground-below-training',
       severity: 'error',
       comment: 'The training page mounts the playground; the playground does not reach back into the page.',
       from: { path: '^src/webview/playground/' },
-      to: { path: '^src/webview/(training|tensorboard)/' },
+      to: { path: '^src/webview/(examples|training|tensorboard)/' },
+    },
+    {
+      name: 'examples-below-training',
+      severity: 'error',
+      comment:
+        'The training page mounts Your examples (and runs its fine-tune); Your examples does not reach back.',
+      from: { path: '^src/(webview|extension)/examples/' },
+      to: { path: ['^src/webview/(training|tensorboard)/', capability] },
     },
     {
       name: 'pages-apart',

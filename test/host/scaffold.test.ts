@@ -68,6 +68,7 @@ describe('New AI Project (host)', function () {
       '.vscode/settings.json',
       'README.md',
       'load_weights.py',
+      'my_digits.py',
       'requirements.txt',
       'train_mnist.ipynb',
       'train_mnist.py',

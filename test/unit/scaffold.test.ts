@@ -179,7 +179,7 @@ describe('scaffold: templates', function () {
       const r = await writeTemplate({ templatesRoot, id, projectDir: dir, platform: 'linux' });
       assert.deepEqual(
         [...r.written].sort(),
-        [...expected[id], '.gitignore', '.vscode/settings.json'].sort(),
+        [...expected[id], '.gitignore', '.vscode/settings.json', 'my_digits.py'].sort(),
       );
       assert.deepEqual(r.kept, []);
       const settings = JSON.parse(readFileSync(path.join(dir, '.vscode/settings.json'), 'utf8'));

@@ -74,6 +74,7 @@ const NAMES = new Set([
   'GPU',
   'CSV',
   'JSON',
+  'IDX',
   'PNG',
   'SVG',
   'NaN',
@@ -119,11 +120,12 @@ async function visibleEnglish(page: Page): Promise<string[]> {
   });
   const found: string[] = [];
   for (const text of texts) {
-    // File names (model.json, load_weights.py) are names too.
+    // File names (model.json, load_weights.py, MNIST's my-digits-images-idx3-ubyte) are names too.
     const words =
       text
         .slice(text.indexOf(': ') + 2)
         .replace(/[\w-]+(\.[\w-]+)*\.(json|bin|npz|py|js)\b/g, '')
+        .replace(/[\w-]+-idx[13]-ubyte\b/g, '')
         .match(/[A-Za-z][A-Za-z0-9]*/g) ?? [];
     const english = words.filter((w) => w.length > 1 && !NAMES.has(w));
     if (english.length > 0) found.push(`${text}  ← ${english.join(', ')}`);
@@ -197,7 +199,7 @@ describe('every page in Chinese (zh-cn)', function () {
     await session?.close();
   });
 
-  it('the training panel, its charts, "Try it" and "Evaluate" show no English outside names', async () => {
+  it('the training panel, its charts, "Try it", "Evaluate" and "Your examples" show no English outside names', async () => {
     const page = await openInChinese(session, TRAINING);
     await page.waitForFunction(() => window.aiOnrampOutbox?.some((m) => m.type === 'ready'), null, {
       timeout: 120_000,
@@ -225,6 +227,17 @@ describe('every page in Chinese (zh-cn)', function () {
     await page.waitForSelector('.playground-confusion button[data-true]', { timeout: 300_000 });
     await page.click('.playground-confusion button[data-true="0"][data-predicted="0"]');
     await look('Evaluate:');
+    await page.click('#tab-examples');
+    // Two examples as the host sends them: the list, its counters and how the model reads them.
+    await page.evaluate(() => {
+      const pixels = btoa(
+        String.fromCharCode(...Array.from({ length: 784 }, (_, i) => (i % 28 > 10 && i % 28 < 16 ? 255 : 0))),
+      );
+      const examples = [0, 1].map((i) => ({ id: `ex-${i}`, label: 1 + i * 6, pixels, addedAt: 1 }));
+      window.postMessage({ type: 'examples', examples }, '*');
+    });
+    await page.waitForSelector('#examples-per-class table');
+    await look('Your examples:');
     const english = [...new Set(seen)];
     assert.equal(english.length, 0, `English left in the Chinese training panel:\n${english.join('\n')}`);
     assert.deepEqual(page.errors, []);

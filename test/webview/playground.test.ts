@@ -107,7 +107,7 @@ describe('playground page (Chromium)', function () {
     await session?.close();
   });
 
-  it('sits in the panel as tabs: Train (the panel as it was), Try it, Evaluate; keyboard moves between them', async () => {
+  it('sits in the panel as tabs: Train (the panel as it was), Try it, Evaluate, Your examples; keyboard moves between them', async () => {
     const visible = () =>
       page.$$eval('[role=tabpanel]', (ps) => ps.filter((p) => !(p as HTMLElement).hidden).map((p) => p.id));
     assert.deepEqual(
@@ -118,6 +118,7 @@ describe('playground page (Chromium)', function () {
         ['Train', 'true'],
         ['Try it', 'false'],
         ['Evaluate', 'false'],
+        ['Your examples', 'false'],
       ],
     );
     assert.deepEqual(await visible(), ['tabpanel-train']);
@@ -126,8 +127,10 @@ describe('playground page (Chromium)', function () {
     await page.keyboard.press('ArrowRight');
     assert.deepEqual(await visible(), ['tabpanel-try']);
     await page.keyboard.press('End');
+    assert.deepEqual(await visible(), ['tabpanel-examples']);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-examples');
+    await page.keyboard.press('ArrowLeft');
     assert.deepEqual(await visible(), ['tabpanel-evaluate']);
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-evaluate');
     await page.keyboard.press('Home');
     assert.deepEqual(await visible(), ['tabpanel-train']);
     await page.click('#tab-try');

@@ -63,7 +63,22 @@ export function scanRecords(bytes: Uint8Array, onRecord: (start: number, end: nu
 }
 
 const PAGE = 65536;
-let scanModule: WebAssembly.Module | undefined;
+
+/**
+ * The part of the WebAssembly API the scanner uses. The extension's tsconfig has no DOM lib (where TypeScript
+ * declares WebAssembly), and Node has the API, so it is typed here.
+ */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+let scanModule: object | undefined;
 
 /**
  * `scanRecords` in WebAssembly (scripts/build-tfrecord-wasm.mjs), over a chunk read straight into the
@@ -72,16 +87,16 @@ let scanModule: WebAssembly.Module | undefined;
  * same time do not share a chunk; `chunk` is valid until `reserve` is called again.
  */
 export class RecordScanner {
-  private readonly memory: WebAssembly.Memory;
+  private readonly memory: WasmMemory;
   private readonly scanChunk: (from: number, size: number) => number;
   private words!: Uint32Array;
   /** The chunk to read into: `capacity` bytes in the module's memory. */
   chunk!: Buffer;
 
   constructor(capacity: number) {
-    scanModule ??= new WebAssembly.Module(RECORD_SCAN_WASM);
-    this.memory = new WebAssembly.Memory({ initial: Math.ceil((CHUNK_AT + capacity) / PAGE) });
-    const instance = new WebAssembly.Instance(scanModule, { env: { memory: this.memory } });
+    scanModule ??= new wasm.Module(RECORD_SCAN_WASM);
+    this.memory = new wasm.Memory({ initial: Math.ceil((CHUNK_AT + capacity) / PAGE) });
+    const instance = new wasm.Instance(scanModule, { env: { memory: this.memory } });
     this.scanChunk = instance.exports.scan as (from: number, size: number) => number;
     this.views();
     this.words.set(CRC32C_TABLES, 0);

@@ -12,6 +12,7 @@ import { constants, promises as fsp, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HostMessage, ModelFilePayload, WebviewMessage } from '../../shared/protocol/training';
+import { confirmReplace, displayPath, exists } from '../common/files';
 import {
   checkWeightSizes,
   MAX_MODEL_JSON_BYTES,
@@ -58,29 +59,8 @@ export const dialogUi: ModelFilesUi = {
     });
     return picked?.[0];
   },
-  async confirmReplace(existing, folder) {
-    const replace = vscode.l10n.t('Replace');
-    const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t('{0} already has {1}. Replace?', displayPath(folder), existing.join(', ')),
-      { modal: true },
-      replace,
-    );
-    return answer === replace;
-  },
+  confirmReplace,
 };
-
-function displayPath(uri: vscode.Uri): string {
-  return uri.scheme === 'file' ? uri.fsPath : uri.toString(true);
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export async function saveModelFiles(
   request: SaveRequest,

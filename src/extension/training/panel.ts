@@ -18,6 +18,7 @@ import { readHyperparameters } from './settings';
 import { handleModelFilesMessage } from './modelFiles';
 import { handlePythonProjectMessage } from './pythonProject';
 import { markInsideViewOpened } from './insideViews';
+import { ExampleStore, handleExamplesMessage } from '../examples';
 import { translatedStrings } from './strings';
 import type { OpenTrainingPanelArgs } from './args';
 
@@ -80,6 +81,8 @@ export class TrainingPanel {
   /** The ready handshake, the queue until then, validation, and chart exports (webview/webviewHost.ts). */
   private readonly host: WebviewHost<WebviewMessage, HostMessage>;
   private latestRun: RunRecord | undefined;
+  /** The learner's drawn examples, in a file in global storage (src/extension/examples). */
+  private readonly examples: ExampleStore;
   private readonly disposables: vscode.Disposable[] = [];
   /** Told of each run that finishes while this panel is open, or of a start the page refused (an Error). */
   private readonly finishedListeners = new Set<(run: RunRecord | Error) => void>();
@@ -122,6 +125,7 @@ export class TrainingPanel {
   ) {
     TrainingPanel.current = this;
     const { context, log } = services;
+    this.examples = new ExampleStore(context.globalStorageUri, log);
     const measurement = context.globalState.get<unknown>(MEASUREMENT_KEY);
     panel.webview.html = renderHtml(panel.webview, context.extensionUri, state, {
       extensionVersion: String(context.extension.packageJSON.version ?? 'unknown'),
@@ -131,7 +135,10 @@ export class TrainingPanel {
       panel,
       {
         ...TRAINING_PAGE_MESSAGES,
-        onReady: async () => this.post({ type: 'history', runs: await this.history.list() }),
+        onReady: async () => {
+          this.post({ type: 'history', runs: await this.history.list() });
+          this.post({ type: 'examples', examples: await this.examples.list() });
+        },
         onMessage: (message) => this.handle(message),
         saveFolder: () => vscode.workspace.workspaceFolders?.[0]?.uri,
       },
@@ -229,6 +236,8 @@ export class TrainingPanel {
         );
         return;
       }
+      default:
+        await handleExamplesMessage(message, this.examples, log, (answer) => this.post(answer));
     }
   }
 

@@ -11,6 +11,7 @@
  * opened a look-inside view: the walkthrough's "What did the network learn?" step ticks once both were).
  * Host → webview: start (optional overrides, used by the command's args and tests), stop, settings, history,
  * modelFilesSaved / modelFilesLoaded / pythonProjectOpened (the answers to those three).
+ * "Your examples" adds its own messages (addExample, deleteExamples, …; examples.ts) to both unions.
  * A parsed message holds only the fields named here (a copy, never the object received), with bounded arrays:
  * the host writes runs to disk as they come. `ready` and `saveFile` come from common.ts, shared with the
  * TensorBoard panel and handled by the one webview host.
@@ -30,6 +31,19 @@ import type { Architecture } from '../model';
 import { readArchitecture } from './architecture';
 export { architectureError, readArchitecture } from './architecture';
 import { readRunRecord, type RunRecord } from './runRecord';
+import {
+  readExamplesHostMessage,
+  readExamplesWebviewMessage,
+  type ExamplesHostMessage,
+  type ExamplesWebviewMessage,
+} from './examples';
+export {
+  MAX_EXAMPLES,
+  readLearnerExamples,
+  type ExamplesHostMessage,
+  type ExamplesWebviewMessage,
+  type LearnerExample,
+} from './examples';
 import {
   Invalid,
   isFiniteNum,
@@ -107,7 +121,9 @@ export type WebviewMessage =
   /** "Open as a Python project": the host generates the scripts from these (never takes code from the page). */
   | { type: 'openPythonProject'; requestId: string; model: PythonProjectModel }
   /** The learner opened one of the look-inside views (src/webview/inside): the filters or the activations. */
-  | { type: 'insideViewOpened'; view: InsideView };
+  | { type: 'insideViewOpened'; view: InsideView }
+  // "Your examples" (src/webview/examples): the learner's drawings, kept by the host (./examples.ts).
+  | ExamplesWebviewMessage;
 
 /** The look-inside views; the walkthrough step ticks once the learner has opened each. */
 export const INSIDE_VIEWS = ['filters', 'activations'] as const;
@@ -148,7 +164,8 @@ export type HostMessage =
       /** The project folder, when its files were written (also when the install failed afterwards). */
       folder?: string;
       error?: string;
-    };
+    }
+  | ExamplesHostMessage;
 
 /** One file of a saved model (model.json, its weights .bin files, weights.npz), base64-encoded. */
 export interface ModelFilePayload {
@@ -264,6 +281,10 @@ function parse<T>(v: unknown, read: (v: Obj) => T): Parsed<T> {
   }
 }
 
+function unknownType(m: Obj): never {
+  throw new Invalid(`unknown message type ${JSON.stringify(m.type).slice(0, 40)}`);
+}
+
 export function parseWebviewMessage(v: unknown): Parsed<WebviewMessage> {
   return parse<WebviewMessage>(v, (m) => {
     switch (m.type) {
@@ -306,7 +327,7 @@ export function parseWebviewMessage(v: unknown): Parsed<WebviewMessage> {
         );
         return { type: 'insideViewOpened', view: m.view };
       default:
-        throw new Invalid(`unknown message type ${JSON.stringify(m.type).slice(0, 40)}`);
+        return readExamplesWebviewMessage(m) ?? unknownType(m);
     }
   });
 }
@@ -364,7 +385,7 @@ export function parseHostMessage(v: unknown): Parsed<HostMessage> {
           ...(pick(m, ['folder', 'error']) as { folder?: string; error?: string }),
         };
       default:
-        throw new Invalid(`unknown message type ${JSON.stringify(m.type).slice(0, 40)}`);
+        return readExamplesHostMessage(m) ?? unknownType(m);
     }
   });
 }

@@ -14,6 +14,8 @@ export interface DrawPadOptions {
   size?: number;
   /** Accessible name of the pad. */
   label: string;
+  /** The canvas's class (default `playground-pad-canvas`): a second pad on the page has its own. */
+  className?: string;
   onChange(change: PadChange): void;
 }
 
@@ -36,7 +38,7 @@ export class DrawPad {
     this.size = options.size ?? MNIST_SIZE * 10;
     this.canvas = document.createElement('canvas');
     this.canvas.width = this.canvas.height = this.size;
-    this.canvas.className = 'playground-pad-canvas';
+    this.canvas.className = options.className ?? 'playground-pad-canvas';
     this.canvas.tabIndex = 0;
     this.canvas.setAttribute('role', 'application');
     this.canvas.setAttribute('aria-label', options.label);

@@ -7,6 +7,8 @@ import { argMax, CLASSES, type Classifier } from './forward';
 import { el } from '../common/dom';
 import { MNIST_PIXELS, MNIST_SIZE } from './preprocess';
 import type { PlaygroundTranslate } from '../../shared/l10n/playground';
+import { perClassAccuracy } from '../../shared/examples/perClass';
+import { perClassTable } from './perClassTable';
 
 export interface TestSet {
   /** count × 784 bytes, 0–255. */
@@ -125,6 +127,8 @@ export class EvaluationView {
   readonly element: HTMLElement;
   private readonly summary = el('p', { class: 'playground-accuracy', role: 'status', 'aria-live': 'polite' });
   private readonly matrix = el('table', { class: 'playground-confusion' });
+  /** Beside the matrix: each digit's accuracy and counts (its row of the matrix, summed). */
+  private readonly perClass = el('div', { class: 'playground-per-class-holder', id: 'playground-per-class' });
   private readonly cellTitle = el('h4', { class: 'playground-cell-title' });
   private readonly cellGallery = el('div', { class: 'playground-gallery', id: 'playground-cell-gallery' });
   private readonly mistakes = el('div', { class: 'playground-gallery', id: 'playground-mistakes' });
@@ -139,7 +143,7 @@ export class EvaluationView {
     this.results.append(
       el('h3', {}, t('confusionTitle')),
       el('p', { class: 'playground-hint' }, t('confusionHint')),
-      this.matrix,
+      el('div', { class: 'playground-matrix-row' }, this.matrix, this.perClass),
       this.cellTitle,
       this.cellGallery,
       el('h3', {}, t('mistakesTitle')),
@@ -179,6 +183,19 @@ export class EvaluationView {
     );
     this.summary.dataset.accuracy = String(result.accuracy);
     this.renderMatrix(result);
+    this.perClass.replaceChildren(
+      perClassTable(
+        t,
+        [
+          {
+            title: t('perClassTest'),
+            key: 'test',
+            rows: perClassAccuracy(set.labels, result.predicted, result.count),
+          },
+        ],
+        t('perClassTitle'),
+      ),
+    );
     this.cellTitle.textContent = '';
     this.cellGallery.replaceChildren();
     const wrong = confidentMistakes(result, set.labels, MISTAKES);

@@ -16,9 +16,9 @@
  * ```
  * `tryElement` and `evaluateElement` are the two sections, for a host that puts them on separate tabs.
  */
-import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { HostMessage, WebviewMessage } from '../../shared/protocol/training';
 import { el } from '../common/dom';
+import { button, type Button } from '../common/button';
 import { ActivationsView } from '../inside/activations';
 import { DrawPad, type PadChange } from './drawPad';
 import {
@@ -55,23 +55,11 @@ export interface PlaygroundOptions {
   post(message: WebviewMessage): void;
   /** A test hook (see training/testHooks.ts): evaluate on the first n test images only; default all. */
   evaluationCount?: number;
+  /** Told when the model in use changes (a run's, a loaded one), after the change. */
+  onModelChange?(): void;
 }
 
 export type ModelSource = { kind: 'run' } | { kind: 'file'; name: string };
-
-type Button = HTMLElement & { disabled: boolean };
-
-function button(id: string, icon: string, label: string, onClick: () => void, secondary = true): Button {
-  const b = el(
-    'vscode-button',
-    { id, icon, ...(secondary ? { secondary: '' } : {}) },
-    label,
-  ) as unknown as Button;
-  b.addEventListener('click', () => {
-    if (!b.disabled) onClick();
-  });
-  return b;
-}
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}\u00a0%`;
 
@@ -231,6 +219,7 @@ export class Playground {
     const read = classifier.readModel;
     this.inside.setModel(read && (() => read.call(classifier)));
     this.predictor.flush();
+    this.options.onModelChange?.();
   }
 
   private updateModelState(): void {

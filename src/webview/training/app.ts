@@ -37,6 +37,7 @@ import type { ModelChoice, Resume, Trainer, TrainingSizes } from './runner';
 import { RunDiffView } from './runDiffView';
 import { RunSwitch } from './runSwitch';
 import { tfjsTrainer } from './tfjsBackend';
+import { fineTunePlan, runFineTune, type FineTunePlan, type FineTuneRequest } from './fineTune';
 import { backendLabel, TrainingView, type PanelState } from './view';
 
 export class TrainingApp {
@@ -59,6 +60,8 @@ export class TrainingApp {
   run?: RunRecord;
   /** The architecture the last run's trainer was built for (what its model is). */
   private trainedArchitecture?: Architecture;
+  /** A fine-tune of "Your examples" is training (no run may start meanwhile, nor it during a run). */
+  private fineTuning = false;
 
   constructor(
     root: HTMLElement,
@@ -127,6 +130,11 @@ export class TrainingApp {
       getArchitecture: () => this.trainedArchitecture,
       getTestSet: async () => (await (this.data ??= loadMnist(this.config.data))).test,
       post: (m) => host.post(m),
+      backendLabel: (backend) => backendLabel(backend, this.t),
+      fineTune: {
+        plan: (examples) => this.fineTunePlanFor(examples),
+        run: (request, onStart) => this.fineTune(request, onStart),
+      },
     });
     host.onMessage((m) => this.onHostMessage(m));
   }
@@ -179,6 +187,7 @@ export class TrainingApp {
 
   get isRunning(): boolean {
     return (
+      this.fineTuning ||
       this.state === 'loading' ||
       this.state === 'measuring' ||
       this.state === 'training' ||
@@ -279,6 +288,43 @@ export class TrainingApp {
     this.host.post({ type: 'runFinished', run: structuredClone(run) });
     this.runDiff.addRuns([structuredClone(run)]);
     void this.playground.onRunFinished();
+  }
+
+  // ---- a fine-tune (Your examples) ---------------------------------------------------------------------------
+  private fineTunePlanFor(examples: number): FineTunePlan {
+    const shown = this.view.readHyperparameters();
+    return fineTunePlan(examples, 'error' in shown ? this.config.hyperparameters : shown);
+  }
+
+  /**
+   * Fine-tunes from `request.weights` on the backend the last run trained on (else Automatic's choice), and
+   * makes the result the panel's model (Try it, Evaluate, export). Throws saying why it could not.
+   */
+  async fineTune(
+    request: FineTuneRequest,
+    onStart?: (backend: BackendName, plan: FineTunePlan) => void,
+  ): Promise<{ backend: BackendName; plan: FineTunePlan }> {
+    if (this.isRunning) throw new Error(this.t('alreadyRunning'));
+    this.fineTuning = true;
+    try {
+      const plan = this.fineTunePlanFor(request.labels.length);
+      this.data ??= loadMnist(this.config.data);
+      const data = await this.data;
+      const probes = await (this.probes ??= probeBackends({ engineAvailable: this.engineAvailable }));
+      const backend =
+        this.trainer?.backend ?? (await this.automatic.choose(probes, plan.hyperparameters, data)).backend;
+      await activateBackend(backend);
+      onStart?.(backend, plan);
+      const control = new RunSwitch();
+      const trainer = await runFineTune(backend, this.config.engine, data, request, plan, control);
+      this.trainer?.dispose();
+      this.trainer = trainer;
+      this.trainedArchitecture = request.architecture;
+      await this.playground.onRunFinished();
+      return { backend, plan };
+    } finally {
+      this.fineTuning = false;
+    }
   }
 
   /** Trains on the chosen backend; when a WebGL context is lost, goes on from the last epoch on the next one. */

@@ -42,7 +42,14 @@ export async function engineTrainer(
   resume?: Resume,
   model: ModelChoice = defaultModelChoice(),
 ): Promise<EpochRunner> {
-  const backend = await EngineBackend.create(assets, data, model, sizes, hyper.optimizer, resume?.weights);
+  const backend = await EngineBackend.create(
+    assets,
+    data,
+    model,
+    sizes,
+    hyper.optimizer,
+    resume?.weights ?? model.weights,
+  );
   return new EpochRunner(backend, hyper, sizes, events, resume);
 }
 

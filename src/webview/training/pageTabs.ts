@@ -1,6 +1,6 @@
 /**
  * The page's tab strip: "Train" (the training panel's own content), "Try it" (the playground's drawing pad,
- * export, reload) and "Evaluate" (accuracy, confusion matrix, mistakes). The strip is the page's, so it lives
+ * export, reload), "Evaluate" (accuracy, confusion matrix, mistakes) and "Your examples" (src/webview/examples). The strip is the page's, so it lives
  * with the page; the playground (src/webview/playground) only provides the two panels' content, and imports
  * nothing from the training page. The tabs follow the WAI-ARIA tabs pattern: a tablist of buttons, arrow keys
  * and Home/End move between them.
@@ -19,7 +19,7 @@
  * ```
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { HostMessage, WebviewMessage } from '../../shared/protocol/training';
+import type { BackendName, HostMessage, WebviewMessage } from '../../shared/protocol/training';
 import { el } from '../common/dom';
 import './pageTabs.css';
 import type { TestSet } from '../playground/evaluation';
@@ -28,8 +28,10 @@ import { createModelClassifier } from '../playground/modelClassifier';
 import { sameArchitecture } from '../../shared/architecture';
 import { ARTICLE_MODEL, type Architecture } from '../../shared/model';
 import { mountPlayground, type Playground } from '../playground/index';
+import { ExamplesView, type FineTuneHooks } from '../examples/view';
+import { makeExamplesTranslate } from '../../shared/l10n/examples';
 
-export type TabId = 'train' | 'try' | 'evaluate';
+export type TabId = 'train' | 'try' | 'evaluate' | 'examples';
 
 export interface TrainingPanelHooks {
   /** The panel's root element; its current children move under the "Train" tab. */
@@ -44,11 +46,17 @@ export interface TrainingPanelHooks {
   post(message: WebviewMessage): void;
   /** A test hook (see testHooks.ts): evaluate on the first n test images only. */
   evaluationCount?: number;
+  /** "Your examples"' fine-tune (the page's trainer runs it). */
+  fineTune?: FineTuneHooks;
+  /** A backend's name as the Train tab says it. */
+  backendLabel?(backend: BackendName): string;
 }
 
 export interface AttachedPlayground {
   readonly playground: Playground;
   readonly tabs: Tabs;
+  /** "Your examples" (src/webview/examples): the learner's drawings, the model on them, the fine-tune. */
+  readonly examples: ExamplesView;
   /** Takes the finished run's model (it replaces a model loaded from files, as the newest work). */
   onRunFinished(): Promise<void>;
   handleHostMessage(message: HostMessage): boolean;
@@ -149,6 +157,9 @@ export function attachToTrainingPanel(hooks: TrainingPanelHooks): AttachedPlaygr
     getTestSet: hooks.getTestSet,
     post: hooks.post,
     evaluationCount: hooks.evaluationCount,
+    // Whatever the model becomes (a run's, a fine-tune's, one loaded from files), Your examples reads it again.
+    // (Called only once a model is taken, after `examples` below exists.)
+    onModelChange: () => examples.showReading(),
   });
   tryPanel.append(playground.tryElement);
   evaluatePanel.append(playground.evaluateElement);
@@ -157,15 +168,33 @@ export function attachToTrainingPanel(hooks: TrainingPanelHooks): AttachedPlaygr
   tabs.add('train', t('tabTrain'), trainPanel);
   tabs.add('try', t('tabTry'), tryPanel);
   tabs.add('evaluate', t('tabEvaluate'), evaluatePanel);
-  hooks.root.append(tabs.element, trainPanel, tryPanel, evaluatePanel);
-  // Opening "Try it" or "Evaluate" before any model was taken picks up the last run's.
+  const examples = new ExamplesView({
+    strings: hooks.strings,
+    post: hooks.post,
+    classifier: () => playground.classifier,
+    refreshModel: async () => {
+      if (!playground.classifier) await playground.refresh();
+    },
+    getTestSet: hooks.getTestSet,
+    fineTune: hooks.fineTune,
+    evaluationCount: hooks.evaluationCount,
+    backendLabel: hooks.backendLabel,
+  });
+  const examplesPanel = el('div', {}, examples.element);
+  tabs.add('examples', makeExamplesTranslate(hooks.strings)('tabExamples'), examplesPanel);
+  hooks.root.append(tabs.element, trainPanel, tryPanel, evaluatePanel, examplesPanel);
+  // Opening "Try it", "Evaluate" or "Your examples" before any model was taken picks up the last run's.
   tabs.onSelect = (id) => {
-    if (id !== 'train' && !playground.classifier) void playground.refresh();
+    if (id === 'train') return;
+    void (playground.classifier ? Promise.resolve() : playground.refresh()).then(() => {
+      if (id === 'examples') examples.showReading();
+    });
   };
   return {
     playground,
     tabs,
+    examples,
     onRunFinished: () => playground.refresh(),
-    handleHostMessage: (m) => playground.handleHostMessage(m),
+    handleHostMessage: (m) => playground.handleHostMessage(m) || examples.handleHostMessage(m),
   };
 }

@@ -16,6 +16,8 @@ import { DivergenceWatch, type Divergence } from './divergence';
 export interface ModelChoice {
   architecture: Architecture;
   seed: number;
+  /** Start from these weights (tfjs order) instead of the seed's: a fine-tune of a trained model. */
+  weights?: Float32Array[];
 }
 
 /** The article's model from a fresh random seed: what a caller that chooses no model trains (the benches). */

@@ -76,7 +76,7 @@ export function tfjsTrainer(
   model: ModelChoice = defaultModelChoice(),
 ): EpochRunner {
   return new EpochRunner(
-    new TfjsBackend(backend, data, hyper, model, sizes, resume?.weights),
+    new TfjsBackend(backend, data, hyper, model, sizes, resume?.weights ?? model.weights),
     hyper,
     sizes,
     events,
