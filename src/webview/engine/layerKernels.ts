@@ -21,7 +21,7 @@ import { clippedCrossEntropy } from './crossEntropy';
 import { ADAM_DEFAULTS, dropoutMask, layerLayout } from './layout';
 import { createWasmPasses, type LayerWasm, wasmPassesFloats } from './layerPasses';
 import { createTsPasses } from './layerPassesTs';
-import { planSteps, poolForward } from './layerSteps';
+import { planSteps } from './layerSteps';
 
 const round4 = (n: number) => Math.ceil(n / 4) * 4;
 
@@ -107,7 +107,7 @@ export function createLayerKernels(arch: Architecture, wasm?: LayerWasm): Kernel
         case 'conv':
           return passes.convForward(s, x, out);
         case 'pool':
-          return poolForward(s, x, out);
+          return passes.poolForward(s, x, out);
         case 'dense':
           return passes.denseForward(s, x, out);
         case 'dropout':
@@ -133,11 +133,7 @@ export function createLayerKernels(arch: Architecture, wasm?: LayerWasm): Kernel
           passes.denseBackward(s, acts[i], acts[i + 1], deltas[i + 1], dIn);
           break;
         case 'pool':
-          if (dIn) {
-            dIn.fill(0);
-            const d = deltas[i + 1];
-            for (let j = 0; j < d.length; j++) dIn[s.argmax[j]] += d[j];
-          }
+          if (dIn) passes.poolBackward(s, deltas[i + 1], dIn);
           break;
         case 'dropout':
           if (dIn) {

@@ -6,7 +6,7 @@
  * accumulate their kernel gradient in a transposed layout folded into `grads` by `endBatch`, and dense layers
  * take their kernel gradient over groups of DENSE_GROUP samples.
  */
-import type { ConvStep, DenseStep, Step } from './layerSteps';
+import type { ConvStep, DenseStep, PoolStep, Step } from './layerSteps';
 
 /** Samples whose dense kernel gradients the wasm passes take at once (each row of it read once per group). */
 const DENSE_GROUP = 16;
@@ -21,6 +21,9 @@ export interface LayerPasses {
     dIn: Float32Array | null,
   ): void;
   denseForward(s: DenseStep, x: Float32Array, out: Float32Array): void;
+  poolForward(s: PoolStep, x: Float32Array, out: Float32Array): void;
+  /** dIn = the gradient of the pooling's input: dOut at each window's arg-max, 0 elsewhere. */
+  poolBackward(s: PoolStep, dOut: Float32Array, dIn: Float32Array): void;
   denseBackward(
     s: DenseStep,
     x: Float32Array,
@@ -83,6 +86,22 @@ export interface LayerWasm {
     c2: number,
   ): void;
   layerAddTo(dst: number, src: number, n: number): void;
+  layerPoolForward(
+    x: number,
+    w: number,
+    c: number,
+    oh: number,
+    ow: number,
+    out: number,
+    argmax: number,
+  ): void;
+  layerPoolBackward(dOut: number, n: number, argmax: number, dIn: number, inN: number): void;
+}
+
+/** The pooling backward pass in TypeScript (both pass sets' fallback shape). */
+export function poolBackward(s: PoolStep, dOut: Float32Array, dIn: Float32Array): void {
+  dIn.fill(0);
+  for (let j = 0; j < dOut.length; j++) dIn[s.argmax[j]] += dOut[j];
 }
 
 /** Carves float buffers out of one block (see ./layerKernels.ts). */
@@ -103,6 +122,8 @@ export function wasmPassesFloats(wasm: LayerWasm, steps: readonly Step[]): numbe
         wasm.convForwardScratch(s.h, s.w, s.c),
         wasm.convBackwardScratch(s.oh, s.ow, s.f),
       );
+    } else if (s.kind === 'pool') {
+      floats += s.argmax.length + 4;
     } else if (s.kind === 'dense') {
       floats += DENSE_GROUP * (s.n + s.units) + 8;
       scratch = Math.max(scratch, wasm.denseScratch(s.n, DENSE_GROUP));
@@ -134,6 +155,10 @@ export function createWasmPasses(
         wasm.convForwardScratch(s.h, s.w, s.c) / 4,
         wasm.convBackwardScratch(s.oh, s.ow, s.f) / 4,
       );
+    } else if (s.kind === 'pool') {
+      // The arg-maxes move into the wasm memory, where layerPoolForward writes them.
+      const room = take(s.argmax.length);
+      s.argmax = new Int32Array(room.buffer, room.byteOffset, s.argmax.length);
     } else if (s.kind === 'dense') {
       dense.set(s, { xs: take(DENSE_GROUP * s.n), dzs: take(DENSE_GROUP * s.units) });
       scratchFloats = Math.max(scratchFloats, wasm.denseScratch(s.n, DENSE_GROUP) / 4);
@@ -229,6 +254,12 @@ export function createWasmPasses(
         at(params, s.bias),
         scratch,
       );
+    },
+    poolForward(s, x, out) {
+      wasm.layerPoolForward(at(x), s.w, s.c, s.oh, s.ow, at(out), s.argmax.byteOffset);
+    },
+    poolBackward(s, dOut, dIn) {
+      wasm.layerPoolBackward(at(dOut), dOut.length, s.argmax.byteOffset, at(dIn), dIn.length);
     },
     denseBackward(s, x, out, dOut, dIn) {
       const b = dense.get(s)!;

@@ -2,8 +2,8 @@
  * The convolution and dense passes of ./layerKernels.ts in plain TypeScript (no WebAssembly SIMD): one sample
  * at a time, HWC activations, HWIO kernels, every gradient added straight into `grads`.
  */
-import type { LayerPasses } from './layerPasses';
-import type { ConvStep, DenseStep } from './layerSteps';
+import { type LayerPasses, poolBackward } from './layerPasses';
+import { type ConvStep, type DenseStep, poolForward } from './layerSteps';
 
 export function createTsPasses(
   params: Float32Array,
@@ -132,6 +132,8 @@ export function createTsPasses(
     convBackward,
     denseForward,
     denseBackward,
+    poolForward,
+    poolBackward,
     beginBatch: nothing,
     sampleDone: nothing,
     endBatch: nothing,

@@ -1,15 +1,17 @@
 import { hsum } from './simd';
 
-// The generic passes of every architecture but the article's (../layerKernels.ts drives them; pooling, dropout
-// and the loss run in TypeScript): convolutions in ./convForward.ts and ./convBackward.ts, dense layers in ./dense.ts, the nonzero lists
-// they share and the optimizer step in ./sparse.ts; and here the backward pass of a convolution with fewer than
-// 4 input channels that must pass an input gradient back (a layer after one of 1 to 3 filters), which has too
-// few channels to vectorise over and so runs over the filters, on the HWIO kernel: one sample, HWC
-// activations, stride 1, `pad` zeros each side. (Without an input gradient, ./convBackward.ts layerConvBackwardFew.)
+// The generic passes of every architecture but the article's (../layerKernels.ts drives them; dropout and the
+// loss run in TypeScript): max-pooling in ./pool.ts, convolutions in ./convForward.ts and ./convBackward.ts,
+// dense layers in ./dense.ts, the nonzero lists they share and the optimizer step in ./sparse.ts; and here the
+// backward pass of a convolution with fewer than 4 input channels that must pass an input gradient back (a
+// layer after one of 1 to 3 filters), which has too few channels to vectorise over and so runs over the
+// filters, on the HWIO kernel: one sample, HWC activations, stride 1, `pad` zeros each side. (Without an input
+// gradient, ./convBackward.ts layerConvBackwardFew.)
 export { convForwardScratch, layerConvAddTransposed, layerConvForward, layerConvTranspose } from './convForward';
 export { convBackwardScratch, layerConvBackwardFew, layerConvBackwardT } from './convBackward';
 export { denseScratch, layerDenseBackward, layerDenseForward, layerDenseGrad } from './dense';
 export { layerAdam, layerAddTo } from './sparse';
+export { layerPoolBackward, layerPoolForward } from './pool';
 
 /**
  * Gradients of one sample's convolution: gradKernel and gradBias accumulate; dIn (when not 0) is
