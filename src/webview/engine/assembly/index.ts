@@ -25,6 +25,7 @@
 import { convBackward, denseBackward } from './articleBackward';
 import { convPool, denseLoss } from './articleForward';
 import { adamM, adamV, CHUNK, clearCorrect, grads, PARAMS, params } from './articleState';
+import { layerAdam, layerAddTo } from './sparse';
 
 export {
   alloc, correct, gradsPtr, imagesPtr, init, labelsPtr, momentsPtr, paramCount, paramsPtr, reserve,
@@ -66,36 +67,12 @@ export function evaluateBatch(n: i32): f32 {
 
 /** grads += the PARAMS floats at src (to sum the partial gradients of several workers). */
 export function addToGrads(src: usize): void {
-  for (let i = 0; i < PARAMS; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(grads + o, f32x4.add(v128.load(grads + o), v128.load(src + o)));
-  }
+  layerAddTo(grads, src, PARAMS);
 }
 
-/**
- * One Adam step with the gradients in grads, as tfjs's AdamOptimizer computes it:
- * m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; p -= lr (m / c1) / (sqrt(v / c2) + eps),
- * with c1 = 1 - b1^t and c2 = 1 - b2^t.
- */
+/** One Adam step with the gradients in grads, as tfjs's AdamOptimizer computes it (./sparse.ts layerAdam). */
 export function adam(lr: f32, beta1: f32, beta2: f32, eps: f32, c1: f32, c2: f32): void {
-  const vb1 = f32x4.splat(beta1);
-  const vb2 = f32x4.splat(beta2);
-  const vg1 = f32x4.splat(<f32>1.0 - beta1);
-  const vg2 = f32x4.splat(<f32>1.0 - beta2);
-  const vc1 = f32x4.splat(c1);
-  const vc2 = f32x4.splat(c2);
-  const veps = f32x4.splat(eps);
-  const vlr = f32x4.splat(lr);
-  for (let i = 0; i < PARAMS; i += 4) {
-    const o = <usize>i << 2;
-    const g = v128.load(grads + o);
-    const m = f32x4.add(f32x4.mul(v128.load(adamM + o), vb1), f32x4.mul(g, vg1));
-    const v = f32x4.add(f32x4.mul(v128.load(adamV + o), vb2), f32x4.mul(f32x4.mul(g, g), vg2));
-    v128.store(adamM + o, m);
-    v128.store(adamV + o, v);
-    const step = f32x4.div(f32x4.div(m, vc1), f32x4.add(f32x4.sqrt(f32x4.div(v, vc2)), veps));
-    v128.store(params + o, f32x4.sub(v128.load(params + o), f32x4.mul(step, vlr)));
-  }
+  layerAdam(params, grads, adamM, adamV, PARAMS, lr, beta1, beta2, eps, c1, c2);
 }
 
 // The generic convolution and dense passes of every other architecture (./layers.ts), exported from this entry.
