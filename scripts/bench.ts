@@ -143,6 +143,7 @@ async function main(): Promise<void> {
     `Machine: ${info.nproc} CPUs (${info.cpu}), ${info.memoryGiB} GiB, ${info.chromium}, Node ${info.node}`,
   );
   const all: Row[] = [];
+  const summaries: Record<string, unknown> = {};
   const suites = process.env.BENCH_SUITES?.split(',');
   const wanted = (suite: string) => !suites || suites.includes(suite);
   if (wanted('training')) {
@@ -167,10 +168,20 @@ async function main(): Promise<void> {
     console.log(`\n${title}`);
     console.table(rows.map(({ suite: _suite, ...rest }) => rest));
     all.push(...rows);
+    if (file === 'bench-engine.ts' && !rows.some((r) => r.error)) {
+      // The engine against PyTorch per preset and batch, side by side, with the share of the machine's peak.
+      const { engineSummary } = (await import(path.join(__dirname, file))) as {
+        engineSummary(r: Row[]): { peak: string; table: Record<string, unknown>[] };
+      };
+      const summary = engineSummary(rows);
+      console.log(`\nCPU engine (webview path) against the best PyTorch, per preset\n${summary.peak}`);
+      console.table(summary.table);
+      summaries.engine = summary;
+    }
   }
   writeFileSync(
     path.join(repoRoot, 'bench-results.json'),
-    JSON.stringify({ machine: info, rows: all }, null, 2) + '\n',
+    JSON.stringify({ machine: info, rows: all, summaries }, null, 2) + '\n',
   );
   console.log('\nWrote bench-results.json');
 }

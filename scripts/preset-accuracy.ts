@@ -80,7 +80,7 @@ async function main(): Promise<void> {
         learningRate: h.learningRate,
         cosine: h.schedule === 'cosine',
         seed,
-        architecture: PRESETS[preset],
+        model: preset,
       });
       const result: Result = {
         preset,

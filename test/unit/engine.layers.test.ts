@@ -200,7 +200,14 @@ describe('onramp CPU engine: any architecture (layer kernels) against tfjs', fun
     }
   });
 
-  const cases: { title: string; arch: Architecture; invert?: boolean; dropout?: boolean }[] = [
+  const cases: {
+    title: string;
+    arch: Architecture;
+    invert?: boolean;
+    dropout?: boolean;
+    /** Samples in the batch (default 16). */
+    count?: number;
+  }[] = [
     {
       title: 'conv as first and later layers (conv input gradient)',
       arch: arch(conv(4), conv(6), conv(3, 3, 'valid', 'linear'), flatten, OUTPUT_LAYER),
@@ -244,12 +251,18 @@ describe('onramp CPU engine: any architecture (layer kernels) against tfjs', fun
     },
     { title: 'the Simple MNIST convnet preset, dropout mask fixed', arch: SIMPLE_CONVNET, dropout: true },
     { title: "the article's model", arch: ARTICLE_MODEL },
+    {
+      // The SIMD passes take dense kernel gradients over groups of 16 samples: two full groups and a partial one.
+      title: 'the plain MLP preset on a batch of 40',
+      arch: PLAIN_MLP,
+      count: 40,
+    },
   ];
 
   for (const c of cases) {
     it(`${c.title}: loss and every gradient within 1e-4 of tfjs (SIMD and TS)`, async () => {
       const w = testWeights(c.arch, 7);
-      const { images, labels } = batchOf(data, 200, 16, c.invert);
+      const { images, labels } = batchOf(data, 200, c.count ?? 16, c.invert);
       const ref = tfGradients(c.arch, w, images, labels);
       // Evaluation runs without dropout: tfjs's predict (Dropout off) gives its loss.
       const model = tfModel(c.arch, w);

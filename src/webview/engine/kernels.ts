@@ -1,10 +1,12 @@
 /**
  * The compute kernels behind the onramp CPU engine. For the article's model: WebAssembly SIMD (compiled from
  * ./assembly) or the plain TypeScript fallback (./tsKernels), both in its specialised layout of ./layout.ts
- * and computing the same gradients. For any other architecture: the layer-by-layer TypeScript kernels of
- * ./layerKernels.ts, in `getWeights()` layout.
+ * and computing the same gradients. For any other architecture: the layer-by-layer kernels of
+ * ./layerKernels.ts, in `getWeights()` layout (their convolutions and dense layers in the same module's generic
+ * SIMD passes, ./layerPasses.ts, or in TypeScript).
  */
 import { IMAGE_PIXELS } from '../../shared/model';
+import type { LayerWasm } from './layerPasses';
 import { ADAM_DEFAULTS, type AdamConfig, PARAM_FLOATS } from './layout';
 
 /**
@@ -128,67 +130,7 @@ interface EngineExports {
   adam(lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): void;
 }
 
-/** The SIMD engine's exports that ./layerKernels.ts uses (a fresh instance, so a memory of its own). */
-export interface LayerWasm {
-  memory: WebAssembly.Memory;
-  alloc(bytes: number): number;
-  layerConvForward(
-    x: number,
-    h: number,
-    w: number,
-    c: number,
-    out: number,
-    oh: number,
-    ow: number,
-    f: number,
-    k: number,
-    pad: number,
-    relu: number,
-    kernel: number,
-    bias: number,
-  ): void;
-  layerConvBackward(
-    x: number,
-    h: number,
-    w: number,
-    c: number,
-    out: number,
-    dOut: number,
-    dIn: number,
-    dz: number,
-    oh: number,
-    ow: number,
-    f: number,
-    k: number,
-    pad: number,
-    relu: number,
-    kernel: number,
-    gradKernel: number,
-    gradBias: number,
-  ): void;
-  layerDenseForward(
-    x: number,
-    n: number,
-    out: number,
-    units: number,
-    relu: number,
-    kernel: number,
-    bias: number,
-  ): void;
-  layerDenseBackward(
-    x: number,
-    n: number,
-    out: number,
-    dOut: number,
-    dIn: number,
-    dz: number,
-    units: number,
-    relu: number,
-    kernel: number,
-    gradKernel: number,
-    gradBias: number,
-  ): void;
-}
+export type { LayerWasm } from './layerPasses';
 
 const wasmImports = {
   env: {

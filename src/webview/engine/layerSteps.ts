@@ -104,19 +104,21 @@ export function planSteps(report: ShapeReport, offsets: readonly number[]): Step
 /** MaxPooling2D 2×2 (stride 2) forward; records each output's arg-max for the backward pass. */
 export function poolForward(s: PoolStep, x: Float32Array, out: Float32Array) {
   const { w, c, oh, ow, argmax } = s;
+  const down = w * c;
   for (let oy = 0; oy < oh; oy++) {
     for (let ox = 0; ox < ow; ox++) {
       const ob = (oy * ow + ox) * c;
       const i00 = (2 * oy * w + 2 * ox) * c;
       for (let ch = 0; ch < c; ch++) {
+        // The four inputs in row-major order; the first of equal maxima wins, as tfjs picks it.
         let at = i00 + ch;
         let best = x[at];
-        for (const d of [c, w * c, w * c + c]) {
-          if (x[i00 + d + ch] > best) {
-            best = x[i00 + d + ch];
-            at = i00 + d + ch;
-          }
-        }
+        const a = at + c;
+        const b = at + down;
+        const d = b + c;
+        if (x[a] > best) best = x[(at = a)];
+        if (x[b] > best) best = x[(at = b)];
+        if (x[d] > best) best = x[(at = d)];
         out[ob + ch] = best;
         argmax[ob + ch] = at;
       }
