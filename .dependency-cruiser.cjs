@@ -102,8 +102,9 @@ module.exports = {
     {
       name: 'playground-below-training',
       severity: 'error',
-      comment: 'The training page mounts the playground; the playground does not reach back into the page.',
-      from: { path: '^src/webview/playground/' },
+      comment:
+        'The training page mounts the playground and the inside views; they do not reach back into the page.',
+      from: { path: '^src/webview/(playground|inside)/' },
       to: { path: '^src/webview/(training|tensorboard)/' },
     },
     {

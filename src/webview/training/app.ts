@@ -37,6 +37,8 @@ import type { ModelChoice, Resume, Trainer, TrainingSizes } from './runner';
 import { RunSwitch } from './runSwitch';
 import { tfjsTrainer } from './tfjsBackend';
 import { backendLabel, TrainingView, type PanelState } from './view';
+import { FiltersView } from '../inside/filtersView';
+import { makeInsideTranslate } from '../../shared/l10n/inside';
 
 export class TrainingApp {
   readonly t: Translate;
@@ -44,6 +46,8 @@ export class TrainingApp {
   readonly curves: Curves;
   /** The Try it / Evaluate tabs (src/webview/playground), in the page's tab strip. */
   readonly playground: AttachedPlayground;
+  /** The live filter view (src/webview/inside), under the curves. */
+  readonly filters: FiltersView;
   /** Pause, resume and stop of the run, as the trainer reads them. */
   private readonly control = new RunSwitch();
   /** Automatic's choice of backend, with its measurements. */
@@ -114,6 +118,8 @@ export class TrainingApp {
       saved.charts,
       (charts) => this.saveState({ charts }),
     );
+    this.filters = new FiltersView(makeInsideTranslate(config.strings));
+    this.view.chartsHost.after(this.filters.element);
     configureWasm(config.wasmPrefix);
     this.playground = attachToTrainingPanel({
       root,
@@ -276,6 +282,7 @@ export class TrainingApp {
     }
     run.durationMs = Math.round(performance.now() - started);
     this.trainer?.releaseData();
+    this.filters.setLive(false);
     this.curves.endLive();
     this.setState(run.status === 'completed' ? 'finished' : run.status === 'stopped' ? 'stopped' : 'failed');
     this.host.post({ type: 'runFinished', run: structuredClone(run) });
@@ -314,6 +321,7 @@ export class TrainingApp {
           ? await engineTrainer(this.config.engine!, data, hyper, sizes, events, resume, model)
           : tfjsTrainer(backend, data, hyper, sizes, events, resume, model);
       this.trainer = trainer;
+      this.filters.show({ architecture: model.architecture, read: (only) => trainer.weights(only) }, true);
       this.setState(this.control.paused ? 'paused' : 'training');
       this.view.setStatus(t('training', backendLabel(backend, t)));
       const outcome = await trainer.train(this.control);
