@@ -45,10 +45,14 @@ class PeerInbox {
 const LONE_YIELD_MS = 50;
 
 /**
- * A macrotask turn (a message to itself, which no timer clamp slows): with no peer to await, a lone worker's
- * epoch would otherwise run to its end without reading pause, stop or a weights request.
+ * A macrotask turn: with no peer to await, a lone worker's epoch would otherwise run to its end without reading
+ * pause, stop or a weights request. In a browser worker, a message to itself (no timer clamp; it queues behind
+ * the driver's messages). In Node, setImmediate: Node drains a port's messages in one go, so a port that posts
+ * to itself would starve the parent's.
  */
 function taskYielder(): () => Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
+  if (immediate) return () => new Promise<void>((r) => void immediate(r));
   let channel: MessageChannel | null = null;
   let resume: (() => void) | null = null;
   return () =>
