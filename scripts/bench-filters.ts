@@ -33,10 +33,13 @@ export interface FiltersRow {
   perRun: number[];
   /** Kernel reads the view made per run (0 when off). */
   reads: number[];
+  /** The page's main-thread time drawing them, per run (ms; chromium rows). */
+  drawMs?: number[];
   /** on ÷ off: of the medians, and the median of each round's on ÷ off (the two runs next to each other in time). */
   vsOff?: string;
   pairedVsOff?: string;
-  note: 'filter view on' | 'filter view off';
+  /** 'filter view on' / 'filter view off', or for the engine's stress pair what it read. */
+  note: string;
 }
 
 const SAMPLES = Number(process.env.BENCH_FILTERS_SAMPLES ?? 16384);
@@ -51,13 +54,39 @@ const median = (a: number[]) => {
 
 const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
 
+type Runs = { on: number[]; off: number[] };
+
+/** The off and on rows of one comparison, from each run's samples/s and reads. */
+function rowsOf(
+  base: Pick<FiltersRow, 'architecture' | 'env' | 'samples' | 'epochs' | 'runs'>,
+  rates: Runs,
+  reads: Runs,
+  notes = { on: 'filter view on', off: 'filter view off' },
+): FiltersRow[] {
+  return [false, true].map((on) => {
+    const key = on ? 'on' : 'off';
+    return {
+      suite: 'filters',
+      backend: 'onramp-cpu',
+      batch: 32,
+      ...base,
+      samplesPerSec: Math.round(median(rates[key])),
+      perRun: rates[key].map(Math.round),
+      reads: reads[key],
+      vsOff: on ? percent(median(rates.on) / median(rates.off)) : undefined,
+      pairedVsOff: on ? percent(median(rates.on.map((r, i) => r / rates.off[i]))) : undefined,
+      note: notes[key],
+    };
+  });
+}
+
 /** One run on a fresh page; the view open and on screen, or closed. */
 async function run(
   session: BrowserSession,
   architecture: FiltersRow['architecture'],
   samples: number,
   on: boolean,
-): Promise<{ samplesPerSec: number; reads: number }> {
+): Promise<{ samplesPerSec: number; reads: number; drawMs: number }> {
   const page = await openTrainingPanel(session);
   try {
     if (architecture !== 'article') await choose(page, '#model-preset', architecture);
@@ -79,17 +108,21 @@ async function run(
     });
     const record = await waitForFinishedRun(page);
     if (record.status !== 'completed') throw new Error(`run ${record.status}: ${record.error ?? ''}`);
-    const reads = await page.evaluate(() =>
-      Number(document.querySelector<HTMLElement>('#inside-filters')!.dataset.reads),
-    );
-    return { samplesPerSec: record.samplesPerSec, reads };
+    const [reads, drawMs] = await page.evaluate(() => {
+      const view = document.querySelector<HTMLElement>('#inside-filters')!;
+      return [Number(view.dataset.reads), Number(view.dataset.drawMs ?? 0)];
+    });
+    return { samplesPerSec: record.samplesPerSec, reads, drawMs };
   } finally {
     await page.close();
   }
 }
 
-/** The engine alone: epochs with and without a kernel read every FILTER_READ_EVERY_MS (250 ms). */
-async function engineRows(samples: number): Promise<FiltersRow[]> {
+/**
+ * The engine alone: epochs with and without a kernel read every `everyMs` (the view's 250 ms; and 2 ms, 125 times
+ * as often, which bounds what the view's reads can cost when the machine's load hides it).
+ */
+async function engineRows(samples: number, everyMs: number): Promise<FiltersRow[]> {
   const root = join(__dirname, '..');
   const data = loadMnist(root);
   const engine = await createOnrampCpuEngine({
@@ -97,8 +130,8 @@ async function engineRows(samples: number): Promise<FiltersRow[]> {
     spawnWorker: nodeWorkerFactory(await bundleEngineWorker(root)),
     threads: 2,
   });
-  const rates = { on: [] as number[], off: [] as number[] };
-  const reads = { on: [] as number[], off: [] as number[] };
+  const rates: Runs = { on: [], off: [] };
+  const reads: Runs = { on: [], off: [] };
   try {
     await engine.setData(data.trainImages.subarray(0, samples * 784), data.trainLabels.subarray(0, samples));
     await engine.init(1);
@@ -108,7 +141,7 @@ async function engineRows(samples: number): Promise<FiltersRow[]> {
         let going = true;
         const reader = (async () => {
           while (on && going) {
-            await new Promise((r) => setTimeout(r, 250));
+            await new Promise((r) => setTimeout(r, everyMs));
             if (going) await engine.getWeightArrays([0]);
             count++;
           }
@@ -123,26 +156,22 @@ async function engineRows(samples: number): Promise<FiltersRow[]> {
   } finally {
     engine.dispose();
   }
-  log(`node engine: off ${rates.off.map(Math.round).join(', ')}; on ${rates.on.map(Math.round).join(', ')}`);
-  return [false, true].map((on) => {
-    const key = on ? 'on' : 'off';
-    return {
-      suite: 'filters',
-      backend: 'onramp-cpu',
-      architecture: 'article',
-      env: 'node',
-      batch: 32,
-      samples,
-      epochs: 1,
-      runs: ROUNDS * 2,
-      samplesPerSec: Math.round(median(rates[key])),
-      perRun: rates[key].map(Math.round),
-      reads: reads[key],
-      vsOff: on ? percent(median(rates.on) / median(rates.off)) : undefined,
-      pairedVsOff: on ? percent(median(rates.on.map((r, i) => r / rates.off[i]))) : undefined,
-      note: on ? 'filter view on' : 'filter view off',
-    };
-  });
+  log(
+    `node engine, reads every ${everyMs} ms: off ${rates.off.map(Math.round).join(', ')}; on ${rates.on.map(Math.round).join(', ')}`,
+  );
+  const notes =
+    everyMs === 250
+      ? undefined
+      : {
+          on: `engine: a kernel read every ${everyMs} ms`,
+          off: `engine: no reads (pair of the ${everyMs} ms row)`,
+        };
+  return rowsOf(
+    { architecture: 'article', env: 'node', samples, epochs: 1, runs: ROUNDS * 2 },
+    rates,
+    reads,
+    notes,
+  );
 }
 
 export async function benchFilters(): Promise<FiltersRow[]> {
@@ -153,41 +182,29 @@ export async function benchFilters(): Promise<FiltersRow[]> {
       ['article', SAMPLES],
       ['simpleConvnet', Math.max(320, Math.round(SAMPLES / 8))],
     ] as const) {
-      const rates = { on: [] as number[], off: [] as number[] };
-      const reads = { on: [] as number[], off: [] as number[] };
+      const rates: Runs = { on: [], off: [] };
+      const reads: Runs = { on: [], off: [] };
+      const drawMs: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         for (const on of round % 2 === 0 ? [false, true] : [true, false]) {
           const r = await run(session, architecture, samples, on);
           rates[on ? 'on' : 'off'].push(r.samplesPerSec);
           reads[on ? 'on' : 'off'].push(r.reads);
+          if (on) drawMs.push(Math.round(r.drawMs * 10) / 10);
           log(
-            `${architecture}, round ${round + 1}, view ${on ? 'on' : 'off'}: ${Math.round(r.samplesPerSec)} samples/s, ${r.reads} reads`,
+            `${architecture}, round ${round + 1}, view ${on ? 'on' : 'off'}: ${Math.round(r.samplesPerSec)} samples/s, ${r.reads} reads drawn in ${r.drawMs.toFixed(1)} ms`,
           );
         }
       }
-      for (const on of [false, true]) {
-        const key = on ? 'on' : 'off';
-        rows.push({
-          suite: 'filters',
-          backend: 'onramp-cpu',
-          architecture,
-          env: 'chromium',
-          batch: 32,
-          samples,
-          epochs: EPOCHS,
-          runs: ROUNDS,
-          samplesPerSec: Math.round(median(rates[key])),
-          perRun: rates[key].map(Math.round),
-          reads: reads[key],
-          vsOff: on ? percent(median(rates.on) / median(rates.off)) : undefined,
-          pairedVsOff: on ? percent(median(rates.on.map((r, i) => r / rates.off[i]))) : undefined,
-          note: on ? 'filter view on' : 'filter view off',
-        });
-      }
+      rows.push(
+        ...rowsOf({ architecture, env: 'chromium', samples, epochs: EPOCHS, runs: ROUNDS }, rates, reads).map(
+          (row) => (row.note === 'filter view on' ? { ...row, drawMs } : row),
+        ),
+      );
     }
   } finally {
     await session.close();
   }
-  rows.push(...(await engineRows(SAMPLES)));
+  rows.push(...(await engineRows(SAMPLES, 250)), ...(await engineRows(SAMPLES, 2)));
   return rows;
 }
