@@ -9,8 +9,9 @@
  * grids, and one canvas draws a 64 × 32 layer's 18,432 weights a few times a second without 18,432 elements.
  *
  * Reading the weights is the trainer's job (`FiltersSource.read`: between batches on our CPU engine, with
- * `data()` on tfjs). This view asks at most every FILTER_READ_EVERY_MS, never two reads at once, and only
- * while it can be seen (open, on screen, the page visible); after a run it reads the finished model once.
+ * `data()` on tfjs). This view asks at most every FILTER_READ_EVERY_MS (less often where drawing would take more
+ * than 2 % of the page's time), never two reads at once, and only while it can be seen (open, on screen, the
+ * page visible); after a run it reads the finished model once.
  */
 import { el } from '../common/dom';
 import type { InsideTranslate } from '../../shared/l10n/inside';
@@ -263,30 +264,34 @@ class LayerPanel {
     const g = this.geometry;
     const w = this.canvas.width;
     const dpr = w / g.width;
+    // The layout never changes: the gaps stay clear from the first paint, and every cell is painted over.
     this.image ??= new ImageData(w, this.canvas.height);
     const px = new Uint32Array(this.image.data.buffer);
-    px.fill(0);
-    const fill = (left: number, top: number, width: number, height: number, colour: number) => {
+    const fill = (left: number, top: number, size: number, colour: number) => {
       const x0 = Math.round(left * dpr);
-      const x1 = Math.round((left + width) * dpr);
-      for (let y = Math.round(top * dpr), y1 = Math.round((top + height) * dpr); y < y1; y++)
+      const x1 = Math.round((left + size) * dpr);
+      for (let y = Math.round(top * dpr), y1 = Math.round((top + size) * dpr); y < y1; y++)
         px.fill(colour, y * w + x0, y * w + x1);
     };
-    const side = k.size * g.cell;
+    const { size: n, channels, filters } = k;
+    const side = n * g.cell;
     const inset = g.cell >= 6 ? 1 : 0;
+    const cell = g.cell - inset;
     const steps = this.palette.pixels;
     const values = this.values;
-    for (let f = 0; f < k.filters; f++) {
-      for (let c = 0; c < k.channels; c++) {
-        const o = cellOrigin(k, g, { f, c, y: 0, x: 0 });
-        fill(o.left, o.top, side, side, this.palette.grid);
+    const scale = this.scale;
+    for (let f = 0; f < filters; f++) {
+      const blockLeft = (f % g.columns) * (g.blockWidth + g.blockGap);
+      const blockTop = Math.floor(f / g.columns) * (g.blockHeight + g.blockGap);
+      for (let c = 0; c < channels; c++) {
+        const left = blockLeft + c * (side + g.channelGap);
+        fill(left, blockTop, side, this.palette.grid);
         if (!values) continue;
-        for (let y = 0; y < k.size; y++) {
-          for (let x = 0; x < k.size; x++) {
-            const v = values[hwioIndex(k, { f, c, y, x })] / this.scale;
+        for (let y = 0; y < n; y++) {
+          for (let x = 0; x < n; x++) {
+            const v = values[((y * n + x) * channels + c) * filters + f] / scale;
             const i = Math.round(Math.max(-1, Math.min(1, Number.isFinite(v) ? v : 0)) * STEPS) + STEPS;
-            const size = g.cell - inset;
-            fill(o.left + x * g.cell + inset, o.top + y * g.cell + inset, size, size, steps[i]);
+            fill(left + x * g.cell + inset, blockTop + y * g.cell + inset, cell, steps[i]);
           }
         }
       }
@@ -358,6 +363,7 @@ export class FiltersView {
   /** Reads done, and the page's time spent drawing them (for tests and the bench: data-reads, data-draw-ms). */
   reads = 0;
   drawMs = 0;
+  private lastDrawMs = 0;
 
   constructor(private readonly t: InsideTranslate) {
     this.message = el('p', { class: 'filters-message' }, t('filtersNoModel'));
@@ -430,7 +436,9 @@ export class FiltersView {
   private pump(): void {
     if (this.reading || this.timer !== undefined) return;
     if (!this.source || this.layers.length === 0 || !this.visible || !(this.live || this.stale)) return;
-    const wait = Math.max(0, this.lastRead + FILTER_READ_EVERY_MS - performance.now());
+    // At most every FILTER_READ_EVERY_MS, and less often where drawing costs more than 2 % of the page's time.
+    const every = Math.max(FILTER_READ_EVERY_MS, this.lastDrawMs * 50);
+    const wait = Math.max(0, this.lastRead + every - performance.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.read();
@@ -449,7 +457,8 @@ export class FiltersView {
       if (source === this.source && layers === this.layers) {
         const t = performance.now();
         arrays.forEach((a, i) => layers[i].setValues(a));
-        this.drawMs += performance.now() - t;
+        this.lastDrawMs = performance.now() - t;
+        this.drawMs += this.lastDrawMs;
         this.reads++;
         this.element.dataset.reads = String(this.reads);
         this.element.dataset.drawMs = this.drawMs.toFixed(1);
