@@ -10,7 +10,7 @@
  *
  * Reading the weights is the trainer's job (`FiltersSource.read`: between batches on our CPU engine, with
  * `data()` on tfjs). This view asks at most every FILTER_READ_EVERY_MS (less often where drawing would take more
- * than 2 % of the page's time), never two reads at once, and only while it can be seen (open, on screen, the
+ * than 5 % of the page's time), never two reads at once, and only while it can be seen (open, on screen, the
  * page visible); after a run it reads the finished model once.
  */
 import { el } from '../common/dom';
@@ -436,8 +436,8 @@ export class FiltersView {
   private pump(): void {
     if (this.reading || this.timer !== undefined) return;
     if (!this.source || this.layers.length === 0 || !this.visible || !(this.live || this.stale)) return;
-    // At most every FILTER_READ_EVERY_MS, and less often where drawing costs more than 2 % of the page's time.
-    const every = Math.max(FILTER_READ_EVERY_MS, this.lastDrawMs * 50);
+    // At most every FILTER_READ_EVERY_MS, and less often where drawing would take over 5 % of the page's time.
+    const every = Math.max(FILTER_READ_EVERY_MS, this.lastDrawMs * 20);
     const wait = Math.max(0, this.lastRead + every - performance.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
