@@ -210,6 +210,7 @@ class LayerPanel {
   setPalette(palette: Palette): void {
     this.palette = palette;
     this.drawLegend();
+    this.image = undefined; // the frames take the new colours too
     this.paint();
     this.draw();
   }
@@ -264,14 +265,17 @@ class LayerPanel {
     const g = this.geometry;
     const w = this.canvas.width;
     const dpr = w / g.width;
-    // The layout never changes: the gaps stay clear from the first paint, and every cell is painted over.
+    // The layout never changes: the gaps stay clear, and each grid's frame (the lines between its cells) is
+    // painted once per palette; after that only the cells are. Short spans are written by hand, which is
+    // faster than as many TypedArray fill calls.
+    const frames = !this.image;
     this.image ??= new ImageData(w, this.canvas.height);
     const px = new Uint32Array(this.image.data.buffer);
     const fill = (left: number, top: number, size: number, colour: number) => {
       const x0 = Math.round(left * dpr);
       const x1 = Math.round((left + size) * dpr);
       for (let y = Math.round(top * dpr), y1 = Math.round((top + size) * dpr); y < y1; y++)
-        px.fill(colour, y * w + x0, y * w + x1);
+        for (let i = y * w + x0, end = y * w + x1; i < end; i++) px[i] = colour;
     };
     const { size: n, channels, filters } = k;
     const side = n * g.cell;
@@ -285,7 +289,7 @@ class LayerPanel {
       const blockTop = Math.floor(f / g.columns) * (g.blockHeight + g.blockGap);
       for (let c = 0; c < channels; c++) {
         const left = blockLeft + c * (side + g.channelGap);
-        fill(left, blockTop, side, this.palette.grid);
+        if (frames || !values) fill(left, blockTop, side, this.palette.grid);
         if (!values) continue;
         for (let y = 0; y < n; y++) {
           for (let x = 0; x < n; x++) {
