@@ -98,13 +98,14 @@ module.exports = {
       comment:
         'The page-side host link, the engine and the charts serve the pages; they import none of them.',
       from: { path: '^src/webview/(common|engine|charts)/' },
-      to: { path: '^src/webview/(playground|examples|training|tensorboard)/' },
+      to: { path: '^src/webview/(playground|inside|examples|training|tensorboard)/' },
     },
     {
       name: 'playground-below-training',
       severity: 'error',
-      comment: 'The training page mounts the playground; the playground does not reach back into the page.',
-      from: { path: '^src/webview/playground/' },
+      comment:
+        'The training page mounts the playground and the inside views; they do not reach back into the page.',
+      from: { path: '^src/webview/(playground|inside)/' },
       to: { path: '^src/webview/(examples|training|tensorboard)/' },
     },
     {

@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (after `npm run build`): the training loop in headless Chromium, one row per tfjs backend the
  * browser offers here, our loop and a `model.fit` loop with per-batch callbacks on the same data in the same run;
- * then the suites other parts add when their files exist (scripts/bench-engine.ts, bench-charts.ts,
+ * then the suites other parts add when their files exist (scripts/bench-engine.ts, bench-filters.ts, bench-charts.ts,
  * bench-tfevents.ts, bench-activations.ts), each printed as its own table. Writes everything to bench-results.json.
  * Environment: BENCH_SAMPLES (training samples per row, default 1024), BENCH_BACKENDS (e.g. "wasm,cpu"),
  * BENCH_SUITES (only these suites, e.g. "training,activation"; default all).
@@ -156,6 +156,7 @@ async function main(): Promise<void> {
   }
   for (const [file, fn, title] of [
     ['bench-engine.ts', 'benchEngine', 'CPU engine'],
+    ['bench-filters.ts', 'benchFilters', 'CPU engine with the live filter view on and off'],
     ['bench-charts.ts', 'benchCharts', 'Charts'],
     ['bench-tfevents.ts', 'benchTfevents', 'TensorBoard event files'],
     ['bench-activations.ts', 'benchActivations', 'Activations for a digit on the pad (Try it → Look inside)'],

@@ -207,6 +207,7 @@ describe('every page in Chinese (zh-cn)', function () {
     const seen: string[] = [];
     const look = async (where: string) =>
       seen.push(...(await visibleEnglish(page)).map((s) => `${where} ${s}`));
+    await page.click('#inside-filters > summary');
     await look('before training:');
     await page.click('#train');
     await page.waitForFunction(() => window.aiOnrampOutbox?.some((m) => m.type === 'runFinished'), null, {

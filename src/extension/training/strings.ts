@@ -7,7 +7,7 @@ import { STRINGS } from '../../shared/l10n/training';
 
 /**
  * The panel's strings, translated on the host (`vscode.l10n.t`, keyed by the English text) and injected into
- * the page; chart strings are prefixed `chart.`, the playground's `playground.`, Your examples' `examples.`.
+ * the page; chart strings are prefixed `chart.`, the playground's `playground.`, Your examples' `examples.`, the inside views' `inside.`.
  */
 export function translatedStrings(): Record<string, string> {
   const out: Record<string, string> = {};

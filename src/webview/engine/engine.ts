@@ -35,6 +35,7 @@ import {
   packWeights,
   unpackArrays,
   unpackWeights,
+  weightRanges,
 } from './layout';
 import type { OptimizerName } from './optimizers';
 import { HYPERPARAMETERS, hyperparameterRule, isValidHyperparameter } from '../../shared/hyperparameters';
@@ -127,8 +128,11 @@ export interface OnrampCpuEngine {
   ): Promise<void>;
   /** The article model's weights by name (rejects while another architecture is loaded: getWeightArrays). */
   getWeights(): Promise<ModelWeights>;
-  /** The weights of whatever architecture is loaded, in tfjs's `getWeights()` order and shapes. */
-  getWeightArrays(): Promise<Float32Array[]>;
+  /**
+   * The weights of whatever architecture is loaded, in tfjs's `getWeights()` order and shapes; with `only`,
+   * just those (by index in that order). Answered between batches while an epoch trains.
+   */
+  getWeightArrays(only?: readonly number[]): Promise<Float32Array[]>;
   /** One pass over the training set in batches (the last one smaller); Adam after every batch. */
   trainEpoch(options: TrainEpochOptions): Promise<EpochResult>;
   /** Mean loss and accuracy on a set (split across the workers). */
@@ -331,10 +335,19 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
       const r = await call<'params'>(workers[0], { type: 'getParams', id: nextId++ });
       return unpackWeights(r.params);
     },
-    async getWeightArrays() {
+    async getWeightArrays(only) {
       const arch = architecture;
-      const r = await call<'params'>(workers[0], { type: 'getParams', id: nextId++ });
-      return unpackArrays(arch, r.params);
+      const ranges = only && weightRanges(arch, only);
+      const r = await call<'params'>(workers[0], { type: 'getParams', id: nextId++, ranges });
+      if (!only) return unpackArrays(arch, r.params);
+      if (!ranges) {
+        const all = unpackArrays(arch, r.params);
+        return only.map((i) => all[i]);
+      }
+      const out: Float32Array[] = [];
+      for (let i = 0, at = 0; i < ranges.length; at += ranges[i + 1], i += 2)
+        out.push(r.params.slice(at, at + ranges[i + 1]));
+      return out;
     },
     async trainEpoch(o) {
       if (!hasData) throw new Error('onramp-cpu: setData before training');

@@ -195,6 +195,27 @@ export function unpackArrays(arch: Architecture, params: Float32Array): Float32A
   return [w.convKernel, w.convBias, w.denseKernel, w.denseBias];
 }
 
+/**
+ * Where weights `indices` (in `getWeights()` order) lie in the parameter array of the kernels that train `arch`,
+ * as [offset, length] pairs, when each is stored as tfjs lays it out (every weight but the article model's
+ * transposed dense kernel); undefined otherwise. Lets a reader take a few weights without copying them all.
+ */
+export function weightRanges(arch: Architecture, indices: readonly number[]): number[] | undefined {
+  const article = isArticleModel(arch);
+  const layout = article
+    ? {
+        offsets: [CONV_KERNEL_OFFSET, CONV_BIAS_OFFSET, -1, DENSE_BIAS_OFFSET],
+        lengths: [288, FILTERS, 0, CLASSES],
+      }
+    : layerLayout(arch);
+  const ranges: number[] = [];
+  for (const i of indices) {
+    if (!(i >= 0 && i < layout.offsets.length) || layout.offsets[i] < 0) return undefined;
+    ranges.push(layout.offsets[i], layout.lengths[i]);
+  }
+  return ranges;
+}
+
 /** Packs weights into ./layerKernels.ts's layout (whatever the architecture, the article's included). */
 export function packLayerArrays(arch: Architecture, arrays: readonly Float32Array[]): Float32Array {
   checkWeightArrays(arch, arrays);

@@ -45,7 +45,11 @@ export type DriverToWorker =
       params: Float32Array;
       resetOptimizer: boolean;
     }
-  | { type: 'getParams'; id: number }
+  /**
+   * The parameters (answered with 'params'); with `ranges` ([offset, length] pairs), only those slices, one
+   * after the other. Answered between batches while an epoch trains (the live filter view's reads).
+   */
+  | { type: 'getParams'; id: number; ranges?: number[] }
   | ({ type: 'train'; id: number; epochId: number } & TrainRequest)
   | { type: 'evaluate'; id: number; images: Uint8Array; labels: Uint8Array }
   | { type: 'pause' }

@@ -41,6 +41,35 @@ class PeerInbox {
   }
 }
 
+/** How often a lone worker (no peers to wait for) lets the driver's messages in during an epoch. */
+const LONE_YIELD_MS = 50;
+
+/**
+ * A macrotask turn: with no peer to await, a lone worker's epoch would otherwise run to its end without reading
+ * pause, stop or a weights request. In a browser worker, a message to itself (no timer clamp; it queues behind
+ * the driver's messages). In Node, setImmediate: Node drains a port's messages in one go, so a port that posts
+ * to itself would starve the parent's.
+ */
+function taskYielder(): () => Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
+  if (immediate) return () => new Promise<void>((r) => void immediate(r));
+  let channel: MessageChannel | null = null;
+  let resume: (() => void) | null = null;
+  return () =>
+    new Promise<void>((r) => {
+      if (!channel) {
+        channel = new MessageChannel();
+        channel.port1.onmessage = () => {
+          const w = resume;
+          resume = null;
+          w?.();
+        };
+      }
+      resume = r;
+      channel.port2.postMessage(0);
+    });
+}
+
 export function runEngineWorker(scope: WorkerScope): void {
   let kernels: Kernels | null = null;
   let architecture: Architecture = ARTICLE_MODEL;
@@ -57,6 +86,7 @@ export function runEngineWorker(scope: WorkerScope): void {
   let stopRequested = false;
   let wake: (() => void) | null = null;
   const spare: Float32Array[] = [];
+  const yieldTask = taskYielder();
 
   const post = (m: WorkerToDriver, transfer?: Transferable[]) => scope.postMessage(m, transfer);
   const need = () => {
@@ -97,7 +127,12 @@ export function runEngineWorker(scope: WorkerScope): void {
     let stopped = false;
     let diverged = false;
     const received: Float32Array[] = new Array(size);
+    let lastYield = performance.now();
     for (let step = req.startBatch; step < batches; step++) {
+      if (size === 1 && performance.now() - lastYield > LONE_YIELD_MS) {
+        await yieldTask();
+        lastYield = performance.now();
+      }
       if (leader) {
         if (paused && !stopRequested) {
           const t = performance.now();
@@ -245,7 +280,13 @@ export function runEngineWorker(scope: WorkerScope): void {
         return;
       }
       case 'getParams': {
-        const params = need().params().slice();
+        const all = need().params();
+        const params = m.ranges
+          ? new Float32Array(m.ranges.reduce((n, v, i) => n + (i % 2 ? v : 0), 0))
+          : all.slice();
+        if (m.ranges)
+          for (let i = 0, at = 0; i < m.ranges.length; at += m.ranges[i + 1], i += 2)
+            params.set(all.subarray(m.ranges[i], m.ranges[i] + m.ranges[i + 1]), at);
         post({ type: 'params', id: m.id, params }, [params.buffer]);
         return;
       }

@@ -39,6 +39,8 @@ import { RunSwitch } from './runSwitch';
 import { tfjsTrainer } from './tfjsBackend';
 import { fineTunePlan, runFineTune, type FineTunePlan, type FineTuneRequest } from './fineTune';
 import { backendLabel, TrainingView, type PanelState } from './view';
+import { FiltersView } from '../inside/filtersView';
+import { makeInsideTranslate } from '../../shared/l10n/inside';
 
 export class TrainingApp {
   readonly t: Translate;
@@ -46,6 +48,8 @@ export class TrainingApp {
   readonly curves: Curves;
   /** The Try it / Evaluate tabs (src/webview/playground), in the page's tab strip. */
   readonly playground: AttachedPlayground;
+  /** The live filter view (src/webview/inside), under the curves. */
+  readonly filters: FiltersView;
   /** Pause, resume and stop of the run, as the trainer reads them. */
   private readonly control = new RunSwitch();
   /** Automatic's choice of backend, with its measurements. */
@@ -120,6 +124,10 @@ export class TrainingApp {
       saved.charts,
       (charts) => this.saveState({ charts }),
     );
+    this.filters = new FiltersView(makeInsideTranslate(config.strings), () =>
+      host.post({ type: 'insideViewOpened', view: 'filters' }),
+    );
+    this.view.chartsHost.after(this.filters.element);
     this.runDiff = new RunDiffView(this.t);
     this.view.chartsHost.after(this.runDiff.element);
     configureWasm(config.wasmPrefix);
@@ -283,6 +291,7 @@ export class TrainingApp {
     }
     run.durationMs = Math.round(performance.now() - started);
     this.trainer?.releaseData();
+    this.filters.setLive(false);
     this.curves.endLive();
     this.setState(run.status === 'completed' ? 'finished' : run.status === 'stopped' ? 'stopped' : 'failed');
     this.host.post({ type: 'runFinished', run: structuredClone(run) });
@@ -359,6 +368,7 @@ export class TrainingApp {
           ? await engineTrainer(this.config.engine!, data, hyper, sizes, events, resume, model)
           : tfjsTrainer(backend, data, hyper, sizes, events, resume, model);
       this.trainer = trainer;
+      this.filters.show({ architecture: model.architecture, read: (only) => trainer.weights(only) }, true);
       this.setState(this.control.paused ? 'paused' : 'training');
       this.view.setStatus(t('training', backendLabel(backend, t)));
       const outcome = await trainer.train(this.control);

@@ -58,6 +58,8 @@ export class EngineBackend implements TrainingBackend {
   model?: tf.Sequential;
   private readonly valImages: Uint8Array;
   private readonly valLabels: Uint8Array;
+  /** The workers are gone (after the run): the weights are the model's. */
+  private released = false;
 
   static async create(
     assets: EngineAssets,
@@ -138,8 +140,15 @@ export class EngineBackend implements TrainingBackend {
     return { loss: r.loss, accuracy: r.acc };
   }
 
-  weights(): Promise<Float32Array[]> {
-    return this.engine.getWeightArrays();
+  /** From the engine's leading worker (between batches while an epoch trains); once it is gone, from the model. */
+  async weights(only?: readonly number[]): Promise<Float32Array[]> {
+    if (this.released && this.model) {
+      const all = this.model.getWeights();
+      return Promise.all(
+        (only ? only.map((i) => all[i]) : all).map((w) => w.data() as Promise<Float32Array>),
+      );
+    }
+    return this.engine.getWeightArrays(only);
   }
 
   memory(): undefined {
@@ -160,6 +169,7 @@ export class EngineBackend implements TrainingBackend {
 
   releaseData(): void {
     // The engine's workers hold the data; they end with the run.
+    this.released = true;
     this.engine.dispose();
   }
 

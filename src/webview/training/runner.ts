@@ -90,6 +90,11 @@ export interface Trainer {
   /** The trained model (tfjs), for prediction and export. */
   readonly model?: tf.LayersModel;
   readonly samplesPerSec: number;
+  /**
+   * The current weights in the tfjs model's order, on the CPU (with `only`, just those indices): between
+   * batches while training (the live filter view), from the trained model after.
+   */
+  weights(only?: readonly number[]): Promise<Float32Array[]>;
   /** Why the run diverged, when `train` returned 'diverged'. */
   readonly divergence?: Divergence;
   train(control: RunControl): Promise<TrainOutcome>;
@@ -147,8 +152,8 @@ export interface TrainingBackend {
   readonly model?: tf.LayersModel;
   trainEpoch(plan: EpochPlan, context: EpochContext): Promise<EpochDone>;
   evaluate(set: 'validation' | 'test'): Promise<{ loss: number; accuracy: number }>;
-  /** The weights in the tfjs model's order, on the CPU. */
-  weights(): Promise<Float32Array[]>;
+  /** The weights in the tfjs model's order, on the CPU; with `only`, just those (by index in that order). */
+  weights(only?: readonly number[]): Promise<Float32Array[]>;
   /** Live tensors and bytes after an epoch, or nothing where the backend has no such figure. */
   memory(): Omit<EpochMemory, 'epoch'> | undefined;
   /** For a backend that trains elsewhere: follows pause, resume and stop for the whole run; returns the unfollow. */
@@ -299,6 +304,10 @@ export class EpochRunner implements Trainer {
 
   evaluateTest(): Promise<{ loss: number; accuracy: number }> {
     return this.trainingBackend.evaluate('test');
+  }
+
+  weights(only?: readonly number[]): Promise<Float32Array[]> {
+    return this.trainingBackend.weights(only);
   }
 
   releaseData(): void {

@@ -296,9 +296,15 @@ export class TfjsBackend implements TrainingBackend {
     }
   }
 
-  /** Read back to the CPU after every epoch, so a lost GPU context loses at most an epoch. */
-  weights(): Promise<Float32Array[]> {
-    return this.settle(Promise.all(this.model.getWeights().map((w) => w.data() as Promise<Float32Array>)));
+  /**
+   * Read back to the CPU after every epoch, so a lost GPU context loses at most an epoch, and by the live filter
+   * view (a few times a second, `only` its kernels). `getWeights()` hands out the variables themselves, so the
+   * read makes no tensor; `data()` waits for the device without blocking the page.
+   */
+  weights(only?: readonly number[]): Promise<Float32Array[]> {
+    const all = this.model.getWeights();
+    const picked = only ? only.map((i) => all[i]) : all;
+    return this.settle(Promise.all(picked.map((w) => w.data() as Promise<Float32Array>)));
   }
 
   memory(): { numTensors: number; numBytes: number } {
