@@ -12,18 +12,12 @@ import {
   SIMPLE_CONVNET,
 } from '../../src/shared/architecture';
 import { ARTICLE_MODEL, type Architecture, type Layer, OUTPUT_LAYER } from '../../src/shared/model';
-import { createOnrampCpuEngine, type OnrampCpuEngine } from '../../src/webview/engine/engine';
 import { instantiateLayerWasm } from '../../src/webview/engine/kernels';
 import { createLayerKernels } from '../../src/webview/engine/layerKernels';
 import { dropoutMask, packLayerArrays, unpackLayerArrays } from '../../src/webview/engine/layout';
 import { OptimizerState } from '../../src/webview/engine/optimizers';
-import {
-  bundleEngineWorker,
-  engineWasmBytes,
-  loadMnist,
-  type MnistArrays,
-  nodeWorkerFactory,
-} from '../../scripts/engineNode';
+import { engineWasmBytes, loadMnist, type MnistArrays } from '../../scripts/engineNode';
+import { useNodeEngines } from '../helpers/nodeEngines';
 
 const root = join(__dirname, '../..');
 
@@ -374,38 +368,25 @@ describe('onramp CPU engine: any architecture (layer kernels) against tfjs', fun
 
 describe('onramp CPU engine (workers): any architecture', function () {
   this.timeout(300_000);
-  let data: MnistArrays;
-  let wasm: Uint8Array;
-  let workerSource: string;
-  const engines: OnrampCpuEngine[] = [];
-  const make = async (threads: number) => {
-    const e = await createOnrampCpuEngine({
-      wasm,
-      spawnWorker: nodeWorkerFactory(workerSource),
-      threads,
-      kernels: 'wasm',
-    });
-    engines.push(e);
-    return e;
-  };
-
-  before(async () => {
-    data = loadMnist(root);
-    wasm = await engineWasmBytes(root);
-    workerSource = await bundleEngineWorker(root);
-  });
-  after(() => engines.forEach((e) => e.dispose()));
+  const engines = useNodeEngines();
+  const make = (threads: number) => engines.make(threads);
 
   it('the Simple MNIST convnet preset: a short training on 512 images lowers the loss', async () => {
     const engine = await make(2);
-    await engine.setData(data.trainImages.subarray(0, 512 * 784), data.trainLabels.subarray(0, 512));
+    await engine.setData(
+      engines.data.trainImages.subarray(0, 512 * 784),
+      engines.data.trainLabels.subarray(0, 512),
+    );
     await engine.init(1, SIMPLE_CONVNET);
     assert.equal(engine.kernel, 'wasm-simd-layers');
     assert.equal(engine.architecture, SIMPLE_CONVNET);
     const w = await engine.getWeightArrays();
     assert.deepEqual(w, initialWeights(SIMPLE_CONVNET, 1), 'init(seed) gives initialWeights(seed)');
     await assert.rejects(engine.getWeights(), /use getWeightArrays/);
-    const test = { images: data.testImages.subarray(0, 500 * 784), labels: data.testLabels.subarray(0, 500) };
+    const test = {
+      images: engines.data.testImages.subarray(0, 500 * 784),
+      labels: engines.data.testLabels.subarray(0, 500),
+    };
     const before = await engine.evaluate(test.images, test.labels);
     const losses = [];
     for (let epoch = 0; epoch < 2; epoch++) {
@@ -424,7 +405,10 @@ describe('onramp CPU engine (workers): any architecture', function () {
     const results: Float32Array[][] = [];
     for (const threads of [1, 2]) {
       const engine = await make(threads);
-      await engine.setData(data.trainImages.subarray(0, 256 * 784), data.trainLabels.subarray(0, 256));
+      await engine.setData(
+        engines.data.trainImages.subarray(0, 256 * 784),
+        engines.data.trainLabels.subarray(0, 256),
+      );
       await engine.setWeights(initialWeights(a, 3), { architecture: a });
       for (const optimizer of ['adam', 'sgd', 'rmsprop'] as const)
         await engine.trainEpoch({ batchSize: 32, shuffleSeed: 5, optimizer, learningRate: 0.01 });

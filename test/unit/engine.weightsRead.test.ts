@@ -2,38 +2,14 @@
 // weights are exactly those of a full read, and a read made while an epoch trains is answered between batches,
 // before the epoch ends, with one worker and with two.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { createOnrampCpuEngine, type OnrampCpuEngine } from '../../src/webview/engine/engine';
 import { initialWeights, SIMPLE_CONVNET } from '../../src/shared/architecture';
 import { ARTICLE_MODEL } from '../../src/shared/model';
-import {
-  bundleEngineWorker,
-  engineWasmBytes,
-  loadMnist,
-  type MnistArrays,
-  nodeWorkerFactory,
-} from '../../scripts/engineNode';
-
-const root = join(__dirname, '../..');
+import { useNodeEngines } from '../helpers/nodeEngines';
 
 describe('onramp CPU engine: reading some weights (the filter view)', function () {
   this.timeout(300_000);
-  let data: MnistArrays;
-  let wasm: Uint8Array;
-  let workerSource: string;
-  const engines: OnrampCpuEngine[] = [];
-  const make = async (threads: number) => {
-    const e = await createOnrampCpuEngine({ wasm, spawnWorker: nodeWorkerFactory(workerSource), threads });
-    engines.push(e);
-    return e;
-  };
-
-  before(async () => {
-    data = loadMnist(root);
-    wasm = await engineWasmBytes(root);
-    workerSource = await bundleEngineWorker(root);
-  });
-  after(() => engines.forEach((e) => e.dispose()));
+  const engines = useNodeEngines();
+  const make = (threads: number) => engines.make(threads);
 
   for (const [name, arch, only] of [
     ["the article's model", ARTICLE_MODEL, [0, 3, 2]],
@@ -55,7 +31,10 @@ describe('onramp CPU engine: reading some weights (the filter view)', function (
     it(`${threads} worker(s): a read while an epoch trains is answered before the epoch ends`, async () => {
       const engine = await make(threads);
       const n = 12_800;
-      await engine.setData(data.trainImages.subarray(0, n * 784), data.trainLabels.subarray(0, n));
+      await engine.setData(
+        engines.data.trainImages.subarray(0, n * 784),
+        engines.data.trainLabels.subarray(0, n),
+      );
       await engine.init(3);
       const before = (await engine.getWeightArrays([0]))[0];
       let ended = false;

@@ -1,54 +1,22 @@
 // The onramp CPU engine end to end: its real worker bundle in Node worker_threads, trained on MNIST.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import {
-  createOnrampCpuEngine,
-  type OnrampCpuEngine,
-  type ProgressReport,
-} from '../../src/webview/engine/engine';
+import type { ProgressReport } from '../../src/webview/engine/engine';
 import { cosineDecayedRate } from '../../src/shared/model';
 import { glorotWeights } from '../../src/webview/engine/layout';
-import {
-  bundleEngineWorker,
-  engineWasmBytes,
-  loadMnist,
-  type MnistArrays,
-  nodeWorkerFactory,
-} from '../../scripts/engineNode';
-
-const root = join(__dirname, '../..');
+import { useNodeEngines } from '../helpers/nodeEngines';
 
 describe('onramp CPU engine (workers)', function () {
   this.timeout(300_000);
-  let data: MnistArrays;
-  let wasm: Uint8Array;
-  let workerSource: string;
-  const engines: OnrampCpuEngine[] = [];
-  const make = async (threads: number, kernels: 'wasm' | 'ts') => {
-    const e = await createOnrampCpuEngine({
-      wasm,
-      spawnWorker: nodeWorkerFactory(workerSource),
-      threads,
-      kernels,
-    });
-    engines.push(e);
-    return e;
-  };
+  const engines = useNodeEngines();
+  const make = engines.make;
   const train = (n: number) => ({
-    images: data.trainImages.subarray(0, n * 784),
-    labels: data.trainLabels.subarray(0, n),
+    images: engines.data.trainImages.subarray(0, n * 784),
+    labels: engines.data.trainLabels.subarray(0, n),
   });
   const test = (n: number) => ({
-    images: data.testImages.subarray(0, n * 784),
-    labels: data.testLabels.subarray(0, n),
+    images: engines.data.testImages.subarray(0, n * 784),
+    labels: engines.data.testLabels.subarray(0, n),
   });
-
-  before(async () => {
-    data = loadMnist(root);
-    wasm = await engineWasmBytes(root);
-    workerSource = await bundleEngineWorker(root);
-  });
-  after(() => engines.forEach((e) => e.dispose()));
 
   for (const [threads, kernels] of [
     [2, 'wasm'],
