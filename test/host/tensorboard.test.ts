@@ -219,6 +219,9 @@ describe('TensorBoard logs viewer', () => {
         optimizer: run.hyperparameters.optimizer,
         backend: 'onramp-cpu',
         train_samples: 512,
+        // The layers in Keras's names, and the seed the run recorded.
+        model: 'Conv2D 32 · MaxPool · Flatten · Dense 10',
+        seed: run.seed,
       });
       assert.equal(session?.metrics?.test_accuracy, run.testAccuracy);
       assert.equal(session?.source, 'panel');
