@@ -5,7 +5,7 @@
  * hidden layers, and the Dense(10, softmax) output with tfjs's clipped sparse categorical cross-entropy.
  * Given an instance of the SIMD engine, the convolutions and dense layers (nearly all of these stacks'
  * arithmetic) run in its `layerConv*` / `layerDense*` functions on buffers in its memory (./layerPasses.ts), and
- * so do Adam's step and the sum of the workers' gradients; pooling, dropout and the loss stay in TypeScript
+ * so do pooling, dropout, Adam's step and the sum of the workers' gradients; the loss stays in TypeScript
  * (./layerPassesTs.ts has the TypeScript passes).
  * The article's model keeps its specialised kernels (./assembly, ./tsKernels), which are many times faster;
  * these are what every other stack trains with.
@@ -18,7 +18,7 @@ import { inferShapes } from '../../shared/architecture';
 import { type Architecture, CLASSES, IMAGE_PIXELS } from '../../shared/model';
 import { AdamClock, adamUpdate, type BatchStats, type Kernels } from './kernels';
 import { clippedCrossEntropy } from './crossEntropy';
-import { ADAM_DEFAULTS, dropoutMask, layerLayout } from './layout';
+import { ADAM_DEFAULTS, layerLayout } from './layout';
 import { createWasmPasses, type LayerWasm, wasmPassesFloats } from './layerPasses';
 import { createTsPasses } from './layerPassesTs';
 import { planSteps } from './layerSteps';
@@ -112,9 +112,7 @@ export function createLayerKernels(arch: Architecture, wasm?: LayerWasm): Kernel
           return passes.denseForward(s, x, out);
         case 'dropout':
           if (!train || s.rate === 0) return out.set(x);
-          s.mask = dropoutMask(s.rate, x.length, maskSeed, maskFirst + b, s.layer, s.mask);
-          for (let j = 0; j < x.length; j++) out[j] = x[j] * s.mask[j];
-          return;
+          return passes.dropoutForward(s, x, out, maskSeed, maskFirst + b);
         case 'flatten':
           return;
       }
@@ -137,9 +135,8 @@ export function createLayerKernels(arch: Architecture, wasm?: LayerWasm): Kernel
           break;
         case 'dropout':
           if (dIn) {
-            const d = deltas[i + 1];
-            if (s.rate === 0) dIn.set(d);
-            else for (let j = 0; j < d.length; j++) dIn[j] = d[j] * s.mask[j];
+            if (s.rate === 0) dIn.set(deltas[i + 1]);
+            else passes.dropoutBackward(s, deltas[i + 1], dIn);
           }
           break;
         case 'flatten':

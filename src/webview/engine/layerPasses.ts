@@ -6,7 +6,8 @@
  * accumulate their kernel gradient in a transposed layout folded into `grads` by `endBatch`, and dense layers
  * take their kernel gradient over groups of DENSE_GROUP samples.
  */
-import type { ConvStep, DenseStep, PoolStep, Step } from './layerSteps';
+import { dropoutScale, dropoutStream } from './layout';
+import type { ConvStep, DenseStep, DropoutStep, PoolStep, Step } from './layerSteps';
 
 /** Samples whose dense kernel gradients the wasm passes take at once (each row of it read once per group). */
 const DENSE_GROUP = 16;
@@ -24,6 +25,10 @@ export interface LayerPasses {
   poolForward(s: PoolStep, x: Float32Array, out: Float32Array): void;
   /** dIn = the gradient of the pooling's input: dOut at each window's arg-max, 0 elsewhere. */
   poolBackward(s: PoolStep, dOut: Float32Array, dIn: Float32Array): void;
+  /** out = x × sample `sample`'s mask under `seed` (./layout.ts dropoutMask), which s.mask keeps; rate > 0. */
+  dropoutForward(s: DropoutStep, x: Float32Array, out: Float32Array, seed: number, sample: number): void;
+  /** dIn = dOut × the mask of the last dropoutForward. */
+  dropoutBackward(s: DropoutStep, dOut: Float32Array, dIn: Float32Array): void;
   denseBackward(
     s: DenseStep,
     x: Float32Array,
@@ -48,7 +53,8 @@ export interface LayerWasm {
   denseScratch(n: number, samples: number): number;
   // prettier-ignore
   layerConvForward(x: number, h: number, w: number, c: number, out: number, oh: number, ow: number, f: number,
-    k: number, pad: number, relu: number, kernel: number, bias: number, scratch: number): void;
+    k: number, pad: number, relu: number, kernel: number, bias: number, scratch: number, rows: number,
+    cols: number): void;
   // prettier-ignore
   layerConvBackward(x: number, h: number, w: number, c: number, out: number, dOut: number, dIn: number, dz: number,
     oh: number, ow: number, f: number, k: number, pad: number, relu: number, kernel: number, gradKernel: number,
@@ -72,6 +78,16 @@ export interface LayerWasm {
   // prettier-ignore
   layerDenseGrad(xs: number, dzs: number, samples: number, n: number, units: number, gradKernel: number,
     scratch: number): void;
+  layerDropoutForward(
+    x: number,
+    out: number,
+    mask: number,
+    n: number,
+    state: number,
+    threshold: number,
+    scale: number,
+  ): void;
+  layerDropoutBackward(dOut: number, mask: number, dIn: number, n: number): void;
   layerAdam(
     params: number,
     grads: number,
@@ -104,6 +120,8 @@ export function poolBackward(s: PoolStep, dOut: Float32Array, dIn: Float32Array)
   for (let j = 0; j < dOut.length; j++) dIn[s.argmax[j]] += dOut[j];
 }
 
+const round4 = (n: number) => Math.ceil(n / 4) * 4;
+
 /** Carves float buffers out of one block (see ./layerKernels.ts). */
 export type Take = (floats: number) => Float32Array;
 
@@ -124,6 +142,8 @@ export function wasmPassesFloats(wasm: LayerWasm, steps: readonly Step[]): numbe
       );
     } else if (s.kind === 'pool') {
       floats += s.argmax.length + 4;
+    } else if (s.kind === 'dropout') {
+      floats += s.n + 4;
     } else if (s.kind === 'dense') {
       floats += DENSE_GROUP * (s.n + s.units) + 8;
       scratch = Math.max(scratch, wasm.denseScratch(s.n, DENSE_GROUP));
@@ -159,6 +179,8 @@ export function createWasmPasses(
       // The arg-maxes move into the wasm memory, where layerPoolForward writes them.
       const room = take(s.argmax.length);
       s.argmax = new Int32Array(room.buffer, room.byteOffset, s.argmax.length);
+    } else if (s.kind === 'dropout') {
+      s.mask = take(s.n); // so is the mask, which layerDropoutForward draws
     } else if (s.kind === 'dense') {
       dense.set(s, { xs: take(DENSE_GROUP * s.n), dzs: take(DENSE_GROUP * s.units) });
       scratchFloats = Math.max(scratchFloats, wasm.denseScratch(s.n, DENSE_GROUP) / 4);
@@ -190,6 +212,8 @@ export function createWasmPasses(
         p + s.kernel * 4,
         p + s.bias * 4,
         scratch,
+        s.usedH,
+        s.usedW,
       );
     },
     convBackward(s, x, out, dOut, dIn) {
@@ -260,6 +284,17 @@ export function createWasmPasses(
     },
     poolBackward(s, dOut, dIn) {
       wasm.layerPoolBackward(at(dOut), dOut.length, s.argmax.byteOffset, at(dIn), dIn.length);
+    },
+    // Both run over n rounded up to 4: every buffer is carved in multiples of 4 floats (./layerKernels.ts).
+    dropoutForward(s, x, out, seed, sample) {
+      // A draw r / 2^32 >= rate exactly when the integer r >= ceil(rate · 2^32).
+      const threshold = Math.ceil(s.rate * 2 ** 32) | 0;
+      // prettier-ignore
+      wasm.layerDropoutForward(at(x), at(out), at(s.mask), round4(s.n), dropoutStream(seed, sample, s.layer) | 0,
+        threshold, dropoutScale(s.rate));
+    },
+    dropoutBackward(s, dOut, dIn) {
+      wasm.layerDropoutBackward(at(dOut), at(s.mask), at(dIn), round4(s.n));
     },
     denseBackward(s, x, out, dOut, dIn) {
       const b = dense.get(s)!;

@@ -3,6 +3,7 @@
  * at a time, HWC activations, HWIO kernels, every gradient added straight into `grads`.
  */
 import { type LayerPasses, poolBackward } from './layerPasses';
+import { dropoutMask } from './layout';
 import { type ConvStep, type DenseStep, poolForward } from './layerSteps';
 
 export function createTsPasses(
@@ -134,6 +135,13 @@ export function createTsPasses(
     denseBackward,
     poolForward,
     poolBackward,
+    dropoutForward(s, x, out, seed, sample) {
+      s.mask = dropoutMask(s.rate, x.length, seed, sample, s.layer, s.mask);
+      for (let j = 0; j < x.length; j++) out[j] = x[j] * s.mask[j];
+    },
+    dropoutBackward(s, dOut, dIn) {
+      for (let j = 0; j < dOut.length; j++) dIn[j] = dOut[j] * s.mask[j];
+    },
     beginBatch: nothing,
     sampleDone: nothing,
     endBatch: nothing,

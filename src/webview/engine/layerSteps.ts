@@ -13,6 +13,12 @@ export interface ConvStep {
   c: number;
   oh: number;
   ow: number;
+  /**
+   * The output rows and columns anything reads: oh × ow, but 2·⌊oh/2⌋ × 2·⌊ow/2⌋ when a 2×2 pooling comes
+   * next, which drops an odd last row and column (11×11 → 5×5 reads 10×10 of it). Only those are computed.
+   */
+  usedH: number;
+  usedW: number;
   f: number;
   k: number;
   pad: number;
@@ -33,6 +39,9 @@ export interface DropoutStep {
   kind: 'dropout';
   rate: number;
   layer: number;
+  /** Floats in and out. */
+  n: number;
+  /** The last training sample's multipliers (./layout.ts dropoutMask), kept for its backward pass. */
   mask: Float32Array;
 }
 export interface DenseStep {
@@ -55,6 +64,7 @@ export function planSteps(report: ShapeReport, offsets: readonly number[]): Step
     const l = info.layer;
     switch (l.kind) {
       case 'conv2d': {
+        const pooledNext = report.layers[i + 1]?.layer.kind === 'maxPooling2d';
         const s: ConvStep = {
           kind: 'conv',
           h: info.input[0],
@@ -62,6 +72,8 @@ export function planSteps(report: ShapeReport, offsets: readonly number[]): Step
           c: info.input[2],
           oh: info.output[0],
           ow: info.output[1],
+          usedH: pooledNext ? 2 * (info.output[0] >> 1) : info.output[0],
+          usedW: pooledNext ? 2 * (info.output[1] >> 1) : info.output[1],
           f: info.output[2],
           k: l.kernelSize,
           pad: l.padding === 'same' ? (l.kernelSize - 1) >> 1 : 0,
@@ -82,7 +94,13 @@ export function planSteps(report: ShapeReport, offsets: readonly number[]): Step
           argmax: new Int32Array(info.output[0] * info.output[1] * info.output[2]),
         };
       case 'dropout':
-        return { kind: 'dropout', rate: l.rate, layer: i, mask: new Float32Array(0) };
+        return {
+          kind: 'dropout',
+          rate: l.rate,
+          layer: i,
+          n: info.input.reduce((a, b) => a * b, 1),
+          mask: new Float32Array(0),
+        };
       case 'flatten':
         return { kind: 'flatten' };
       case 'dense': {

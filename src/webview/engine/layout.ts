@@ -234,7 +234,8 @@ export function unpackLayerArrays(arch: Architecture, params: Float32Array): Flo
  * The inverted-dropout multiplier of one sample at one Dropout layer: 0 where a value is dropped (with
  * probability `rate`), 1 / (1 − rate) where it is kept, as tfjs's dropout (`floor(u + keep) / keep`). The
  * mask follows from (seed, sample index in the batch, layer index) alone, so a batch split across workers
- * draws the same masks as one worker, and a test can rebuild the mask a training step used.
+ * draws the same masks as one worker, and a test can rebuild the mask a training step used. The SIMD engine
+ * draws the same mask from the same `dropoutStream` (./assembly/dropout.ts).
  */
 export function dropoutMask(
   rate: number,
@@ -245,14 +246,20 @@ export function dropoutMask(
   out?: Float32Array,
 ): Float32Array {
   const mask = out && out.length === length ? out : new Float32Array(length);
-  let h = (seed ^ Math.imul(sample + 1, 0x9e3779b1) ^ Math.imul(layer + 1, 0x85ebca6b)) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
-  const random = mulberry32(h);
-  const keep = 1 - rate;
-  const scale = 1 / keep;
+  const random = mulberry32(dropoutStream(seed, sample, layer));
+  const scale = dropoutScale(rate);
   for (let i = 0; i < length; i++) mask[i] = random() >= rate ? scale : 0;
   return mask;
 }
+
+/** The mulberry32 state a dropout mask is drawn from: (seed, sample, layer) hashed. */
+export function dropoutStream(seed: number, sample: number, layer: number): number {
+  const h = (seed ^ Math.imul(sample + 1, 0x9e3779b1) ^ Math.imul(layer + 1, 0x85ebca6b)) >>> 0;
+  return Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
+}
+
+/** What a kept value is multiplied by: 1 / (1 − rate), as an f32. */
+export const dropoutScale = (rate: number) => Math.fround(1 / (1 - rate));
 
 /** The dropout seed of one training step: the same on every worker, different for every step and epoch. */
 export function stepSeed(shuffleSeed: number, step: number): number {

@@ -1,11 +1,14 @@
-import { compactNonzero } from './sparse';
+import { madd } from './simd';
 
 // Convolutions of any architecture (../layerKernels.ts drives them), forward: one sample, HWC activations,
 // HWIO kernel, stride 1, `pad` zeros each side ('same' padding is (k - 1) / 2). All pointers are byte addresses
-// in this memory, from alloc(); f32 everywhere; `scratch` is room for the nonzero lists (../layerPasses.ts
-// sizes it). Each output position sums, for every tap, the input pixel's nonzero channels (listed once per
-// sample) times the kernel rows, 32 filters at a time in 8 vectors that stay in registers (then 4 at a time,
-// then one), so each multiply-add loads one kernel vector and nothing is stored until the position is done.
+// in this memory, from alloc(); f32 everywhere; `scratch` is room for the nonzero list (../layerPasses.ts
+// sizes it). The input's nonzero values are listed once per sample, with the byte offset of the kernel row
+// each one multiplies. For one output position and one kernel row ky, the k taps of that row read k
+// neighbouring input pixels, which are one contiguous run of the list, and their kernel rows are contiguous
+// too (HWIO), so one loop covers them. The filters are done in blocks of 6, 4 or 1 vectors whose sums stay in
+// registers: V8 gives WebAssembly 15 vector registers, and a block of 8 needs 17 (8 sums, 8 kernel vectors it
+// loads ahead, the input value), which spills one sum to the stack and makes every iteration wait on it.
 // ./convBackward.ts has the backward passes, and the kernel transpositions they work on are here.
 
 /** Bytes of scratch layerConvForward needs for an input of h × w × c. */
@@ -13,114 +16,221 @@ export function convForwardScratch(h: i32, w: i32, c: i32): i32 {
   return (2 * h * w * c + h * w + 1) << 2;
 }
 
-/** out[oy][ox][:] = act(bias + sum over taps and input channels of x * kernel); kernel HWIO. */
-export function layerConvForward(
-  x: usize, h: i32, w: i32, c: i32, out: usize, oh: i32, ow: i32, f: i32, k: i32, pad: i32, relu: bool,
-  kernel: usize, bias: usize, scratch: usize,
-): void {
-  const hw = h * w;
-  const idx = scratch;
-  const val = idx + (<usize>(hw * c) << 2);
-  const start = val + (<usize>(hw * c) << 2);
-  compactNonzero(x, hw, c, c, 1, idx, val, start);
-  const rowK = f << 2; // bytes from one input channel's kernel row to the next
-  const tapK = <usize>(c * f) << 2; // bytes from one tap's kernel to the next
-  const zero = f32x4.splat(0);
-  for (let oy = 0; oy < oh; oy++) {
-    for (let ox = 0; ox < ow; ox++) {
-      const o = out + (<usize>((oy * ow + ox) * f) << 2);
-      let j = 0;
-      for (; j + 32 <= f; j += 32) {
-        const bj = bias + (<usize>j << 2);
-        let a0 = v128.load(bj);
-        let a1 = v128.load(bj, 16);
-        let a2 = v128.load(bj, 32);
-        let a3 = v128.load(bj, 48);
-        let a4 = v128.load(bj, 64);
-        let a5 = v128.load(bj, 80);
-        let a6 = v128.load(bj, 96);
-        let a7 = v128.load(bj, 112);
-        for (let ky = 0; ky < k; ky++) {
-          const iy = oy + ky - pad;
-          if (<u32>iy >= <u32>h) continue;
-          for (let kx = 0; kx < k; kx++) {
-            const ix = ox + kx - pad;
-            if (<u32>ix >= <u32>w) continue;
-            const q = <usize>(iy * w + ix) << 2;
-            const t1 = load<i32>(start + q, 4);
-            const kt = kernel + <usize>(ky * k + kx) * tapK + (<usize>j << 2);
-            for (let t = load<i32>(start + q); t < t1; t++) {
-              const s = v128.load32_splat(val + (<usize>t << 2));
-              const kr = kt + <usize>(load<i32>(idx + (<usize>t << 2)) * rowK);
-              a0 = f32x4.add(a0, f32x4.mul(s, v128.load(kr)));
-              a1 = f32x4.add(a1, f32x4.mul(s, v128.load(kr, 16)));
-              a2 = f32x4.add(a2, f32x4.mul(s, v128.load(kr, 32)));
-              a3 = f32x4.add(a3, f32x4.mul(s, v128.load(kr, 48)));
-              a4 = f32x4.add(a4, f32x4.mul(s, v128.load(kr, 64)));
-              a5 = f32x4.add(a5, f32x4.mul(s, v128.load(kr, 80)));
-              a6 = f32x4.add(a6, f32x4.mul(s, v128.load(kr, 96)));
-              a7 = f32x4.add(a7, f32x4.mul(s, v128.load(kr, 112)));
-            }
-          }
-        }
-        const oj = o + (<usize>j << 2);
-        if (relu) {
-          a0 = f32x4.pmax(zero, a0);
-          a1 = f32x4.pmax(zero, a1);
-          a2 = f32x4.pmax(zero, a2);
-          a3 = f32x4.pmax(zero, a3);
-          a4 = f32x4.pmax(zero, a4);
-          a5 = f32x4.pmax(zero, a5);
-          a6 = f32x4.pmax(zero, a6);
-          a7 = f32x4.pmax(zero, a7);
-        }
-        v128.store(oj, a0);
-        v128.store(oj, a1, 16);
-        v128.store(oj, a2, 32);
-        v128.store(oj, a3, 48);
-        v128.store(oj, a4, 64);
-        v128.store(oj, a5, 80);
-        v128.store(oj, a6, 96);
-        v128.store(oj, a7, 112);
-      }
-      for (; j + 4 <= f; j += 4) {
-        let a = v128.load(bias + (<usize>j << 2));
-        for (let ky = 0; ky < k; ky++) {
-          const iy = oy + ky - pad;
-          if (<u32>iy >= <u32>h) continue;
-          for (let kx = 0; kx < k; kx++) {
-            const ix = ox + kx - pad;
-            if (<u32>ix >= <u32>w) continue;
-            const q = <usize>(iy * w + ix) << 2;
-            const t1 = load<i32>(start + q, 4);
-            const kt = kernel + <usize>(ky * k + kx) * tapK + (<usize>j << 2);
-            for (let t = load<i32>(start + q); t < t1; t++) {
-              const s = v128.load32_splat(val + (<usize>t << 2));
-              a = f32x4.add(a, f32x4.mul(s, v128.load(kt + <usize>(load<i32>(idx + (<usize>t << 2)) * rowK))));
-            }
-          }
-        }
-        v128.store(o + (<usize>j << 2), relu ? f32x4.pmax(zero, a) : a);
-      }
-      for (; j < f; j++) {
-        let a = load<f32>(bias + (<usize>j << 2));
-        for (let ky = 0; ky < k; ky++) {
-          const iy = oy + ky - pad;
-          if (<u32>iy >= <u32>h) continue;
-          for (let kx = 0; kx < k; kx++) {
-            const ix = ox + kx - pad;
-            if (<u32>ix >= <u32>w) continue;
-            const q = <usize>(iy * w + ix) << 2;
-            const t1 = load<i32>(start + q, 4);
-            const kt = kernel + <usize>(ky * k + kx) * tapK + (<usize>j << 2);
-            for (let t = load<i32>(start + q); t < t1; t++)
-              a += load<f32>(val + (<usize>t << 2)) * load<f32>(kt + <usize>(load<i32>(idx + (<usize>t << 2)) * rowK));
-          }
-        }
-        store<f32>(o + (<usize>j << 2), relu && !(a > 0) ? 0 : a);
-      }
+/**
+ * Lists the nonzero values of x (hw pixels of c channels) as pairs at `list`, 8 bytes each: the value's flat
+ * index times `scale` (the byte stride of the kernel's rows; i32), then the value (f32). Pixel p's values are
+ * entries [start[p], start[p + 1]). Branch-free: every value is written, the count advances only on a nonzero.
+ */
+function listNonzero(x: usize, hw: i32, c: i32, scale: i32, list: usize, start: usize): void {
+  let n = 0;
+  let i = 0;
+  for (let p = 0; p < hw; p++) {
+    store<i32>(start + (<usize>p << 2), n);
+    for (let r = 0; r < c; r++, i++) {
+      const v = load<f32>(x + (<usize>i << 2));
+      const e = list + (<usize>n << 3);
+      store<i32>(e, i * scale);
+      store<f32>(e, v, 4);
+      n += <i32>(v != 0);
     }
   }
+  store<i32>(start + (<usize>hw << 2), n);
+}
+
+/** Where one output position's row ky starts in the list, where it ends, and the kernel base its offsets add to. */
+class Span {
+  t0: i32 = 0;
+  t1: i32 = 0;
+  base: usize = 0;
+}
+
+/**
+ * The list span of output (oy, ox)'s kernel row ky, for filters from byte `j4` on; false when that row is
+ * all padding. base + an entry's offset is the kernel row it multiplies: input (iy, ix, ci) meets tap (ky, ix - ox + pad).
+ */
+// @ts-ignore: decorator
+@inline function rowSpan(
+  span: Span, oy: i32, ox: i32, ky: i32, h: i32, w: i32, c: i32, k: i32, pad: i32, rowK: i32,
+  kernel: usize, j4: usize, start: usize,
+): bool {
+  const iy = oy + ky - pad;
+  if (<u32>iy >= <u32>h) return false;
+  const lo = ox - pad;
+  const ix0 = max(lo, 0);
+  const ix1 = min(lo + k, w);
+  span.t0 = load<i32>(start + (<usize>(iy * w + ix0) << 2));
+  span.t1 = load<i32>(start + (<usize>(iy * w + ix1) << 2));
+  span.base = kernel + j4 + <usize>(ky * k * c * rowK) - <usize>((iy * w + lo) * c * rowK);
+  return true;
+}
+
+/** Filters [j, j + 24) of every output position: 6 vectors of sums. */
+function block6(
+  list: usize, start: usize, h: i32, w: i32, c: i32, out: usize, rows: i32, cols: i32, ow: i32, f: i32,
+  k: i32, pad: i32, relu: bool, kernel: usize, bias: usize, j: i32, span: Span,
+): void {
+  const rowK = f << 2;
+  const j4 = <usize>j << 2;
+  const zero = f32x4.splat(0);
+  for (let oy = 0; oy < rows; oy++) {
+    for (let ox = 0; ox < cols; ox++) {
+      let a0 = v128.load(bias + j4);
+      let a1 = v128.load(bias + j4, 16);
+      let a2 = v128.load(bias + j4, 32);
+      let a3 = v128.load(bias + j4, 48);
+      let a4 = v128.load(bias + j4, 64);
+      let a5 = v128.load(bias + j4, 80);
+      for (let ky = 0; ky < k; ky++) {
+        if (!rowSpan(span, oy, ox, ky, h, w, c, k, pad, rowK, kernel, j4, start)) continue;
+        const base = span.base;
+        for (let e = list + (<usize>span.t0 << 3), end = list + (<usize>span.t1 << 3); e < end; e += 8) {
+          const s = v128.load32_splat(e, 4);
+          const kr = base + <usize>load<i32>(e);
+          a0 = madd(s, v128.load(kr), a0);
+          a1 = madd(s, v128.load(kr, 16), a1);
+          a2 = madd(s, v128.load(kr, 32), a2);
+          a3 = madd(s, v128.load(kr, 48), a3);
+          a4 = madd(s, v128.load(kr, 64), a4);
+          a5 = madd(s, v128.load(kr, 80), a5);
+        }
+      }
+      if (relu) {
+        a0 = f32x4.pmax(zero, a0);
+        a1 = f32x4.pmax(zero, a1);
+        a2 = f32x4.pmax(zero, a2);
+        a3 = f32x4.pmax(zero, a3);
+        a4 = f32x4.pmax(zero, a4);
+        a5 = f32x4.pmax(zero, a5);
+      }
+      const o = out + (<usize>((oy * ow + ox) * f) << 2) + j4;
+      v128.store(o, a0);
+      v128.store(o, a1, 16);
+      v128.store(o, a2, 32);
+      v128.store(o, a3, 48);
+      v128.store(o, a4, 64);
+      v128.store(o, a5, 80);
+    }
+  }
+}
+
+/** Filters [j, j + 16) of every output position: 4 vectors of sums. */
+function block4(
+  list: usize, start: usize, h: i32, w: i32, c: i32, out: usize, rows: i32, cols: i32, ow: i32, f: i32,
+  k: i32, pad: i32, relu: bool, kernel: usize, bias: usize, j: i32, span: Span,
+): void {
+  const rowK = f << 2;
+  const j4 = <usize>j << 2;
+  const zero = f32x4.splat(0);
+  for (let oy = 0; oy < rows; oy++) {
+    for (let ox = 0; ox < cols; ox++) {
+      let a0 = v128.load(bias + j4);
+      let a1 = v128.load(bias + j4, 16);
+      let a2 = v128.load(bias + j4, 32);
+      let a3 = v128.load(bias + j4, 48);
+      for (let ky = 0; ky < k; ky++) {
+        if (!rowSpan(span, oy, ox, ky, h, w, c, k, pad, rowK, kernel, j4, start)) continue;
+        const base = span.base;
+        for (let e = list + (<usize>span.t0 << 3), end = list + (<usize>span.t1 << 3); e < end; e += 8) {
+          const s = v128.load32_splat(e, 4);
+          const kr = base + <usize>load<i32>(e);
+          a0 = madd(s, v128.load(kr), a0);
+          a1 = madd(s, v128.load(kr, 16), a1);
+          a2 = madd(s, v128.load(kr, 32), a2);
+          a3 = madd(s, v128.load(kr, 48), a3);
+        }
+      }
+      if (relu) {
+        a0 = f32x4.pmax(zero, a0);
+        a1 = f32x4.pmax(zero, a1);
+        a2 = f32x4.pmax(zero, a2);
+        a3 = f32x4.pmax(zero, a3);
+      }
+      const o = out + (<usize>((oy * ow + ox) * f) << 2) + j4;
+      v128.store(o, a0);
+      v128.store(o, a1, 16);
+      v128.store(o, a2, 32);
+      v128.store(o, a3, 48);
+    }
+  }
+}
+
+/** Filters [j, j + 4) of every output position: one vector of sums. */
+function block1(
+  list: usize, start: usize, h: i32, w: i32, c: i32, out: usize, rows: i32, cols: i32, ow: i32, f: i32,
+  k: i32, pad: i32, relu: bool, kernel: usize, bias: usize, j: i32, span: Span,
+): void {
+  const rowK = f << 2;
+  const j4 = <usize>j << 2;
+  const zero = f32x4.splat(0);
+  for (let oy = 0; oy < rows; oy++) {
+    for (let ox = 0; ox < cols; ox++) {
+      let a = v128.load(bias + j4);
+      for (let ky = 0; ky < k; ky++) {
+        if (!rowSpan(span, oy, ox, ky, h, w, c, k, pad, rowK, kernel, j4, start)) continue;
+        const base = span.base;
+        for (let e = list + (<usize>span.t0 << 3), end = list + (<usize>span.t1 << 3); e < end; e += 8)
+          a = madd(v128.load32_splat(e, 4), v128.load(base + <usize>load<i32>(e)), a);
+      }
+      v128.store(out + (<usize>((oy * ow + ox) * f) << 2) + j4, relu ? f32x4.pmax(zero, a) : a);
+    }
+  }
+}
+
+/** The last f % 4 filters, one at a time. */
+function blockScalar(
+  list: usize, start: usize, h: i32, w: i32, c: i32, out: usize, rows: i32, cols: i32, ow: i32, f: i32,
+  k: i32, pad: i32, relu: bool, kernel: usize, bias: usize, j: i32, span: Span,
+): void {
+  const rowK = f << 2;
+  const j4 = <usize>j << 2;
+  for (let oy = 0; oy < rows; oy++) {
+    for (let ox = 0; ox < cols; ox++) {
+      let a = load<f32>(bias + j4);
+      for (let ky = 0; ky < k; ky++) {
+        if (!rowSpan(span, oy, ox, ky, h, w, c, k, pad, rowK, kernel, j4, start)) continue;
+        const base = span.base;
+        for (let e = list + (<usize>span.t0 << 3), end = list + (<usize>span.t1 << 3); e < end; e += 8)
+          a += load<f32>(e, 4) * load<f32>(base + <usize>load<i32>(e));
+      }
+      store<f32>(out + (<usize>((oy * ow + ox) * f) << 2) + j4, relu && !(a > 0) ? 0 : a);
+    }
+  }
+}
+
+const span = new Span();
+
+/**
+ * out[oy][ox][:] = act(bias + sum over taps and input channels of x * kernel); kernel HWIO. Only the first
+ * `rows` × `cols` of the oh × ow outputs are computed (the rest, which a pooling after drops, are set to 0).
+ */
+export function layerConvForward(
+  x: usize, h: i32, w: i32, c: i32, out: usize, oh: i32, ow: i32, f: i32, k: i32, pad: i32, relu: bool,
+  kernel: usize, bias: usize, scratch: usize, rows: i32, cols: i32,
+): void {
+  const hw = h * w;
+  const list = scratch;
+  const start = list + (<usize>(hw * c) << 3);
+  listNonzero(x, hw, c, f << 2, list, start);
+  let j = 0;
+  // Blocks of 6 vectors while they fit (64 filters: 6 + 6 + 4), 8 vectors as 4 + 4, then single vectors.
+  for (;;) {
+    const left = (f - j) >> 2;
+    if (left >= 6 && left != 8) {
+      block6(list, start, h, w, c, out, rows, cols, ow, f, k, pad, relu, kernel, bias, j, span);
+      j += 24;
+    } else if (left >= 4) {
+      block4(list, start, h, w, c, out, rows, cols, ow, f, k, pad, relu, kernel, bias, j, span);
+      j += 16;
+    } else if (left >= 1) {
+      block1(list, start, h, w, c, out, rows, cols, ow, f, k, pad, relu, kernel, bias, j, span);
+      j += 4;
+    } else break;
+  }
+  for (; j < f; j++) blockScalar(list, start, h, w, c, out, rows, cols, ow, f, k, pad, relu, kernel, bias, j, span);
+  const rowBytes = <usize>(ow * f) << 2;
+  for (let oy = 0; oy < rows; oy++)
+    if (cols < ow) memory.fill(out + <usize>oy * rowBytes + (<usize>(cols * f) << 2), 0, <usize>((ow - cols) * f) << 2);
+  if (rows < oh) memory.fill(out + <usize>rows * rowBytes, 0, <usize>(oh - rows) * rowBytes);
 }
 
 /** dst = src transposed from HWIO [tap][c][f] to [f][tap][c] (kk = k * k taps). */

@@ -1,7 +1,7 @@
 import { hsum } from './simd';
 
-// The generic passes of every architecture but the article's (../layerKernels.ts drives them; dropout and the
-// loss run in TypeScript): max-pooling in ./pool.ts, convolutions in ./convForward.ts and ./convBackward.ts,
+// The generic passes of every architecture but the article's (../layerKernels.ts drives them; the loss runs in
+// TypeScript): max-pooling in ./pool.ts, dropout in ./dropout.ts, convolutions in ./convForward.ts and ./convBackward.ts,
 // dense layers in ./dense.ts, the nonzero lists they share and the optimizer step in ./sparse.ts; and here the
 // backward pass of a convolution with fewer than 4 input channels that must pass an input gradient back (a
 // layer after one of 1 to 3 filters), which has too few channels to vectorise over and so runs over the
@@ -12,6 +12,7 @@ export { convBackwardScratch, layerConvBackwardFew, layerConvBackwardT } from '.
 export { denseScratch, layerDenseBackward, layerDenseForward, layerDenseGrad } from './dense';
 export { layerAdam, layerAddTo } from './sparse';
 export { layerPoolBackward, layerPoolForward } from './pool';
+export { layerDropoutBackward, layerDropoutForward } from './dropout';
 
 /**
  * Gradients of one sample's convolution: gradKernel and gradBias accumulate; dIn (when not 0) is

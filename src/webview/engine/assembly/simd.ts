@@ -7,3 +7,13 @@
   const t = f32x4.add(s, v128.shuffle<f32>(s, s, 1, 0, 3, 2));
   return f32x4.extract_lane(t, 0);
 }
+
+/**
+ * a * b + c. Built with relaxed SIMD (the engine's second binary, ../kernels.ts picks it where the runtime
+ * validates it), one fused multiply-add where the CPU has FMA; otherwise a multiply and an add.
+ */
+// @ts-ignore: decorator
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
