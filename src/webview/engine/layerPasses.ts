@@ -49,7 +49,15 @@ export interface LayerWasm {
   memory: WebAssembly.Memory;
   alloc(bytes: number): number;
   convForwardScratch(h: number, w: number, c: number): number;
-  convBackwardScratch(oh: number, ow: number, f: number): number;
+  convBackwardScratch(
+    h: number,
+    w: number,
+    c: number,
+    oh: number,
+    ow: number,
+    f: number,
+    pad: number,
+  ): number;
   denseScratch(n: number, samples: number): number;
   // prettier-ignore
   layerConvForward(x: number, h: number, w: number, c: number, out: number, oh: number, ow: number, f: number,
@@ -138,7 +146,7 @@ export function wasmPassesFloats(wasm: LayerWasm, steps: readonly Step[]): numbe
       scratch = Math.max(
         scratch,
         wasm.convForwardScratch(s.h, s.w, s.c),
-        wasm.convBackwardScratch(s.oh, s.ow, s.f),
+        wasm.convBackwardScratch(s.h, s.w, s.c, s.oh, s.ow, s.f, s.pad),
       );
     } else if (s.kind === 'pool') {
       floats += s.argmax.length + 4;
@@ -173,7 +181,7 @@ export function createWasmPasses(
       scratchFloats = Math.max(
         scratchFloats,
         wasm.convForwardScratch(s.h, s.w, s.c) / 4,
-        wasm.convBackwardScratch(s.oh, s.ow, s.f) / 4,
+        wasm.convBackwardScratch(s.h, s.w, s.c, s.oh, s.ow, s.f, s.pad) / 4,
       );
     } else if (s.kind === 'pool') {
       // The arg-maxes move into the wasm memory, where layerPoolForward writes them.

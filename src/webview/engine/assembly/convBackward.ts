@@ -8,10 +8,10 @@ import { compactNonzero } from './sparse';
 // its taps' entries are. Layers with fewer input channels without an input gradient (the first, on the
 // image): layerConvBackwardFew, vectorised over the filters; with one, ./layers.ts layerConvBackward.
 
-/** Bytes of scratch layerConvBackwardT needs for an output of oh × ow × f. */
-export function convBackwardScratch(oh: i32, ow: i32, f: i32): i32 {
+/** Bytes of scratch layerConvBackwardT needs for an input of h × w × c and an output of oh × ow × f. */
+export function convBackwardScratch(h: i32, w: i32, c: i32, oh: i32, ow: i32, f: i32, pad: i32): i32 {
   const n = oh * ow * f;
-  return (4 * n + f + 3 * oh * ow + 2) << 2;
+  return (5 * n + f + oh * ow + 3 + (pad > 0 ? (h + 2 * pad) * (w + 2 * pad) * c : 0)) << 2;
 }
 
 /** dz = dOut where ReLU let the value through (out > 0), or dOut itself for a linear layer; n floats. */
@@ -32,10 +32,101 @@ function reluGradient(out: usize, dOut: usize, dz: usize, n: i32, relu: bool): v
   }
 }
 
+/** x (h × w × c) copied into the middle of xp ((h + 2 pad) × (w + 2 pad) × c), zeros around it. */
+function padInput(x: usize, h: i32, w: i32, c: i32, pad: i32, xp: usize): void {
+  const wp = w + 2 * pad;
+  const rowX = <usize>c << 2;
+  memory.fill(xp, 0, <usize>((h + 2 * pad) * wp) * rowX);
+  for (let iy = 0; iy < h; iy++)
+    memory.copy(xp + <usize>((iy + pad) * wp + pad) * rowX, x + <usize>(iy * w) * rowX, <usize>w * rowX);
+}
+
+/** Sums of entries [e, end) of a list of (byte offset, value) pairs, 8 bytes each, times the 8 vectors at base + offset. */
+// @ts-ignore: decorator
+@inline function gather8(e: usize, end: usize, base: usize, acc: usize): void {
+  let a0 = v128.load(acc);
+  let a1 = v128.load(acc, 16);
+  let a2 = v128.load(acc, 32);
+  let a3 = v128.load(acc, 48);
+  let a4 = v128.load(acc, 64);
+  let a5 = v128.load(acc, 80);
+  let a6 = v128.load(acc, 96);
+  let a7 = v128.load(acc, 112);
+  for (; e < end; e += 8) {
+    const s = v128.load32_splat(e, 4);
+    const r = base + <usize>load<i32>(e);
+    a0 = f32x4.add(a0, f32x4.mul(s, v128.load(r)));
+    a1 = f32x4.add(a1, f32x4.mul(s, v128.load(r, 16)));
+    a2 = f32x4.add(a2, f32x4.mul(s, v128.load(r, 32)));
+    a3 = f32x4.add(a3, f32x4.mul(s, v128.load(r, 48)));
+    a4 = f32x4.add(a4, f32x4.mul(s, v128.load(r, 64)));
+    a5 = f32x4.add(a5, f32x4.mul(s, v128.load(r, 80)));
+    a6 = f32x4.add(a6, f32x4.mul(s, v128.load(r, 96)));
+    a7 = f32x4.add(a7, f32x4.mul(s, v128.load(r, 112)));
+  }
+  v128.store(acc, a0);
+  v128.store(acc, a1, 16);
+  v128.store(acc, a2, 32);
+  v128.store(acc, a3, 48);
+  v128.store(acc, a4, 64);
+  v128.store(acc, a5, 80);
+  v128.store(acc, a6, 96);
+  v128.store(acc, a7, 112);
+}
+
+/** gather8 for 4 vectors. */
+// @ts-ignore: decorator
+@inline function gather4(e: usize, end: usize, base: usize, acc: usize): void {
+  let a0 = v128.load(acc);
+  let a1 = v128.load(acc, 16);
+  let a2 = v128.load(acc, 32);
+  let a3 = v128.load(acc, 48);
+  for (; e < end; e += 8) {
+    const s = v128.load32_splat(e, 4);
+    const r = base + <usize>load<i32>(e);
+    a0 = f32x4.add(a0, f32x4.mul(s, v128.load(r)));
+    a1 = f32x4.add(a1, f32x4.mul(s, v128.load(r, 16)));
+    a2 = f32x4.add(a2, f32x4.mul(s, v128.load(r, 32)));
+    a3 = f32x4.add(a3, f32x4.mul(s, v128.load(r, 48)));
+  }
+  v128.store(acc, a0);
+  v128.store(acc, a1, 16);
+  v128.store(acc, a2, 32);
+  v128.store(acc, a3, 48);
+}
+
+/** gather8 for one vector. */
+// @ts-ignore: decorator
+@inline function gather1(e: usize, end: usize, base: usize, acc: usize): void {
+  let a = v128.load(acc);
+  for (; e < end; e += 8) a = f32x4.add(a, f32x4.mul(v128.load32_splat(e, 4), v128.load(base + <usize>load<i32>(e))));
+  v128.store(acc, a);
+}
+
+/** gather8 for one float. */
+// @ts-ignore: decorator
+@inline function gatherScalar(e: usize, end: usize, base: usize, acc: usize): void {
+  let a = load<f32>(acc);
+  for (; e < end; e += 8) a += load<f32>(e, 4) * load<f32>(base + <usize>load<i32>(e));
+  store<f32>(acc, a);
+}
+
+/** acc[0, c) += the sums of gather8 over c floats: 8 vectors at a time, then one, then single floats. */
+// @ts-ignore: decorator
+@inline function gatherChannels(e: usize, end: usize, base: usize, acc: usize, c: i32): void {
+  let b = 0;
+  for (; b + 16 <= c; b += 16) gather4(e, end, base + (<usize>b << 2), acc + (<usize>b << 2));
+  for (; b + 4 <= c; b += 4) gather1(e, end, base + (<usize>b << 2), acc + (<usize>b << 2));
+  for (; b < c; b++) gatherScalar(e, end, base + (<usize>b << 2), acc + (<usize>b << 2));
+}
+
 /**
  * Gradients of one sample's convolution from the kernel transposed to [f][tap][c] (kernelT): gradKernelT
  * ([f][tap][c]) and gradBias accumulate; dIn (when not 0) is overwritten with the input gradient. `dz` is
  * oh * ow * f floats of room for the gradient before the activation (dOut where ReLU let the value through).
+ * Both passes loop over lists of (byte offset, value) pairs of dz's nonzero entries, whose offsets already
+ * point into what the entry multiplies, so the loops neither index nor test bounds: with padding, the kernel
+ * gradient reads a copy of x with the zeros around it.
  */
 export function layerConvBackwardT(
   x: usize, h: i32, w: i32, c: i32, out: usize, dOut: usize, dIn: usize, dz: usize, oh: i32, ow: i32,
@@ -43,190 +134,120 @@ export function layerConvBackwardT(
 ): void {
   const P = oh * ow;
   const n = P * f;
-  const zero = f32x4.splat(0);
-  reluGradient(out, dOut, dz, n, relu);
   const kk = k * k;
-  const cIdx = scratch; // filter-major list: output position of each nonzero
-  const cVal = cIdx + (<usize>n << 2);
-  const cStart = cVal + (<usize>n << 2);
-  const pIdx = cStart + (<usize>(f + 1) << 2); // position-major list: filter of each nonzero
-  const pVal = pIdx + (<usize>n << 2);
-  const pStart = pVal + (<usize>n << 2);
-  const tabY = pStart + (<usize>(P + 1) << 2);
-  const tabX = tabY + (<usize>P << 2);
-  for (let p = 0; p < P; p++) {
-    const oy = p / ow;
-    store<i32>(tabY + (<usize>p << 2), oy);
-    store<i32>(tabX + (<usize>p << 2), p - oy * ow);
-  }
-  compactNonzero(dz, f, P, 1, f, cIdx, cVal, cStart);
   const rowX = <usize>c << 2; // bytes of one input pixel
-  const c32 = c & ~31;
-  const c4 = c & ~3;
-  // Bias and kernel gradients, filter by filter: the filter's row for one tap stays in registers over its entries.
+  const rowT = kk * c << 2; // bytes of one filter in kernelT
+  const wp = w + 2 * pad;
+  const byPosition = scratch; // pairs (kernelT offset, value), position by position
+  const positionStart = byPosition + (<usize>n << 3);
+  const filterOf = positionStart + (<usize>(P + 1) << 2); // each entry's filter
+  const byFilter = filterOf + (<usize>n << 2); // pairs (offset in xp of the entry's output position, value)
+  const filterStart = byFilter + (<usize>n << 3); // f + 2 counts, then starts, shifted by one
+  const xp = pad > 0 ? filterStart + (<usize>(f + 2) << 2) : x;
+  if (pad > 0) padInput(x, h, w, c, pad, xp);
+  // Position-major list of dz (dOut where ReLU let the value through) in one pass over memory, four filters at
+  // a time: after a pooling most fours are all zero. Entry (oy, ox, co) meets input (iy, ix) through tap
+  // (ky, kx = ix + pad - ox), whose kernelT row is at co·rowT + (ky·k + ix + pad)·c·4 − ox·c·4: the entry
+  // keeps the part without iy, ix, ky.
+  const zero = f32x4.splat(0);
+  const f4 = f & ~3;
+  let m = 0;
+  for (let oy = 0; oy < oh; oy++)
+    for (let ox = 0; ox < ow; ox++) {
+      const p = oy * ow + ox;
+      store<i32>(positionStart + (<usize>p << 2), m);
+      const at = <usize>(p * f) << 2;
+      const back = ox * c << 2;
+      let co = 0;
+      for (; co < f4; co += 4) {
+        const o = at + (<usize>co << 2);
+        let v = v128.load(dOut + o);
+        if (relu) v = v128.and(v, f32x4.gt(v128.load(out + o), zero));
+        if (!v128.any_true(v)) continue;
+        for (let l = 0; l < 4; l++) {
+          const g = load<f32>(dOut + o + (<usize>l << 2));
+          const kept = relu ? load<f32>(out + o + (<usize>l << 2)) > 0 : true;
+          if (!kept || g == 0) continue;
+          const e = byPosition + (<usize>m << 3);
+          store<i32>(e, (co + l) * rowT - back);
+          store<f32>(e, g, 4);
+          store<i32>(filterOf + (<usize>m << 2), co + l);
+          m++;
+        }
+      }
+      for (; co < f; co++) {
+        const o = at + (<usize>co << 2);
+        const g = load<f32>(dOut + o);
+        if (g == 0 || (relu && !(load<f32>(out + o) > 0))) continue;
+        const e = byPosition + (<usize>m << 3);
+        store<i32>(e, co * rowT - back);
+        store<f32>(e, g, 4);
+        store<i32>(filterOf + (<usize>m << 2), co);
+        m++;
+      }
+    }
+  store<i32>(positionStart + (<usize>P << 2), m);
+  // Filter-major list from it (a counting sort); output (oy, ox) through tap (ky, kx) reads xp's pixel
+  // (oy + ky, ox + kx).
+  memory.fill(filterStart, 0, <usize>(f + 1) << 2);
+  for (let t = 0; t < m; t++) {
+    const q = filterStart + (<usize>load<i32>(filterOf + (<usize>t << 2)) << 2);
+    store<i32>(q, load<i32>(q, 4) + 1, 4);
+  }
   for (let co = 0; co < f; co++) {
-    const t0 = load<i32>(cStart + (<usize>co << 2));
-    const t1 = load<i32>(cStart + (<usize>co << 2), 4);
-    if (t0 == t1) continue;
+    const q = filterStart + (<usize>co << 2);
+    store<i32>(q, load<i32>(q, 4) + load<i32>(q), 4);
+  }
+  // filterStart[co + 1] is now where filter co ends; placing each entry there and counting down leaves
+  // filterStart[co + 1] where it starts (and filterStart[co + 2] where it ends), entries in position order.
+  store<i32>(filterStart + (<usize>(f + 1) << 2), m);
+  for (let oy = oh - 1; oy >= 0; oy--)
+    for (let ox = ow - 1; ox >= 0; ox--) {
+      const p = oy * ow + ox;
+      const t0 = load<i32>(positionStart + (<usize>p << 2));
+      for (let t = load<i32>(positionStart + (<usize>p << 2), 4) - 1; t >= t0; t--) {
+        const q = filterStart + (<usize>load<i32>(filterOf + (<usize>t << 2)) << 2);
+        const slot = load<i32>(q, 4) - 1;
+        store<i32>(q, slot, 4);
+        const e = byFilter + (<usize>slot << 3);
+        store<i32>(e, (oy * wp + ox) * c << 2);
+        store<f32>(e, load<f32>(byPosition + (<usize>t << 3), 4), 4);
+      }
+    }
+  // Bias and kernel gradients, filter by filter and tap by tap: the tap's row stays in registers over the entries.
+  for (let co = 0; co < f; co++) {
+    const e0 = byFilter + (<usize>load<i32>(filterStart + (<usize>co << 2), 4) << 3);
+    const e1 = byFilter + (<usize>load<i32>(filterStart + (<usize>co << 2), 8) << 3);
+    if (e0 == e1) continue;
     let sum: f32 = 0;
-    for (let t = t0; t < t1; t++) sum += load<f32>(cVal + (<usize>t << 2));
+    for (let e = e0; e < e1; e += 8) sum += load<f32>(e, 4);
     const gb = gradBias + (<usize>co << 2);
     store<f32>(gb, load<f32>(gb) + sum);
-    for (let ky = 0; ky < k; ky++) {
+    for (let ky = 0; ky < k; ky++)
       for (let kx = 0; kx < k; kx++) {
         const g = gradKernelT + (<usize>((co * kk + ky * k + kx) * c) << 2);
-        const dy = ky - pad;
-        const dx = kx - pad;
-        let b = 0;
-        for (; b < c32; b += 32) {
-          const gb0 = g + (<usize>b << 2);
-          let a0 = v128.load(gb0);
-          let a1 = v128.load(gb0, 16);
-          let a2 = v128.load(gb0, 32);
-          let a3 = v128.load(gb0, 48);
-          let a4 = v128.load(gb0, 64);
-          let a5 = v128.load(gb0, 80);
-          let a6 = v128.load(gb0, 96);
-          let a7 = v128.load(gb0, 112);
-          for (let t = t0; t < t1; t++) {
-            const p = load<i32>(cIdx + (<usize>t << 2));
-            const iy = load<i32>(tabY + (<usize>p << 2)) + dy;
-            const ix = load<i32>(tabX + (<usize>p << 2)) + dx;
-            if (<u32>iy >= <u32>h || <u32>ix >= <u32>w) continue;
-            const s = v128.load32_splat(cVal + (<usize>t << 2));
-            const xr = x + <usize>(iy * w + ix) * rowX + (<usize>b << 2);
-            a0 = f32x4.add(a0, f32x4.mul(s, v128.load(xr)));
-            a1 = f32x4.add(a1, f32x4.mul(s, v128.load(xr, 16)));
-            a2 = f32x4.add(a2, f32x4.mul(s, v128.load(xr, 32)));
-            a3 = f32x4.add(a3, f32x4.mul(s, v128.load(xr, 48)));
-            a4 = f32x4.add(a4, f32x4.mul(s, v128.load(xr, 64)));
-            a5 = f32x4.add(a5, f32x4.mul(s, v128.load(xr, 80)));
-            a6 = f32x4.add(a6, f32x4.mul(s, v128.load(xr, 96)));
-            a7 = f32x4.add(a7, f32x4.mul(s, v128.load(xr, 112)));
-          }
-          v128.store(gb0, a0);
-          v128.store(gb0, a1, 16);
-          v128.store(gb0, a2, 32);
-          v128.store(gb0, a3, 48);
-          v128.store(gb0, a4, 64);
-          v128.store(gb0, a5, 80);
-          v128.store(gb0, a6, 96);
-          v128.store(gb0, a7, 112);
-        }
-        for (; b < c4; b += 4) {
-          const gb0 = g + (<usize>b << 2);
-          let a = v128.load(gb0);
-          for (let t = t0; t < t1; t++) {
-            const p = load<i32>(cIdx + (<usize>t << 2));
-            const iy = load<i32>(tabY + (<usize>p << 2)) + dy;
-            const ix = load<i32>(tabX + (<usize>p << 2)) + dx;
-            if (<u32>iy >= <u32>h || <u32>ix >= <u32>w) continue;
-            const xr = x + <usize>(iy * w + ix) * rowX + (<usize>b << 2);
-            a = f32x4.add(a, f32x4.mul(v128.load32_splat(cVal + (<usize>t << 2)), v128.load(xr)));
-          }
-          v128.store(gb0, a);
-        }
-        for (; b < c; b++) {
-          const gb0 = g + (<usize>b << 2);
-          let a = load<f32>(gb0);
-          for (let t = t0; t < t1; t++) {
-            const p = load<i32>(cIdx + (<usize>t << 2));
-            const iy = load<i32>(tabY + (<usize>p << 2)) + dy;
-            const ix = load<i32>(tabX + (<usize>p << 2)) + dx;
-            if (<u32>iy >= <u32>h || <u32>ix >= <u32>w) continue;
-            a += load<f32>(cVal + (<usize>t << 2)) * load<f32>(x + <usize>(iy * w + ix) * rowX + (<usize>b << 2));
-          }
-          store<f32>(gb0, a);
-        }
+        gatherChannels(e0, e1, xp + <usize>(ky * wp + kx) * rowX, g, c);
       }
-    }
   }
   if (dIn == 0) return;
-  // Input gradient, pixel by pixel: the pixel's channels stay in registers over the entries of every tap.
-  compactNonzero(dz, P, f, f, 1, pIdx, pVal, pStart);
-  const rowT = <usize>(kk * c) << 2; // bytes of one filter in kernelT
-  for (let iy = 0; iy < h; iy++) {
+  // Input gradient, pixel by pixel: for each kernel row, the outputs it reaches are neighbours in one output
+  // row, so one run of the list; the pixel's channels are summed over it.
+  memory.fill(dIn, 0, <usize>(h * w) * rowX);
+  for (let iy = 0; iy < h; iy++)
     for (let ix = 0; ix < w; ix++) {
       const d = dIn + <usize>(iy * w + ix) * rowX;
-      let b = 0;
-      for (; b < c32; b += 32) {
-        let a0 = zero;
-        let a1 = zero;
-        let a2 = zero;
-        let a3 = zero;
-        let a4 = zero;
-        let a5 = zero;
-        let a6 = zero;
-        let a7 = zero;
-        for (let ky = 0; ky < k; ky++) {
-          const oy = iy - ky + pad;
-          if (<u32>oy >= <u32>oh) continue;
-          for (let kx = 0; kx < k; kx++) {
-            const ox = ix - kx + pad;
-            if (<u32>ox >= <u32>ow) continue;
-            const p = <usize>(oy * ow + ox) << 2;
-            const t1 = load<i32>(pStart + p, 4);
-            const kt = kernelT + (<usize>((ky * k + kx) * c + b) << 2);
-            for (let t = load<i32>(pStart + p); t < t1; t++) {
-              const s = v128.load32_splat(pVal + (<usize>t << 2));
-              const kr = kt + <usize>load<i32>(pIdx + (<usize>t << 2)) * rowT;
-              a0 = f32x4.add(a0, f32x4.mul(s, v128.load(kr)));
-              a1 = f32x4.add(a1, f32x4.mul(s, v128.load(kr, 16)));
-              a2 = f32x4.add(a2, f32x4.mul(s, v128.load(kr, 32)));
-              a3 = f32x4.add(a3, f32x4.mul(s, v128.load(kr, 48)));
-              a4 = f32x4.add(a4, f32x4.mul(s, v128.load(kr, 64)));
-              a5 = f32x4.add(a5, f32x4.mul(s, v128.load(kr, 80)));
-              a6 = f32x4.add(a6, f32x4.mul(s, v128.load(kr, 96)));
-              a7 = f32x4.add(a7, f32x4.mul(s, v128.load(kr, 112)));
-            }
-          }
-        }
-        const db = d + (<usize>b << 2);
-        v128.store(db, a0);
-        v128.store(db, a1, 16);
-        v128.store(db, a2, 32);
-        v128.store(db, a3, 48);
-        v128.store(db, a4, 64);
-        v128.store(db, a5, 80);
-        v128.store(db, a6, 96);
-        v128.store(db, a7, 112);
-      }
-      for (; b < c4; b += 4) {
-        let a = zero;
-        for (let ky = 0; ky < k; ky++) {
-          const oy = iy - ky + pad;
-          if (<u32>oy >= <u32>oh) continue;
-          for (let kx = 0; kx < k; kx++) {
-            const ox = ix - kx + pad;
-            if (<u32>ox >= <u32>ow) continue;
-            const p = <usize>(oy * ow + ox) << 2;
-            const t1 = load<i32>(pStart + p, 4);
-            const kt = kernelT + (<usize>((ky * k + kx) * c + b) << 2);
-            for (let t = load<i32>(pStart + p); t < t1; t++)
-              a = f32x4.add(a, f32x4.mul(v128.load32_splat(pVal + (<usize>t << 2)), v128.load(kt + <usize>load<i32>(pIdx + (<usize>t << 2)) * rowT)));
-          }
-        }
-        v128.store(d + (<usize>b << 2), a);
-      }
-      for (; b < c; b++) {
-        let a: f32 = 0;
-        for (let ky = 0; ky < k; ky++) {
-          const oy = iy - ky + pad;
-          if (<u32>oy >= <u32>oh) continue;
-          for (let kx = 0; kx < k; kx++) {
-            const ox = ix - kx + pad;
-            if (<u32>ox >= <u32>ow) continue;
-            const p = <usize>(oy * ow + ox) << 2;
-            const t1 = load<i32>(pStart + p, 4);
-            const kt = kernelT + (<usize>((ky * k + kx) * c + b) << 2);
-            for (let t = load<i32>(pStart + p); t < t1; t++)
-              a += load<f32>(pVal + (<usize>t << 2)) * load<f32>(kt + <usize>load<i32>(pIdx + (<usize>t << 2)) * rowT);
-          }
-        }
-        store<f32>(d + (<usize>b << 2), a);
+      const lo = max(ix + pad - k + 1, 0);
+      const hi = min(ix + pad + 1, ow); // outputs [lo, hi) of a row
+      if (lo >= hi) continue;
+      for (let ky = 0; ky < k; ky++) {
+        const oy = iy - ky + pad;
+        if (<u32>oy >= <u32>oh) continue;
+        const e0 = byPosition + (<usize>load<i32>(positionStart + (<usize>(oy * ow + lo) << 2)) << 3);
+        const e1 = byPosition + (<usize>load<i32>(positionStart + (<usize>(oy * ow + hi) << 2)) << 3);
+        if (e0 == e1) continue;
+        gatherChannels(e0, e1, kernelT + (<usize>((ky * k + ix + pad) * c) << 2), d, c);
       }
     }
-  }
 }
 
 /**
