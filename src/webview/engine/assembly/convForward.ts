@@ -197,7 +197,78 @@ function blockScalar(
   }
 }
 
+/**
+ * The forward pass for fewer than 4 input channels (a first layer, on the image), which have too few values
+ * per pixel for the list loops to pay: each nonzero input value adds its product with the kernel rows of
+ * every tap into the outputs it reaches, in memory (an MNIST image is about 80 % zeros, so this touches a
+ * fifth of what a dense pass would). The rows × cols outputs start at the bias and get the ReLU at the end.
+ */
+function scatterFew(
+  x: usize, h: i32, w: i32, c: i32, out: usize, ow: i32, f: i32, k: i32, pad: i32, relu: bool,
+  kernel: usize, bias: usize, rows: i32, cols: i32,
+): void {
+  const rowF = <usize>f << 2;
+  const f4 = f & ~3;
+  for (let oy = 0; oy < rows; oy++)
+    for (let ox = 0; ox < cols; ox++) memory.copy(out + <usize>(oy * ow + ox) * rowF, bias, rowF);
+  for (let iy = 0; iy < h; iy++) {
+    const oy0 = max(iy + pad - k + 1, 0);
+    const oy1 = min(iy + pad + 1, rows);
+    for (let ix = 0; ix < w; ix++) {
+      const ox0 = max(ix + pad - k + 1, 0);
+      const ox1 = min(ix + pad + 1, cols);
+      for (let ci = 0; ci < c; ci++) {
+        const v = load<f32>(x + (<usize>((iy * w + ix) * c + ci) << 2));
+        if (v == 0) continue;
+        const s = f32x4.splat(v);
+        for (let oy = oy0; oy < oy1; oy++) {
+          const ky = iy + pad - oy;
+          for (let ox = ox0; ox < ox1; ox++) {
+            const kx = ix + pad - ox;
+            const o = out + <usize>(oy * ow + ox) * rowF;
+            const kr = kernel + <usize>((ky * k + kx) * c + ci) * rowF;
+            let j = 0;
+            for (; j + 16 <= f; j += 16) {
+              const oj = o + (<usize>j << 2);
+              const kj = kr + (<usize>j << 2);
+              v128.store(oj, f32x4.add(v128.load(oj), f32x4.mul(s, v128.load(kj))));
+              v128.store(oj, f32x4.add(v128.load(oj, 16), f32x4.mul(s, v128.load(kj, 16))), 16);
+              v128.store(oj, f32x4.add(v128.load(oj, 32), f32x4.mul(s, v128.load(kj, 32))), 32);
+              v128.store(oj, f32x4.add(v128.load(oj, 48), f32x4.mul(s, v128.load(kj, 48))), 48);
+            }
+            for (; j < f4; j += 4) {
+              const oj = o + (<usize>j << 2);
+              v128.store(oj, f32x4.add(v128.load(oj), f32x4.mul(s, v128.load(kr + (<usize>j << 2)))));
+            }
+            for (; j < f; j++) {
+              const oj = o + (<usize>j << 2);
+              store<f32>(oj, load<f32>(oj) + v * load<f32>(kr + (<usize>j << 2)));
+            }
+          }
+        }
+      }
+    }
+  }
+  if (!relu) return;
+  const zero = f32x4.splat(0);
+  for (let oy = 0; oy < rows; oy++)
+    for (let ox = 0; ox < cols; ox++) {
+      const o = out + <usize>(oy * ow + ox) * rowF;
+      let j = 0;
+      for (; j < f4; j += 4) v128.store(o + (<usize>j << 2), f32x4.pmax(zero, v128.load(o + (<usize>j << 2))));
+      for (; j < f; j++) if (!(load<f32>(o + (<usize>j << 2)) > 0)) store<f32>(o + (<usize>j << 2), 0);
+    }
+}
+
 const span = new Span();
+
+/** Zeros in the outputs past the first rows × cols, which nothing reads. */
+function zeroUnread(out: usize, oh: i32, ow: i32, f: i32, rows: i32, cols: i32): void {
+  const rowBytes = <usize>(ow * f) << 2;
+  for (let oy = 0; oy < rows; oy++)
+    if (cols < ow) memory.fill(out + <usize>oy * rowBytes + (<usize>(cols * f) << 2), 0, <usize>((ow - cols) * f) << 2);
+  if (rows < oh) memory.fill(out + <usize>rows * rowBytes, 0, <usize>(oh - rows) * rowBytes);
+}
 
 /**
  * out[oy][ox][:] = act(bias + sum over taps and input channels of x * kernel); kernel HWIO. Only the first
@@ -207,6 +278,11 @@ export function layerConvForward(
   x: usize, h: i32, w: i32, c: i32, out: usize, oh: i32, ow: i32, f: i32, k: i32, pad: i32, relu: bool,
   kernel: usize, bias: usize, scratch: usize, rows: i32, cols: i32,
 ): void {
+  zeroUnread(out, oh, ow, f, rows, cols);
+  if (c < 4) {
+    scatterFew(x, h, w, c, out, ow, f, k, pad, relu, kernel, bias, rows, cols);
+    return;
+  }
   const hw = h * w;
   const list = scratch;
   const start = list + (<usize>(hw * c) << 3);
@@ -227,10 +303,6 @@ export function layerConvForward(
     } else break;
   }
   for (; j < f; j++) blockScalar(list, start, h, w, c, out, rows, cols, ow, f, k, pad, relu, kernel, bias, j, span);
-  const rowBytes = <usize>(ow * f) << 2;
-  for (let oy = 0; oy < rows; oy++)
-    if (cols < ow) memory.fill(out + <usize>oy * rowBytes + (<usize>(cols * f) << 2), 0, <usize>((ow - cols) * f) << 2);
-  if (rows < oh) memory.fill(out + <usize>rows * rowBytes, 0, <usize>(oh - rows) * rowBytes);
 }
 
 /** dst = src transposed from HWIO [tap][c][f] to [f][tap][c] (kk = k * k taps). */
