@@ -12,6 +12,7 @@
  * 0 skips it), BENCH_ENGINE_SEEDS (full runs per recipe, default 1), BENCH_ENGINE_MODELS (presets, default
  * "article,simpleConvnet,mlp"), BENCH_ENGINE_CHROMIUM=0 / BENCH_ENGINE_PYTORCH=0 skip those parts.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -168,22 +169,28 @@ const PAGE_ENTRY = `
 import { createOnrampCpuEngine } from './src/webview/engine/engine';
 import { PRESETS } from './src/shared/architecture';
 const bytes = async (u) => new Uint8Array(await (await fetch(u)).arrayBuffer());
-window.runEngineBench = async ({ model, threads, batch, samples, testSamples }) => {
+window.runEngineBench = async ({ model, threads, batch, samples, testSamples, plain }) => {
   const [images, labels, testImages, testLabels] = await Promise.all(
     ['/data/train-images', '/data/train-labels', '/data/test-images', '/data/test-labels'].map(bytes));
-  const engine = await createOnrampCpuEngine({ wasm: '/onramp-cpu.wasm', workerUrl: '/engine.worker.js', threads });
+  const engine = await createOnrampCpuEngine({ wasm: '/onramp-cpu.wasm',
+    relaxedWasm: plain ? undefined : '/onramp-cpu-relaxed.wasm', workerUrl: '/engine.worker.js', threads });
   try {
     await engine.setData(images.subarray(0, samples * 784), labels.subarray(0, samples));
     await engine.init(1, PRESETS[model]);
     const r = await engine.trainEpoch({ batchSize: batch, shuffleSeed: 1, progressEvery: 50 });
     const ev = await engine.evaluate(testImages.subarray(0, testSamples * 784), testLabels.subarray(0, testSamples));
-    return { kernel: engine.kernel, samplesPerSec: r.samplesPerSec, ms: r.ms, syncMs: r.syncMs, samples: r.samples,
+    return { kernel: engine.kernel, relaxed: engine.relaxedSimd, samplesPerSec: r.samplesPerSec, ms: r.ms, syncMs: r.syncMs, samples: r.samples,
       acc: ev.acc, isolated: self.crossOriginIsolated, sab: typeof SharedArrayBuffer !== 'undefined' };
   } finally { engine.dispose(); }
 };
 `;
 
-async function chromiumRows(data: MnistArrays, wasm: Uint8Array, workerSource: string): Promise<Row[]> {
+async function chromiumRows(
+  data: MnistArrays,
+  wasm: Uint8Array,
+  relaxedWasm: Uint8Array,
+  workerSource: string,
+): Promise<Row[]> {
   const page = await esbuild.build({
     stdin: { contents: PAGE_ENTRY, resolveDir: root, loader: 'ts' },
     bundle: true,
@@ -198,6 +205,7 @@ async function chromiumRows(data: MnistArrays, wasm: Uint8Array, workerSource: s
     '/page.js': ['text/javascript', page.outputFiles[0].text],
     '/engine.worker.js': ['text/javascript', workerSource],
     '/onramp-cpu.wasm': ['application/wasm', wasm],
+    '/onramp-cpu-relaxed.wasm': ['application/wasm', relaxedWasm],
     '/data/train-images': ['application/octet-stream', data.trainImages],
     '/data/train-labels': ['application/octet-stream', data.trainLabels],
     '/data/test-images': ['application/octet-stream', data.testImages],
@@ -214,23 +222,25 @@ async function chromiumRows(data: MnistArrays, wasm: Uint8Array, workerSource: s
   try {
     const tab = await browser.context.newPage();
     await tab.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    for (const [model, threads, batch] of MODELS.flatMap((m) =>
+    // BENCH_ENGINE_PLAIN=1 adds rows of the plain-SIMD build beside the relaxed one, for the ratio between them.
+    const builds = process.env.BENCH_ENGINE_PLAIN === '1' ? [false, true] : [false];
+    for (const [model, threads, batch, plain] of MODELS.flatMap((m) =>
       [
         [1, 32],
         [2, 32],
         [1, 128],
         [2, 128],
-      ].map(([t, b]) => [m, t, b] as const),
+      ].flatMap(([t, b]) => builds.map((p) => [m, t, b, p] as const)),
     )) {
-      log(`chromium: ${model}, ${threads} worker(s), batch ${batch}`);
+      log(`chromium: ${model}, ${threads} worker(s), batch ${batch}${plain ? ', plain SIMD' : ''}`);
       const r = await tab.evaluate(
-        (cfg: Record<string, number | string>) =>
+        (cfg: Record<string, number | string | boolean>) =>
           (
             window as unknown as {
               runEngineBench(c: unknown): Promise<Record<string, number | boolean | string>>;
             }
           ).runEngineBench(cfg),
-        { model, threads, batch, samples: SAMPLES, testSamples: 1000 },
+        { model, threads, batch, samples: SAMPLES, testSamples: 1000, plain },
       );
       rows.push({
         suite: 'training',
@@ -247,7 +257,7 @@ async function chromiumRows(data: MnistArrays, wasm: Uint8Array, workerSource: s
         seconds: Math.round((r.ms as number) / 100) / 10,
         syncShare:
           threads > 1 ? `${Math.round(((r.syncMs as number) / (r.ms as number)) * 100)} %` : undefined,
-        note: `${r.kernel}, blob: worker, crossOriginIsolated ${r.isolated}, SharedArrayBuffer ${r.sab ? 'yes' : 'no'}`,
+        note: `${r.kernel}${r.relaxed ? ' (relaxed SIMD)' : plain ? ' (plain SIMD build)' : ''}, blob: worker, crossOriginIsolated ${r.isolated}, SharedArrayBuffer ${r.sab ? 'yes' : 'no'}`,
       });
     }
   } finally {
@@ -277,7 +287,8 @@ export async function benchEngine(): Promise<Row[]> {
   await run({ threads: 2, kernels: 'wasm', batch: 32, samples: SAMPLES, testSamples: 10000, inverted: true });
   if (process.env.BENCH_ENGINE_CHROMIUM !== '0') {
     try {
-      rows.push(...(await chromiumRows(data, wasm, workerSource)));
+      const relaxed = new Uint8Array(readFileSync(join(root, 'dist/engine/onramp-cpu-relaxed.wasm')));
+      rows.push(...(await chromiumRows(data, wasm, relaxed, workerSource)));
     } catch (e) {
       log(`chromium rows failed: ${(e as Error).message}`);
     }
@@ -333,7 +344,10 @@ export function engineSummary(rows: readonly Row[]): { peak: string; table: Reco
     const flops = flopsOf(model);
     for (const batch of [32, 128]) {
       const mine = rows.filter((r) => r.model === model && r.batch === batch);
-      const engine = bestOf(mine.filter((r) => r.env === 'chromium'));
+      // The build the panel runs: the relaxed one where Chromium validates it (BENCH_ENGINE_PLAIN adds the other).
+      const engine = bestOf(
+        mine.filter((r) => r.env === 'chromium' && !r.note?.includes('plain SIMD build')),
+      );
       const torch = bestPytorch([...mine], model, batch);
       table.push({
         model,

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { EngineWorkerLike } from '../src/webview/engine/engine';
 
@@ -34,12 +35,23 @@ export function loadMnist(root: string): MnistArrays {
   };
 }
 
-/** Builds (when stale) and reads dist/engine/onramp-cpu.wasm. */
-export async function engineWasmBytes(root: string): Promise<Uint8Array> {
+/** Builds (when stale) and reads dist/engine/onramp-cpu.wasm, or with `relaxed` its relaxed-SIMD build. */
+export async function engineWasmBytes(root: string, relaxed = false): Promise<Uint8Array<ArrayBuffer>> {
   const build = (await import(join(root, 'scripts/build-engine.mjs'))) as {
     default(o: { root: string }): Promise<string>;
+    ENGINE_RELAXED_WASM: string;
   };
-  return new Uint8Array(readFileSync(await build.default({ root })));
+  const plain = await build.default({ root });
+  return new Uint8Array(readFileSync(relaxed ? join(root, build.ENGINE_RELAXED_WASM) : plain));
+}
+
+/**
+ * Lets this Node (20: V8 11.3) compile relaxed SIMD, which it has behind a flag; true when it then validates
+ * `bytes`. Chromium, which the panel runs in, has it on since 114.
+ */
+export function enableRelaxedSimd(bytes: Uint8Array<ArrayBuffer>): boolean {
+  if (!WebAssembly.validate(bytes)) v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return WebAssembly.validate(bytes);
 }
 
 /**

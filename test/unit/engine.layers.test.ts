@@ -16,7 +16,7 @@ import { instantiateLayerWasm } from '../../src/webview/engine/kernels';
 import { createLayerKernels } from '../../src/webview/engine/layerKernels';
 import { dropoutMask, packLayerArrays, unpackLayerArrays } from '../../src/webview/engine/layout';
 import { OptimizerState } from '../../src/webview/engine/optimizers';
-import { engineWasmBytes, loadMnist, type MnistArrays } from '../../scripts/engineNode';
+import { enableRelaxedSimd, engineWasmBytes, loadMnist, type MnistArrays } from '../../scripts/engineNode';
 import { useNodeEngines } from '../helpers/nodeEngines';
 
 const root = join(__dirname, '../..');
@@ -96,17 +96,36 @@ function batchOf(data: MnistArrays, start: number, count: number, invert = false
 
 const MASK_SEED = 1234;
 
-/** The layer kernels with their convolutions in WebAssembly SIMD, and all in TypeScript. */
-let engineModule: Promise<WebAssembly.Module> | undefined;
+/**
+ * The layer kernels on the WebAssembly SIMD build, on its relaxed-SIMD build (fused multiply-adds, what
+ * Chromium runs), and all in TypeScript.
+ */
+const engineModules = new Map<boolean, Promise<WebAssembly.Module>>();
+const wasmModule = (relaxed: boolean) => {
+  let m = engineModules.get(relaxed);
+  if (!m) {
+    m = engineWasmBytes(root, relaxed).then((bytes) => {
+      if (relaxed && !enableRelaxedSimd(bytes)) throw new Error('this Node cannot compile relaxed SIMD');
+      return WebAssembly.compile(new Uint8Array(bytes));
+    });
+    engineModules.set(relaxed, m);
+  }
+  return m;
+};
 const kernelKinds = [
   {
     name: 'wasm-simd-layers',
-    make: async (a: Architecture) => {
-      engineModule ??= engineWasmBytes(root).then((bytes) => WebAssembly.compile(new Uint8Array(bytes)));
-      return createLayerKernels(a, await instantiateLayerWasm(await engineModule));
-    },
+    kind: 'wasm-simd-layers',
+    make: async (a: Architecture) =>
+      createLayerKernels(a, await instantiateLayerWasm(await wasmModule(false))),
   },
-  { name: 'ts-layers', make: async (a: Architecture) => createLayerKernels(a) },
+  {
+    name: 'wasm-simd-layers, relaxed SIMD',
+    kind: 'wasm-simd-layers',
+    make: async (a: Architecture) =>
+      createLayerKernels(a, await instantiateLayerWasm(await wasmModule(true))),
+  },
+  { name: 'ts-layers', kind: 'ts-layers', make: async (a: Architecture) => createLayerKernels(a) },
 ];
 
 /** The loss function Keras/tfjs train with for loss: 'sparseCategoricalCrossentropy'. */
@@ -254,7 +273,7 @@ describe('onramp CPU engine: any architecture (layer kernels) against tfjs', fun
   ];
 
   for (const c of cases) {
-    it(`${c.title}: loss and every gradient within 1e-4 of tfjs (SIMD and TS)`, async () => {
+    it(`${c.title}: loss and every gradient within 1e-4 of tfjs (SIMD, relaxed SIMD and TS)`, async () => {
       const w = testWeights(c.arch, 7);
       const { images, labels } = batchOf(data, 200, c.count ?? 16, c.invert);
       const ref = tfGradients(c.arch, w, images, labels);
@@ -272,7 +291,7 @@ describe('onramp CPU engine: any architecture (layer kernels) against tfjs', fun
       model.dispose();
       for (const kind of kernelKinds) {
         const k = await kind.make(c.arch);
-        assert.equal(k.kind, kind.name);
+        assert.equal(k.kind, kind.kind);
         k.params().set(packLayerArrays(c.arch, w));
         k.loadBatch(images, labels, null, 0, labels.length);
         k.setDropoutSeed?.(MASK_SEED, 0);

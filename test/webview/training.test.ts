@@ -129,6 +129,16 @@ describe('training panel page (Chromium)', function () {
         );
       });
       assert.deepEqual(predicted, [1, 10]);
+      if (backend === 'onramp-cpu') {
+        // Chromium validates relaxed SIMD, so the panel runs that build of the engine (fused multiply-adds).
+        const logs = (await outbox(page)).flatMap((m) => (m.type === 'log' ? [m.message] : []));
+        assert.ok(
+          logs.includes(
+            'onramp CPU engine: wasm-simd kernels, relaxed SIMD build (fused multiply-adds), 2 worker(s)',
+          ),
+          logs.join('\n'),
+        );
+      }
       // After the run only the model's weights remain (the data set is released): 4 variables.
       const numTensors = await page.evaluate(() => window.aiOnrampTraining!.tf.memory().numTensors);
       assert.ok(numTensors <= 4 + 10, `tensors left after the run: ${numTensors}`);

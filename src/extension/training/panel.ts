@@ -55,6 +55,7 @@ export function renderHtml(
     engine: existsSync(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'engine.worker.js').fsPath)
       ? {
           wasmUrl: asset('dist', 'engine', 'onramp-cpu.wasm'),
+          relaxedWasmUrl: asset('dist', 'engine', 'onramp-cpu-relaxed.wasm'),
           workerUrl: asset('dist', 'webview', 'engine.worker.js'),
         }
       : undefined,

@@ -396,8 +396,11 @@ export interface TrainingPageConfig {
   data: { trainImages: string; trainLabels: string; testImages: string; testLabels: string };
   /** URL prefix (ending in `/`) where tfjs-backend-wasm*.wasm live. */
   wasmPrefix: string;
-  /** Our CPU engine (issue 7): the compiled module and its worker script; absent when not built. */
-  engine?: { wasmUrl: string; workerUrl: string };
+  /**
+   * Our CPU engine (issue 7): the compiled module, its relaxed-SIMD build (used where the webview validates
+   * it) and its worker script; absent when not built.
+   */
+  engine?: { wasmUrl: string; relaxedWasmUrl?: string; workerUrl: string };
   hyperparameters: Hyperparameters;
   /** Translated UI strings, keyed by the ids in src/webview/training/strings.ts. */
   strings: Record<string, string>;

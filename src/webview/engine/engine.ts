@@ -3,7 +3,8 @@
  * the article's model, Conv2D 32 3x3 + ReLU -> MaxPool 2x2 -> Flatten -> Dense 10 softmax) with sparse
  * categorical cross-entropy and Adam, SGD or RMSprop, on the CPU, in workers. The article's model runs on
  * WebAssembly SIMD kernels written for it (or a plain TypeScript fallback), at many times the speed of tfjs's
- * CPU backends; every other stack on layer-by-layer TypeScript kernels (./layerKernels.ts).
+ * CPU backends; every other stack layer by layer (./layerKernels.ts), on the same module's generic SIMD
+ * kernels, or in TypeScript where WebAssembly SIMD is missing.
  * Weights are exchanged in exactly the tfjs model's `getWeights()` order and layout (see ./layout.ts).
  *
  * In a webview: `createOnrampCpuEngine({ wasmUrl, workerUrl })` fetches the engine and the worker script
@@ -57,6 +58,11 @@ export interface EngineWorkerLike {
 export interface OnrampCpuEngineOptions {
   /** The compiled engine (dist/engine/onramp-cpu.wasm): a URL to fetch, or its bytes. Null: TS kernels. */
   wasm: string | URL | ArrayBuffer | Uint8Array | null;
+  /**
+   * The same engine built with relaxed SIMD too (dist/engine/onramp-cpu-relaxed.wasm), whose multiply-adds
+   * are fused where the CPU has FMA: used instead of `wasm` where the runtime validates it (Chromium 114 on).
+   */
+  relaxedWasm?: string | URL | ArrayBuffer | Uint8Array;
   /** The worker bundle (dist/webview/engine.worker.js), fetched and started from a blob: URL. */
   workerUrl?: string | URL;
   /** Or a factory for workers (tests, Node). One of workerUrl / spawnWorker is required. */
@@ -106,6 +112,8 @@ export interface Evaluation {
 export interface OnrampCpuEngine {
   /** Which kernels run: 'wasm-simd' or 'ts' (the article's model), 'ts-layers' (any other architecture). */
   readonly kernel: KernelKind;
+  /** Whether the module that runs is the relaxed-SIMD build (`relaxedWasm`). */
+  readonly relaxedSimd: boolean;
   /** The architecture the engine trains (set by `init` or `setWeights`; ARTICLE_MODEL at first). */
   readonly architecture: Architecture;
   readonly threads: number;
@@ -177,12 +185,18 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
     typeof navigator === 'object' && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 2;
   const threads = Math.max(1, Math.min(8, Math.floor(options.threads ?? Math.min(2, hw))));
   const preference = options.kernels ?? 'auto';
+  const bytesOf = async (w: string | URL | ArrayBuffer | Uint8Array): Promise<ArrayBuffer> =>
+    typeof w === 'string' || w instanceof URL
+      ? fetchBytes(w)
+      : w instanceof Uint8Array
+        ? w.slice().buffer
+        : w;
   let wasm: ArrayBuffer | null = null;
+  let relaxedSimd = false;
   if (preference !== 'ts' && options.wasm !== null) {
-    const w = options.wasm;
-    if (typeof w === 'string' || w instanceof URL) wasm = await fetchBytes(w);
-    else if (w instanceof Uint8Array) wasm = w.slice().buffer;
-    else wasm = w;
+    const relaxed = options.relaxedWasm ? await bytesOf(options.relaxedWasm).catch(() => null) : null;
+    relaxedSimd = relaxed !== null && WebAssembly.validate(relaxed);
+    wasm = relaxedSimd ? relaxed : await bytesOf(options.wasm);
   }
   let spawn = options.spawnWorker;
   let blobUrl: string | null = null;
@@ -303,6 +317,7 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
   };
 
   return {
+    relaxedSimd: relaxedSimd && kind !== 'ts' && kind !== 'ts-layers',
     get kernel() {
       return kind;
     },

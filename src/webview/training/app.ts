@@ -368,6 +368,7 @@ export class TrainingApp {
           ? await engineTrainer(this.config.engine!, data, hyper, sizes, events, resume, model)
           : tfjsTrainer(backend, data, hyper, sizes, events, resume, model);
       this.trainer = trainer;
+      if (trainer.detail) this.host.post({ type: 'log', level: 'info', message: trainer.detail });
       this.filters.show({ architecture: model.architecture, read: (only) => trainer.weights(only) }, true);
       this.setState(this.control.paused ? 'paused' : 'training');
       this.view.setStatus(t('training', backendLabel(backend, t)));

@@ -27,6 +27,7 @@ import {
 
 export interface EngineAssets {
   wasmUrl: string;
+  relaxedWasmUrl?: string;
   workerUrl: string;
 }
 
@@ -55,6 +56,11 @@ export async function engineTrainer(
 
 export class EngineBackend implements TrainingBackend {
   readonly name = 'onramp-cpu' as const;
+  get detail(): string {
+    const e = this.engine;
+    const build = e.relaxedSimd ? 'relaxed SIMD build (fused multiply-adds)' : 'SIMD build';
+    return `onramp CPU engine: ${e.kernel} kernels, ${e.kernel.startsWith('wasm') ? build + ', ' : ''}${e.threads} worker(s)`;
+  }
   model?: tf.Sequential;
   private readonly valImages: Uint8Array;
   private readonly valLabels: Uint8Array;
@@ -69,7 +75,11 @@ export class EngineBackend implements TrainingBackend {
     optimizer: OptimizerName,
     weights?: Float32Array[],
   ): Promise<EngineBackend> {
-    const engine = await createOnrampCpuEngine({ wasm: assets.wasmUrl, workerUrl: assets.workerUrl });
+    const engine = await createOnrampCpuEngine({
+      wasm: assets.wasmUrl,
+      relaxedWasm: assets.relaxedWasmUrl,
+      workerUrl: assets.workerUrl,
+    });
     const n = sizes.trainSamples;
     await engine.setData(data.train.images.subarray(0, n * PIXELS), data.train.labels.subarray(0, n));
     // A resumed run's weights (tfjs order), else the seed's: the same ones the tfjs backends start from.

@@ -106,7 +106,11 @@ async function measureTfjs(backend: BackendName, o: MeasureOptions, shareMs: num
 
 async function measureEngine(o: MeasureOptions, shareMs: number): Promise<number> {
   if (!o.engine) throw new Error('our CPU engine is not part of this build');
-  const engine = await createOnrampCpuEngine({ wasm: o.engine.wasmUrl, workerUrl: o.engine.workerUrl });
+  const engine = await createOnrampCpuEngine({
+    wasm: o.engine.wasmUrl,
+    relaxedWasm: o.engine.relaxedWasmUrl,
+    workerUrl: o.engine.workerUrl,
+  });
   try {
     const n = Math.min(o.data.train.count, o.batchSize * MEASURE_BATCHES);
     await engine.setData(o.data.train.images.subarray(0, n * PIXELS), o.data.train.labels.subarray(0, n));

@@ -90,6 +90,8 @@ export interface Trainer {
   /** The trained model (tfjs), for prediction and export. */
   readonly model?: tf.LayersModel;
   readonly samplesPerSec: number;
+  /** How the backend runs, for the log (the CPU engine: its kernels, build and workers). */
+  readonly detail?: string;
   /**
    * The current weights in the tfjs model's order, on the CPU (with `only`, just those indices): between
    * batches while training (the live filter view), from the trained model after.
@@ -150,6 +152,8 @@ export interface TrainingBackend {
   readonly name: BackendName;
   /** The trained model (tfjs), for prediction and export. */
   readonly model?: tf.LayersModel;
+  /** How it runs, for the log. */
+  readonly detail?: string;
   trainEpoch(plan: EpochPlan, context: EpochContext): Promise<EpochDone>;
   evaluate(set: 'validation' | 'test'): Promise<{ loss: number; accuracy: number }>;
   /** The weights in the tfjs model's order, on the CPU; with `only`, just those (by index in that order). */
@@ -188,6 +192,10 @@ export class EpochRunner implements Trainer {
       this.epochsCompleted = resume.epochsCompleted;
       this.step = resume.step;
     }
+  }
+
+  get detail(): string | undefined {
+    return this.trainingBackend.detail;
   }
 
   get backend(): BackendName {

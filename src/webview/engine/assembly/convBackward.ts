@@ -1,3 +1,4 @@
+import { madd } from './simd';
 import { compactNonzero } from './sparse';
 
 // Convolutions of any architecture, backward (./convForward.ts has the conventions). For layers with 4 or more
@@ -55,14 +56,14 @@ function padInput(x: usize, h: i32, w: i32, c: i32, pad: i32, xp: usize): void {
   for (; e < end; e += 8) {
     const s = v128.load32_splat(e, 4);
     const r = base + <usize>load<i32>(e);
-    a0 = f32x4.add(a0, f32x4.mul(s, v128.load(r)));
-    a1 = f32x4.add(a1, f32x4.mul(s, v128.load(r, 16)));
-    a2 = f32x4.add(a2, f32x4.mul(s, v128.load(r, 32)));
-    a3 = f32x4.add(a3, f32x4.mul(s, v128.load(r, 48)));
-    a4 = f32x4.add(a4, f32x4.mul(s, v128.load(r, 64)));
-    a5 = f32x4.add(a5, f32x4.mul(s, v128.load(r, 80)));
-    a6 = f32x4.add(a6, f32x4.mul(s, v128.load(r, 96)));
-    a7 = f32x4.add(a7, f32x4.mul(s, v128.load(r, 112)));
+    a0 = madd(s, v128.load(r), a0);
+    a1 = madd(s, v128.load(r, 16), a1);
+    a2 = madd(s, v128.load(r, 32), a2);
+    a3 = madd(s, v128.load(r, 48), a3);
+    a4 = madd(s, v128.load(r, 64), a4);
+    a5 = madd(s, v128.load(r, 80), a5);
+    a6 = madd(s, v128.load(r, 96), a6);
+    a7 = madd(s, v128.load(r, 112), a7);
   }
   v128.store(acc, a0);
   v128.store(acc, a1, 16);
@@ -84,10 +85,10 @@ function padInput(x: usize, h: i32, w: i32, c: i32, pad: i32, xp: usize): void {
   for (; e < end; e += 8) {
     const s = v128.load32_splat(e, 4);
     const r = base + <usize>load<i32>(e);
-    a0 = f32x4.add(a0, f32x4.mul(s, v128.load(r)));
-    a1 = f32x4.add(a1, f32x4.mul(s, v128.load(r, 16)));
-    a2 = f32x4.add(a2, f32x4.mul(s, v128.load(r, 32)));
-    a3 = f32x4.add(a3, f32x4.mul(s, v128.load(r, 48)));
+    a0 = madd(s, v128.load(r), a0);
+    a1 = madd(s, v128.load(r, 16), a1);
+    a2 = madd(s, v128.load(r, 32), a2);
+    a3 = madd(s, v128.load(r, 48), a3);
   }
   v128.store(acc, a0);
   v128.store(acc, a1, 16);
@@ -99,7 +100,7 @@ function padInput(x: usize, h: i32, w: i32, c: i32, pad: i32, xp: usize): void {
 // @ts-ignore: decorator
 @inline function gather1(e: usize, end: usize, base: usize, acc: usize): void {
   let a = v128.load(acc);
-  for (; e < end; e += 8) a = f32x4.add(a, f32x4.mul(v128.load32_splat(e, 4), v128.load(base + <usize>load<i32>(e))));
+  for (; e < end; e += 8) a = madd(v128.load32_splat(e, 4), v128.load(base + <usize>load<i32>(e)), a);
   v128.store(acc, a);
 }
 
@@ -309,14 +310,14 @@ export function layerConvBackwardFew(
               if (<u32>ox >= <u32>ow) continue;
               const s = v128.load32_splat(val + (<usize>t << 2));
               const d = row + <usize>ox * rowF;
-              a0 = f32x4.add(a0, f32x4.mul(s, v128.load(d)));
-              a1 = f32x4.add(a1, f32x4.mul(s, v128.load(d, 16)));
-              a2 = f32x4.add(a2, f32x4.mul(s, v128.load(d, 32)));
-              a3 = f32x4.add(a3, f32x4.mul(s, v128.load(d, 48)));
-              a4 = f32x4.add(a4, f32x4.mul(s, v128.load(d, 64)));
-              a5 = f32x4.add(a5, f32x4.mul(s, v128.load(d, 80)));
-              a6 = f32x4.add(a6, f32x4.mul(s, v128.load(d, 96)));
-              a7 = f32x4.add(a7, f32x4.mul(s, v128.load(d, 112)));
+              a0 = madd(s, v128.load(d), a0);
+              a1 = madd(s, v128.load(d, 16), a1);
+              a2 = madd(s, v128.load(d, 32), a2);
+              a3 = madd(s, v128.load(d, 48), a3);
+              a4 = madd(s, v128.load(d, 64), a4);
+              a5 = madd(s, v128.load(d, 80), a5);
+              a6 = madd(s, v128.load(d, 96), a6);
+              a7 = madd(s, v128.load(d, 112), a7);
             }
           }
           v128.store(gj, a0);
@@ -339,7 +340,7 @@ export function layerConvBackwardFew(
             for (let t = load<i32>(start + (<usize>iy << 2)); t < t1; t++) {
               const ox = load<i32>(idx + (<usize>t << 2)) + dx;
               if (<u32>ox >= <u32>ow) continue;
-              a = f32x4.add(a, f32x4.mul(v128.load32_splat(val + (<usize>t << 2)), v128.load(row + <usize>ox * rowF)));
+              a = madd(v128.load32_splat(val + (<usize>t << 2)), v128.load(row + <usize>ox * rowF), a);
             }
           }
           v128.store(gj, a);

@@ -231,14 +231,14 @@ function scatterFew(
             for (; j + 16 <= f; j += 16) {
               const oj = o + (<usize>j << 2);
               const kj = kr + (<usize>j << 2);
-              v128.store(oj, f32x4.add(v128.load(oj), f32x4.mul(s, v128.load(kj))));
-              v128.store(oj, f32x4.add(v128.load(oj, 16), f32x4.mul(s, v128.load(kj, 16))), 16);
-              v128.store(oj, f32x4.add(v128.load(oj, 32), f32x4.mul(s, v128.load(kj, 32))), 32);
-              v128.store(oj, f32x4.add(v128.load(oj, 48), f32x4.mul(s, v128.load(kj, 48))), 48);
+              v128.store(oj, madd(s, v128.load(kj), v128.load(oj)));
+              v128.store(oj, madd(s, v128.load(kj, 16), v128.load(oj, 16)), 16);
+              v128.store(oj, madd(s, v128.load(kj, 32), v128.load(oj, 32)), 32);
+              v128.store(oj, madd(s, v128.load(kj, 48), v128.load(oj, 48)), 48);
             }
             for (; j < f4; j += 4) {
               const oj = o + (<usize>j << 2);
-              v128.store(oj, f32x4.add(v128.load(oj), f32x4.mul(s, v128.load(kr + (<usize>j << 2)))));
+              v128.store(oj, madd(s, v128.load(kr + (<usize>j << 2)), v128.load(oj)));
             }
             for (; j < f; j++) {
               const oj = o + (<usize>j << 2);

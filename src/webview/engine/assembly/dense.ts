@@ -1,4 +1,4 @@
-import { hsum } from './simd';
+import { hsum, madd } from './simd';
 import { compactNonzero } from './sparse';
 
 // Dense layers of any architecture (../layerKernels.ts drives them); kernel [n][units] (Keras's layout). All
@@ -38,14 +38,14 @@ export function layerDenseForward(
     for (let t = 0; t < count; t++) {
       const s = v128.load32_splat(val + (<usize>t << 2));
       const kr = kj + <usize>(load<i32>(idx + (<usize>t << 2)) * rowK);
-      a0 = f32x4.add(a0, f32x4.mul(s, v128.load(kr)));
-      a1 = f32x4.add(a1, f32x4.mul(s, v128.load(kr, 16)));
-      a2 = f32x4.add(a2, f32x4.mul(s, v128.load(kr, 32)));
-      a3 = f32x4.add(a3, f32x4.mul(s, v128.load(kr, 48)));
-      a4 = f32x4.add(a4, f32x4.mul(s, v128.load(kr, 64)));
-      a5 = f32x4.add(a5, f32x4.mul(s, v128.load(kr, 80)));
-      a6 = f32x4.add(a6, f32x4.mul(s, v128.load(kr, 96)));
-      a7 = f32x4.add(a7, f32x4.mul(s, v128.load(kr, 112)));
+      a0 = madd(s, v128.load(kr), a0);
+      a1 = madd(s, v128.load(kr, 16), a1);
+      a2 = madd(s, v128.load(kr, 32), a2);
+      a3 = madd(s, v128.load(kr, 48), a3);
+      a4 = madd(s, v128.load(kr, 64), a4);
+      a5 = madd(s, v128.load(kr, 80), a5);
+      a6 = madd(s, v128.load(kr, 96), a6);
+      a7 = madd(s, v128.load(kr, 112), a7);
     }
     if (relu) {
       a0 = f32x4.pmax(zero, a0);
@@ -72,7 +72,7 @@ export function layerDenseForward(
     const kj = kernel + (<usize>j << 2);
     for (let t = 0; t < count; t++) {
       const s = v128.load32_splat(val + (<usize>t << 2));
-      a = f32x4.add(a, f32x4.mul(s, v128.load(kj + <usize>(load<i32>(idx + (<usize>t << 2)) * rowK))));
+      a = madd(s, v128.load(kj + <usize>(load<i32>(idx + (<usize>t << 2)) * rowK)), a);
     }
     v128.store(out + (<usize>j << 2), relu ? f32x4.pmax(zero, a) : a);
   }
@@ -111,7 +111,7 @@ export function layerDenseBackward(
     const kr = kernel + (<usize>(i * units) << 2);
     let acc = f32x4.splat(0);
     let j = 0;
-    for (; j < u4; j += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(kr + (<usize>j << 2)), v128.load(dz + (<usize>j << 2))));
+    for (; j < u4; j += 4) acc = madd(v128.load(kr + (<usize>j << 2)), v128.load(dz + (<usize>j << 2)), acc);
     let sum = hsum(acc);
     for (; j < units; j++) sum += load<f32>(kr + (<usize>j << 2)) * load<f32>(dz + (<usize>j << 2));
     store<f32>(dIn + (<usize>i << 2), sum);
@@ -149,14 +149,14 @@ export function layerDenseGrad(
       for (let t = 0; t < count; t++) {
         const s = v128.load32_splat(val + (<usize>t << 2));
         const d = dj + <usize>(load<i32>(idx + (<usize>t << 2)) * rowD);
-        a0 = f32x4.add(a0, f32x4.mul(s, v128.load(d)));
-        a1 = f32x4.add(a1, f32x4.mul(s, v128.load(d, 16)));
-        a2 = f32x4.add(a2, f32x4.mul(s, v128.load(d, 32)));
-        a3 = f32x4.add(a3, f32x4.mul(s, v128.load(d, 48)));
-        a4 = f32x4.add(a4, f32x4.mul(s, v128.load(d, 64)));
-        a5 = f32x4.add(a5, f32x4.mul(s, v128.load(d, 80)));
-        a6 = f32x4.add(a6, f32x4.mul(s, v128.load(d, 96)));
-        a7 = f32x4.add(a7, f32x4.mul(s, v128.load(d, 112)));
+        a0 = madd(s, v128.load(d), a0);
+        a1 = madd(s, v128.load(d, 16), a1);
+        a2 = madd(s, v128.load(d, 32), a2);
+        a3 = madd(s, v128.load(d, 48), a3);
+        a4 = madd(s, v128.load(d, 64), a4);
+        a5 = madd(s, v128.load(d, 80), a5);
+        a6 = madd(s, v128.load(d, 96), a6);
+        a7 = madd(s, v128.load(d, 112), a7);
       }
       v128.store(gj, a0);
       v128.store(gj, a1, 16);
@@ -172,7 +172,7 @@ export function layerDenseGrad(
       let a = v128.load(gj);
       const dj = dzs + (<usize>j << 2);
       for (let t = 0; t < count; t++)
-        a = f32x4.add(a, f32x4.mul(v128.load32_splat(val + (<usize>t << 2)), v128.load(dj + <usize>(load<i32>(idx + (<usize>t << 2)) * rowD))));
+        a = madd(v128.load32_splat(val + (<usize>t << 2)), v128.load(dj + <usize>(load<i32>(idx + (<usize>t << 2)) * rowD)), a);
       v128.store(gj, a);
     }
     for (; j < units; j++) {

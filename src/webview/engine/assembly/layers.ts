@@ -1,4 +1,4 @@
-import { hsum } from './simd';
+import { hsum, madd } from './simd';
 
 // The generic passes of every architecture but the article's (../layerKernels.ts drives them; the loss runs in
 // TypeScript): max-pooling in ./pool.ts, dropout in ./dropout.ts, convolutions in ./convForward.ts and ./convBackward.ts,
@@ -65,7 +65,7 @@ export function layerConvBackward(
               let j = 0;
               for (; j < f4; j += 4) {
                 const a = gr + (<usize>j << 2);
-                v128.store(a, f32x4.add(v128.load(a), f32x4.mul(s, v128.load(g + (<usize>j << 2)))));
+                v128.store(a, madd(s, v128.load(g + (<usize>j << 2)), v128.load(a)));
               }
               for (; j < f; j++) {
                 const a = gr + (<usize>j << 2);
@@ -76,7 +76,7 @@ export function layerConvBackward(
               let acc = zero;
               let j = 0;
               for (; j < f4; j += 4)
-                acc = f32x4.add(acc, f32x4.mul(v128.load(kr + (<usize>j << 2)), v128.load(g + (<usize>j << 2))));
+                acc = madd(v128.load(kr + (<usize>j << 2)), v128.load(g + (<usize>j << 2)), acc);
               let sum = hsum(acc);
               for (; j < f; j++) sum += load<f32>(kr + (<usize>j << 2)) * load<f32>(g + (<usize>j << 2));
               const a = dIn + (<usize>ci << 2) + (<usize>((iy * w + ix) * c) << 2);
