@@ -76,6 +76,8 @@ export class TrainingApp {
   /** The trainer of the last run; its model stays alive after the run (drawing, export). */
   trainer?: Trainer;
   run?: RunRecord;
+  /** The record of the last fine-tune of Your examples (as it goes, then as it ended). */
+  fineTuneRun?: RunRecord;
   /** The architecture the last run's trainer was built for (what its model is). */
   private trainedArchitecture?: Architecture;
   /** A fine-tune of "Your examples" is training (no run may start meanwhile, nor it during a run). */
@@ -363,7 +365,7 @@ export class TrainingApp {
           mnistImages: plan.mnistImages,
         },
       };
-      const record = run;
+      const record = (this.fineTuneRun = run);
       let lastUpdate = performance.now();
       const update = (force: boolean) => {
         if (!force && performance.now() - lastUpdate < UPDATE_EVERY_MS) return;
