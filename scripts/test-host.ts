@@ -81,11 +81,11 @@ const RESTRICTED_SETTINGS = {
 
 /**
  * What a host test may do in a page through the probe, one step at a time, as a learner would: click an element
- * (the first matching `click`, with `withText` in its text when given), press a key on one (`press` on `on`), or
- * read every matching element's text or one of its attributes (`read`, `attribute`).
+ * (the first matching `click`), press a key on one (`press` on `on`), or read every matching element's text or
+ * one of its attributes (`read`, `attribute`).
  */
 export type ProbeAction =
-  { click: string; withText?: string } | { press: string; on: string } | { read: string; attribute?: string };
+  { click: string } | { press: string; on: string } | { read: string; attribute?: string };
 
 /** The frame whose document has an element matching `selector` (a webview's content frame), if one does. */
 async function frameWith(page: Page, selector: string): Promise<Frame | undefined> {
@@ -95,13 +95,12 @@ async function frameWith(page: Page, selector: string): Promise<Frame | undefine
   return undefined;
 }
 
-/** Does `actions` in `frame`; answers one entry an action: what a `read` read, null for the others. */
+/** Does `actions` in `frame`; answers one entry an action: what a `read` read (an empty list for the others). */
 async function act(frame: Frame, actions: readonly ProbeAction[]): Promise<(string | null)[][]> {
   const results: (string | null)[][] = [];
   for (const a of actions) {
     if ('click' in a) {
-      const target = frame.locator(a.click);
-      await (a.withText === undefined ? target : target.filter({ hasText: a.withText })).first().click();
+      await frame.locator(a.click).first().click();
       results.push([]);
     } else if ('press' in a) {
       await frame.locator(a.on).first().press(a.press);

@@ -131,7 +131,7 @@ describe('your examples (Chromium)', function () {
     { backend: 'onramp-cpu', preset: 'article' },
     { backend: 'wasm', preset: 'mlp' },
   ] as const) {
-    it(`fine-tuning on 30 drawn examples of one class raises its accuracy on them (${backend}, ${preset})`, async () => {
+    it(`fine-tuning on 30 drawn examples of one class raises its accuracy on them; Stop keeps the weights from before; both are runs of the history (${backend}, ${preset})`, async () => {
       const page = await openTrainingPanel(session);
       await choose(page, '#model-preset', preset);
       await sendHost(page, {
@@ -212,6 +212,9 @@ describe('your examples (Chromium)', function () {
       assert.ok(stopped.trainSamples > stopped.curves.trainLoss.at(-1)!.step * 32, 'it stopped part way');
       assert.equal(stopped.testAccuracy, undefined);
       assert.equal(stopped.backend, backend);
+      console.log(
+        `      ${backend}: stopped after batch ${stopped.curves.trainLoss.at(-1)!.step} of ${Math.ceil(stopped.trainSamples / 32)}`,
+      );
 
       const { state, status } = await fineTune(page);
       assert.equal(state, 'done', status);
@@ -361,6 +364,8 @@ describe('your examples (Chromium)', function () {
       folder: '/home/me/digits',
       files: ['my-digits-images-idx3-ubyte', 'my-digits-labels-idx1-ubyte'],
     });
+    // The answer is a message event, handled after this evaluate returned: wait for it, then read it.
+    await page.waitForFunction(() => document.querySelector('#examples-file-status')?.textContent);
     assert.equal(
       await page.textContent('#examples-file-status'),
       'Saved my-digits-images-idx3-ubyte, my-digits-labels-idx1-ubyte to /home/me/digits.',
