@@ -14,7 +14,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { format, parseArgs } from 'node:util';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { launchChromium } from './chromium';
 import {
   REPO_ROOT,
@@ -80,15 +80,76 @@ const RESTRICTED_SETTINGS = {
 };
 
 /**
+ * What a host test may do in a page through the probe, one step at a time, as a learner would: click an element
+ * (the first matching `click`), press a key on one (`press` on `on`), or read every matching element's text or
+ * one of its attributes (`read`, `attribute`).
+ */
+export type ProbeAction =
+  { click: string } | { press: string; on: string } | { read: string; attribute?: string };
+
+/** The frame whose document has an element matching `selector` (a webview's content frame), if one does. */
+async function frameWith(page: Page, selector: string): Promise<Frame | undefined> {
+  for (const frame of page.frames()) {
+    if (await frame.$(selector).catch(() => null)) return frame;
+  }
+  return undefined;
+}
+
+/** Does `actions` in `frame`; answers one entry an action: what a `read` read (an empty list for the others). */
+async function act(frame: Frame, actions: readonly ProbeAction[]): Promise<(string | null)[][]> {
+  const results: (string | null)[][] = [];
+  for (const a of actions) {
+    if ('click' in a) {
+      await frame.locator(a.click).first().click();
+      results.push([]);
+    } else if ('press' in a) {
+      await frame.locator(a.on).first().press(a.press);
+      results.push([]);
+    } else {
+      const attribute = a.attribute;
+      results.push(
+        await frame.$$eval(
+          a.read,
+          (elements, name) =>
+            elements.map((e) => (name ? e.getAttribute(name) : (e as HTMLElement).innerText)),
+          attribute,
+        ),
+      );
+    }
+  }
+  return results;
+}
+
+/**
  * A loopback endpoint through which host tests read the workbench's DOM (the extension API cannot tell,
- * for example, which walkthrough the Welcome editor shows). `GET <url>/text?selector=S` answers the
- * `innerText` of every visible element matching the CSS selector S, as a JSON array. The extension host learns
- * the URL from AI_ONRAMP_WORKBENCH_PROBE; test/host/helpers.ts wraps it as `workbenchText()`.
+ * for example, which walkthrough the Welcome editor shows) and act in it. `GET <url>/text?selector=S` answers the
+ * `innerText` of every visible element matching the CSS selector S, as a JSON array. `POST <url>/act` with
+ * `{frame?, actions}` (ProbeAction[]) does the actions in the workbench, or with `frame` (a CSS selector) in the
+ * frame whose document has a match (a webview's content: the extension API cannot reach into a webview), and
+ * answers what each read (404 while no such frame is there). The extension host learns the URL from
+ * AI_ONRAMP_WORKBENCH_PROBE; test/host/helpers.ts wraps it as `workbenchText()` and `workbenchAct()`.
  */
 async function startWorkbenchProbe(page: Promise<Page>): Promise<{ url: string; server: Server }> {
   const token = randomBytes(16).toString('hex');
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const fail = (error: Error) => response.writeHead(400).end(error.message.split('\n')[0]);
+    if (url.pathname === `/${token}/act` && request.method === 'POST') {
+      let body = '';
+      request.setEncoding('utf8');
+      request.on('data', (chunk: string) => (body += chunk));
+      request.on('end', () => {
+        void (async () => {
+          const { frame, actions } = JSON.parse(body) as { frame?: string; actions: ProbeAction[] };
+          const p = await page;
+          const target = frame === undefined ? p.mainFrame() : await frameWith(p, frame);
+          if (!target) return void response.writeHead(404).end(`no frame has ${frame}`);
+          const results = await act(target, actions);
+          response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(results));
+        })().catch(fail);
+      });
+      return;
+    }
     const selector = url.searchParams.get('selector');
     if (url.pathname !== `/${token}/text` || !selector) {
       response.writeHead(404).end();
@@ -103,7 +164,7 @@ async function startWorkbenchProbe(page: Promise<Page>): Promise<{ url: string; 
       )
       .then(
         (texts) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(texts)),
-        (error: Error) => response.writeHead(400).end(error.message.split('\n')[0]),
+        fail,
       );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -28,6 +28,8 @@ export interface AiOnrampApi {
   readonly log: vscode.LogOutputChannel;
   /** The file VS Code writes the log channel to (host tests read what was logged). */
   readonly logFile: vscode.Uri;
+  /** The extension's global storage, where the run history and Your examples are kept (host tests read them). */
+  readonly globalStorageUri: vscode.Uri;
   readonly activation: ActivationTimes;
 }
 
@@ -61,7 +63,13 @@ export function activate(context: vscode.ExtensionContext): AiOnrampApi {
       `(bundle loaded in ${activation.loadMs.toFixed(1)} ms; extension host up ${Math.round(activation.hostUptimeMs)} ms)`,
   );
   // VS Code names a log channel's file after the channel, in the extension's log folder.
-  return { contextKeys, log, logFile: vscode.Uri.joinPath(context.logUri, 'AI Onramp.log'), activation };
+  return {
+    contextKeys,
+    log,
+    logFile: vscode.Uri.joinPath(context.logUri, 'AI Onramp.log'),
+    globalStorageUri: context.globalStorageUri,
+    activation,
+  };
 }
 
 export function deactivate(): void {}

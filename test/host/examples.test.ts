@@ -1,9 +1,11 @@
-// "Your examples" on the host side, in a real extension host: the messages the training panel hands to
-// handleExamplesMessage write the examples to one file in the storage folder (global storage in the panel),
-// a store opened afterwards (the next panel, after a reload) reads the same list back, deleting one rewrites the
-// file without it and "delete all" (after the learner agrees) removes the file; a damaged entry is dropped and the
-// rest kept; the IDX export writes MNIST's pair into the picked folder (asking before it replaces), which the
-// shipped templates' my_digits.py reads back in python3 with numpy. The dialogs are stand-ins; the rest is real.
+// "Your examples" on the host side, in a real extension host. Through the real extension: the training panel the
+// command opens, its real page driven as a learner would (keys on the pad, the Add and delete buttons, through the
+// code-server harness's probe) writes the examples to one file in the extension's own global storage
+// (`context.globalStorageUri`, read from the extension's exports); the next panel reads the same list back and
+// shows it; deleting one rewrites the file without it, and deleting the last removes the file. The store's
+// handler, on that same folder: "delete all" asks first (VS Code refuses modal dialogs in extension tests, so there
+// a stand-in answers); a damaged entry is dropped and the rest kept; the IDX export writes MNIST's pair into the picked folder (asking before it replaces), which the shipped
+// templates' my_digits.py reads back in python3 with numpy; there the dialogs are stand-ins.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +22,7 @@ import {
 } from '../../src/shared/protocol/training';
 import { ExampleStore, handleExamplesMessage, type ExamplesUi } from '../../src/extension/examples';
 import { EXAMPLES_FILE } from '../../src/extension/examples/store';
-import { getExtension } from './helpers';
+import { getApi, getExtension, trainingTabs, waitFor, workbenchAct, workbenchText } from './helpers';
 
 const run = promisify(execFile);
 
@@ -56,9 +58,10 @@ describe('your examples (host)', function () {
   let log: vscode.LogOutputChannel;
   const warnings: string[] = [];
   let quietLog: Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error'>;
-  before(() => {
+  before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'onramp-examples-'));
-    storage = vscode.Uri.file(path.join(dir, 'globalStorage', 'ai-onramp.ai-onramp'));
+    // The real extension's global storage: where its panel keeps the examples.
+    storage = (await getApi()).globalStorageUri;
     log = vscode.window.createOutputChannel('AI Onramp examples test', { log: true });
     quietLog = {
       info: (m: string) => log.info(m),
@@ -69,7 +72,9 @@ describe('your examples (host)', function () {
       error: (m: string) => log.error(m),
     } as Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error'>;
   });
-  after(() => {
+  after(async () => {
+    await vscode.window.tabGroups.close(trainingTabs());
+    rmSync(file(), { force: true });
     rmSync(dir, { recursive: true, force: true });
     log.dispose();
   });
@@ -87,37 +92,111 @@ describe('your examples (host)', function () {
   const file = () => path.join(storage.fsPath, EXAMPLES_FILE);
   const onDisk = () => (JSON.parse(readFileSync(file(), 'utf8')) as { examples: LearnerExample[] }).examples;
 
-  it('writes the file in global storage, reads it back in the next panel, deletes one and all', async () => {
-    const a = example('ex-a', 3);
-    const b = example('ex-b', 3);
-    const c = example('ex-c', 8);
-    const first = new ExampleStore(storage, quietLog);
-    assert.deepEqual(await first.list(), []);
-    assert.equal(existsSync(file()), false);
-    await send(first, { type: 'addExample', example: a });
-    await send(first, { type: 'addExample', example: b });
-    const answer = await send(first, { type: 'addExample', example: c });
-    assert.deepEqual(answer, [{ type: 'examples', examples: [a, b, c] }]);
-    assert.deepEqual(onDisk(), [a, b, c]);
+  it('the real panel writes the file in its global storage, the next panel reads it back, deletes one, then the last', async function () {
+    this.timeout(300_000);
+    // Only the code-server harness can act in a webview (desktop VS Code has no probe): elsewhere this is skipped.
+    if ((await workbenchText('body')) === undefined) this.skip();
+    assert.equal(path.basename(storage.fsPath), 'ai-onramp.ai-onramp');
+    assert.equal(path.basename(path.dirname(storage.fsPath)), 'globalStorage');
+    assert.ok(!storage.fsPath.startsWith(dir), 'not a folder of the test');
+    rmSync(file(), { force: true });
+
+    const page = { frame: '#examples-fine-tune' };
+    const openPanel = async () => {
+      await vscode.window.tabGroups.close(trainingTabs());
+      await vscode.commands.executeCommand('aiOnramp.openTrainingPanel');
+      await waitFor(() => trainingTabs().length === 1, { timeoutMs: 20_000, message: 'the training panel' });
+      await workbenchAct([{ click: '#tab-examples' }], { ...page, timeoutMs: 120_000 });
+    };
+    /** Draws a stroke with the pad's keys (Space: pen down and up, arrows: move), labels it `digit`, adds it. */
+    const addByKeyboard = (digit: number, down: number) =>
+      workbenchAct(
+        [
+          { press: 'Space', on: '.examples-pad-canvas' },
+          ...Array.from({ length: down }, () => ({ press: 'ArrowDown', on: '.examples-pad-canvas' })),
+          { press: 'Space', on: '.examples-pad-canvas' },
+          { press: String(digit), on: '.examples-pad-canvas' },
+          { click: '#examples-add' },
+        ],
+        page,
+      );
+    const shownIds = async () =>
+      (await workbenchAct([{ read: '#examples-list li[data-id]', attribute: 'data-id' }], page))![0];
+    const fileHolds = (labels: number[]) =>
+      waitFor(
+        () => {
+          if (!existsSync(file())) return labels.length === 0;
+          const list = onDisk();
+          return JSON.stringify(list.map((e) => e.label)) === JSON.stringify(labels) && list;
+        },
+        { timeoutMs: 30_000, message: `examples.json in global storage holding ${labels.join(', ')}` },
+      );
+
+    await openPanel();
+    await addByKeyboard(3, 10);
+    await addByKeyboard(3, 6);
+    await addByKeyboard(8, 12);
+    const stored = await fileHolds([3, 3, 8]);
+    assert.ok(stored !== true);
     assert.equal(existsSync(`${file()}.tmp`), false, 'written through a temporary file, renamed');
+    for (const e of stored) {
+      const ink = Buffer.from(e.pixels, 'base64');
+      assert.equal(ink.length, 784);
+      assert.ok(
+        ink.some((v) => v > 0),
+        'the stroke drawn with the keys is in the file',
+      );
+    }
+    await waitFor(async () => JSON.stringify(await shownIds()) === JSON.stringify(stored.map((e) => e.id)), {
+      message: 'the page showing the host’s list',
+    });
 
-    // The panel reopened (a reload, another window): a new store reads the file.
-    const reopened = new ExampleStore(storage, quietLog);
-    assert.deepEqual(await reopened.list(), [a, b, c]);
+    // The next panel (a reload, another window): its store reads the file, its page shows the list.
+    await openPanel();
+    await waitFor(async () => JSON.stringify(await shownIds()) === JSON.stringify(stored.map((e) => e.id)), {
+      timeoutMs: 60_000,
+      message: 'the reopened panel showing the stored examples',
+    });
+    assert.deepEqual(
+      (await workbenchAct([{ read: '.examples-label[data-digit="3"]', attribute: 'data-count' }], page))![0],
+      ['2'],
+    );
 
-    assert.deepEqual(await send(reopened, { type: 'deleteExamples', ids: ['ex-b'] }), [
+    // Delete the second one with its own button: the file is rewritten without it.
+    await workbenchAct([{ click: `button[data-delete="${stored[1].id}"]` }], page);
+    const kept = await fileHolds([3, 8]);
+    assert.ok(kept !== true);
+    assert.deepEqual(
+      kept.map((e) => e.id),
+      [stored[0].id, stored[2].id],
+    );
+
+    // Deleting the last ones removes the file. (Delete all asks in a modal dialog, which VS Code refuses to show
+    // while it runs extension tests: the next test answers it with a stand-in.)
+    await workbenchAct([{ click: `button[data-delete="${stored[0].id}"]` }], page);
+    await fileHolds([8]);
+    await workbenchAct([{ click: `button[data-delete="${stored[2].id}"]` }], page);
+    await fileHolds([]);
+    await waitFor(async () => (await shownIds()).length === 0, { message: 'the page showing no example' });
+    await vscode.window.tabGroups.close(trainingTabs());
+  });
+
+  it('delete all asks first: "no" keeps the file, "yes" removes it (the dialog a stand-in)', async () => {
+    const a = example('ex-a', 3);
+    const c = example('ex-c', 8);
+    const store = new ExampleStore(storage, quietLog);
+    await send(store, { type: 'addExample', example: a });
+    assert.deepEqual(await send(store, { type: 'addExample', example: c }), [
+      { type: 'examples', examples: [a, c] },
+    ]);
+    assert.deepEqual(onDisk(), [a, c]);
+    const asked: string[] = [];
+    assert.deepEqual(await send(store, { type: 'deleteAllExamples' }, ui({ asked, deleteAll: false })), [
       { type: 'examples', examples: [a, c] },
     ]);
     assert.deepEqual(onDisk(), [a, c]);
     assert.deepEqual(await new ExampleStore(storage, quietLog).list(), [a, c]);
-
-    // Delete all asks first; "no" keeps everything.
-    const asked: string[] = [];
-    assert.deepEqual(await send(reopened, { type: 'deleteAllExamples' }, ui({ asked, deleteAll: false })), [
-      { type: 'examples', examples: [a, c] },
-    ]);
-    assert.deepEqual(onDisk(), [a, c]);
-    assert.deepEqual(await send(reopened, { type: 'deleteAllExamples' }, ui({ asked, deleteAll: true })), [
+    assert.deepEqual(await send(store, { type: 'deleteAllExamples' }, ui({ asked, deleteAll: true })), [
       { type: 'examples', examples: [] },
     ]);
     assert.deepEqual(asked, ['delete all 2', 'delete all 2']);

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { AiOnrampApi } from '../../src/extension/extension';
 import type { RunRecord } from '../../src/shared/protocol/training';
+import type { ProbeAction } from '../../scripts/test-host';
 
 export const EXTENSION_ID = 'ai-onramp.ai-onramp';
 
@@ -109,6 +110,34 @@ export async function workbenchText(selector: string): Promise<string[] | undefi
   const response = await fetch(`${probe}/text?selector=${encodeURIComponent(selector)}`);
   if (!response.ok) throw new Error(`workbench probe: ${response.status} ${await response.text()}`);
   return (await response.json()) as string[];
+}
+
+/**
+ * Does `actions` in the workbench through the code-server harness's probe (scripts/test-host.ts), in the frame
+ * whose document matches `frame` (a webview's content) when given, waiting up to `timeoutMs` for that frame to
+ * be there; answers what each `read` read. `undefined` where no harness offers it (desktop VS Code).
+ */
+export async function workbenchAct(
+  actions: ProbeAction[],
+  { frame, timeoutMs = 60_000 }: { frame?: string; timeoutMs?: number } = {},
+): Promise<(string | null)[][] | undefined> {
+  const probe = process.env.AI_ONRAMP_WORKBENCH_PROBE;
+  if (!probe) return undefined;
+  // Only "no such frame yet" is asked again: an action that failed must not be done twice.
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(`${probe}/act`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ frame, actions }),
+    });
+    if (response.ok) return (await response.json()) as (string | null)[][];
+    const text = await response.text();
+    if (response.status !== 404 || Date.now() > deadline) {
+      throw new Error(`workbench probe (${frame ?? 'workbench'}): ${response.status} ${text}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 /** The training runs in the history (global storage), as the panel's own command lists them. */

@@ -93,3 +93,32 @@ describe('run record: architecture and seed', () => {
     assert.equal(readRunRecord({ ...run(), seed: 2 ** 31 - 1 }).seed, 2 ** 31 - 1);
   });
 });
+
+describe('run record: a fine-tune of Your examples', () => {
+  const of = { runId: 'run-abc.1', startedAt: 1_700_000_000_000 };
+  const origin = { of, examples: 30, repeats: 42, mnistImages: 5000 };
+
+  it('keeps what a fine-tune started from (a run, or a model file) and on how many examples', () => {
+    assert.deepEqual(readRunRecord(run({ fineTune: origin })).fineTune, origin);
+    const fromFile = { ofFile: 'model.json', examples: 1, repeats: 200, mnistImages: 5000 };
+    assert.deepEqual(readRunRecord(run({ fineTune: fromFile })).fineTune, fromFile);
+    // Only the known fields reach the disk.
+    const extra = { ...origin, of: { ...of, label: 'x' }, note: 'y' };
+    assert.deepEqual(readRunRecord({ ...run(), fineTune: extra }).fineTune, origin);
+    assert.ok(!('fineTune' in readRunRecord(run())));
+  });
+
+  it('refuses a malformed origin', () => {
+    for (const fineTune of [
+      'run-1',
+      { ...origin, examples: 0 },
+      { ...origin, repeats: 1.5 },
+      { ...origin, mnistImages: -1 },
+      { ...origin, of: { runId: '../x', startedAt: 1 } },
+      { ...origin, of: { runId: 'run-1', startedAt: 'now' } },
+      { ...origin, ofFile: 'x'.repeat(201) },
+    ]) {
+      assert.throws(() => readRunRecord({ ...run(), fineTune }), /run\.fineTune/, JSON.stringify(fineTune));
+    }
+  });
+});

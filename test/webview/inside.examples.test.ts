@@ -4,12 +4,19 @@
  * VS Code would deliver its messages; test/host/examples.test.ts tests the host's file), so the examples survive a
  * reload and deleting one, or all, goes through the host; and a fine-tune from the trained model's weights on
  * MNIST plus a few dozen drawn examples of one class raises that class's accuracy on them, with per-digit
- * accuracy on the examples and the test set before and after. Run:
+ * accuracy on the examples and the test set before and after; Stop during a fine-tune's training keeps the weights
+ * from before (the same model, every weight equal) and the page records it as a stopped run; a finished fine-tune
+ * goes to the run history as a run does, named as a fine-tune of the run it started from. Run:
  * TEST_GREP='your examples' npx tsx scripts/test.ts webview
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import type { LearnerExample, WebviewMessage } from '../../src/shared/protocol/training';
+import {
+  readRunRecord,
+  type LearnerExample,
+  type RunRecord,
+  type WebviewMessage,
+} from '../../src/shared/protocol/training';
 import { mulberry32 } from '../../src/shared/architecture';
 import { startBrowserSession, type BrowserSession } from './harness';
 import { choose, openTrainingPanel, outbox, sendHost, waitForFinishedRun } from './trainingPage';
@@ -42,6 +49,63 @@ async function drawZ(page: Page, next: () => number): Promise<void> {
 const added = (messages: WebviewMessage[]): LearnerExample[] =>
   messages.flatMap((m) => (m.type === 'addExample' ? [m.example] : []));
 
+/** The fine-tunes the page reported finished (stopped ones too), in order. */
+const finishedFineTunes = (messages: WebviewMessage[]): RunRecord[] =>
+  messages.flatMap((m) => (m.type === 'runFinished' && m.run.fineTune ? [m.run] : []));
+
+/** Every weight of the panel's model, as numbers. */
+const modelWeights = (page: Page) =>
+  page.evaluate(() =>
+    window.aiOnrampTraining!.trainer!.model!.getWeights().map((w) => Array.from(w.dataSync())),
+  );
+
+/** Clicks Fine-tune and waits until it ended (done, stopped or failed); returns the state and the status text. */
+async function fineTune(page: Page): Promise<{ state: string; status: string }> {
+  await page.click('#examples-fine-tune');
+  await page.waitForFunction(
+    () =>
+      ['done', 'stopped', 'failed'].includes(
+        document.querySelector<HTMLElement>('#examples-fine-tune-status')?.dataset.state ?? '',
+      ),
+    null,
+    { timeout: 600_000, polling: 500 },
+  );
+  return {
+    state: (await page.getAttribute('#examples-fine-tune-status', 'data-state')) ?? '',
+    status: (await page.textContent('#examples-fine-tune-status')) ?? '',
+  };
+}
+
+/**
+ * Presses Stop at the next fine-tune's first batch. On the CPU engine a fine-tune's training takes a fraction of
+ * a second (the ~10 s are the evaluations around it), so a test that clicked from outside would race it: the
+ * page's first `runUpdate` of the fine-tune (posted before training starts) arms a hook on the record's curve,
+ * and its first point clicks the real Stop button. Once only.
+ */
+async function stopAtFirstBatch(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const outbox = window.aiOnrampOutbox!;
+    const push = outbox.push.bind(outbox);
+    let armed = true;
+    outbox.push = (...messages) => {
+      for (const m of messages as { type: string; run?: { fineTune?: unknown } }[]) {
+        if (!armed || m.type !== 'runUpdate' || !m.run?.fineTune) continue;
+        armed = false;
+        const curve = window.aiOnrampTraining!.fineTuneRun!.curves.trainLoss;
+        const add = curve.push.bind(curve);
+        curve.push = (...points) => {
+          document.querySelector<HTMLElement>('#examples-fine-tune-stop')!.click();
+          return add(...points);
+        };
+        // Not enumerable: the record is cloned for every message, and a function would not clone. (No named
+        // functions here: tsx's keepNames would call a __name helper the page lacks.)
+        Object.defineProperty(curve, 'push', { enumerable: false });
+      }
+      return push(...messages);
+    };
+  });
+}
+
 async function cell(page: Page, table: string, digit: number, column: string) {
   return page.$eval(`${table} tr[data-digit="${digit}"] td[data-column="${column}"]`, (td) => ({
     count: Number((td as HTMLElement).dataset.count),
@@ -67,7 +131,7 @@ describe('your examples (Chromium)', function () {
     { backend: 'onramp-cpu', preset: 'article' },
     { backend: 'wasm', preset: 'mlp' },
   ] as const) {
-    it(`fine-tuning on 30 drawn examples of one class raises its accuracy on them (${backend}, ${preset})`, async () => {
+    it(`fine-tuning on 30 drawn examples of one class raises its accuracy on them; Stop keeps the weights from before; both are runs of the history (${backend}, ${preset})`, async () => {
       const page = await openTrainingPanel(session);
       await choose(page, '#model-preset', preset);
       await sendHost(page, {
@@ -113,17 +177,47 @@ describe('your examples (Chromium)', function () {
         Array.from(window.aiOnrampTraining?.trainer?.model?.getWeights().at(-1)?.dataSync() ?? []),
       );
 
-      await page.click('#examples-fine-tune');
-      await page.waitForFunction(
-        () =>
-          ['done', 'failed'].includes(
-            document.querySelector<HTMLElement>('#examples-fine-tune-status')?.dataset.state ?? '',
-          ),
-        null,
-        { timeout: 600_000, polling: 500 },
+      // Stop during the fine-tune's training: the model is the one from before, every weight of it.
+      const weightsBefore = await modelWeights(page);
+      await page.evaluate(() => {
+        (window as { trainerBefore?: unknown }).trainerBefore = window.aiOnrampTraining?.trainer;
+      });
+      assert.equal(
+        await page.getAttribute('#examples-fine-tune-stop', 'disabled'),
+        '',
+        'Stop: nothing to stop',
       );
-      const status = (await page.textContent('#examples-fine-tune-status')) ?? '';
-      assert.equal(await page.getAttribute('#examples-fine-tune-status', 'data-state'), 'done', status);
+      await stopAtFirstBatch(page);
+      const halted = await fineTune(page);
+      assert.equal(halted.state, 'stopped', halted.status);
+      assert.equal(
+        halted.status,
+        'Fine-tune stopped. The model keeps its weights from before it: nothing of the fine-tune was applied.',
+      );
+      assert.ok(
+        await page.evaluate(
+          () => window.aiOnrampTraining?.trainer === (window as { trainerBefore?: unknown }).trainerBefore,
+        ),
+        'the same trainer (and model) as before',
+      );
+      assert.deepEqual(await modelWeights(page), weightsBefore, 'every weight as before the fine-tune');
+      assert.deepEqual(await cell(page, '#examples-per-class', 4, 'yours'), before);
+      assert.equal(await page.getAttribute('#examples-fine-tune-stop', 'disabled'), '');
+      assert.equal(await page.getAttribute('#examples-fine-tune', 'disabled'), null);
+      const [stopped] = finishedFineTunes(await outbox(page));
+      assert.ok(stopped, 'the stopped fine-tune was reported');
+      assert.equal(stopped.status, 'stopped', 'a stopped fine-tune is not recorded as finished');
+      assert.equal(stopped.epochsCompleted, 0);
+      assert.ok(stopped.curves.trainLoss.length >= 1, 'it had begun training');
+      assert.ok(stopped.trainSamples > stopped.curves.trainLoss.at(-1)!.step * 32, 'it stopped part way');
+      assert.equal(stopped.testAccuracy, undefined);
+      assert.equal(stopped.backend, backend);
+      console.log(
+        `      ${backend}: stopped after batch ${stopped.curves.trainLoss.at(-1)!.step} of ${Math.ceil(stopped.trainSamples / 32)}`,
+      );
+
+      const { state, status } = await fineTune(page);
+      assert.equal(state, 'done', status);
       const yoursBefore = await cell(page, '#examples-before-after', 4, 'yours-before');
       const yoursAfter = await cell(page, '#examples-before-after', 4, 'yours-after');
       const testBefore = await cell(page, '#examples-before-after', 4, 'test-before');
@@ -149,6 +243,41 @@ describe('your examples (Chromium)', function () {
       assert.equal(modelAfter.length, 10, 'the output bias');
       assert.notDeepEqual(modelAfter, modelBefore);
       assert.equal((await cell(page, '#examples-per-class', 4, 'yours')).correct, yoursAfter.correct);
+
+      // The fine-tune is a run of the history: updates as it goes, then its record, which the host accepts.
+      const messages = await outbox(page);
+      const fineTunes = finishedFineTunes(messages);
+      assert.equal(fineTunes.length, 2, 'the stopped one, then this one');
+      const done = fineTunes[1];
+      assert.equal(done.status, 'completed', done.error);
+      assert.deepEqual(done.fineTune, {
+        of: { runId: run.id, startedAt: run.startedAt },
+        examples: count,
+        repeats: 42,
+        mnistImages: 5000,
+      });
+      assert.deepEqual(done.architecture, run.architecture);
+      assert.equal(done.backend, backend);
+      assert.equal(done.trainSamples, 5000 + count * 42);
+      assert.equal(done.epochsCompleted, 1);
+      assert.equal(done.curves.valAccuracy.length, 1);
+      assert.ok(done.curves.trainLoss.length > 0);
+      assert.ok(done.testAccuracy! > 0.85, `the fine-tune's test accuracy ${done.testAccuracy}`);
+      assert.ok(messages.some((m) => m.type === 'runUpdate' && m.run.id === done.id));
+      assert.deepEqual(readRunRecord(done), done);
+      // The host answers with its history: the run list and the "what changed" selects name the fine-tune.
+      await sendHost(page, { type: 'history', runs: [run, stopped, done] });
+      const clock = await page.evaluate(
+        (at) => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
+        run.startedAt,
+      );
+      const name = `Fine-tune of the ${clock} run on ${count} of your examples · `;
+      const names = await page.locator('.onramp-charts-run .onramp-charts-runname').allInnerTexts();
+      assert.equal(names.filter((n) => n.startsWith(name)).length, 2, names.join(' | '));
+      assert.ok(
+        (await page.textContent(`#run-diff-b vscode-option[value="${done.id}"]`))!.startsWith(name),
+        'named in the "what changed" selects',
+      );
       assert.deepEqual(page.errors, []);
       await page.close();
     });
@@ -235,6 +364,8 @@ describe('your examples (Chromium)', function () {
       folder: '/home/me/digits',
       files: ['my-digits-images-idx3-ubyte', 'my-digits-labels-idx1-ubyte'],
     });
+    // The answer is a message event, handled after this evaluate returned: wait for it, then read it.
+    await page.waitForFunction(() => document.querySelector('#examples-file-status')?.textContent);
     assert.equal(
       await page.textContent('#examples-file-status'),
       'Saved my-digits-images-idx3-ubyte, my-digits-labels-idx1-ubyte to /home/me/digits.',

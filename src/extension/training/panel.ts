@@ -200,15 +200,19 @@ export class TrainingPanel {
         const run = message.run;
         this.latestRun = run;
         await this.history.save(run);
+        const what = run.fineTune
+          ? `Fine-tune ${run.id} of ${run.fineTune.of?.runId ?? run.fineTune.ofFile ?? 'the current model'} on ${run.fineTune.examples} example(s)`
+          : `Training run ${run.id}`;
         log.info(
-          `Training run ${run.id} ${run.status} on ${run.backend} (${architectureSummary(runArchitecture(run))}): ` +
+          `${what} ${run.status} on ${run.backend} (${architectureSummary(runArchitecture(run))}): ` +
             `${run.epochsCompleted} epoch(s), ` +
             `${Math.round(run.samplesPerSec)} samples/s, test accuracy ${run.testAccuracy ?? 'n/a'}`,
         );
-        if (run.status === 'completed') {
+        // A fine-tune is kept in the history, but it is no first model trained, nor "one thing changed".
+        if (run.status === 'completed' && !run.fineTune) {
           await contextKeys.set('aiOnramp.trainedOnce', true);
           const others = (await this.history.list()).filter(
-            (r) => r.id !== run.id && r.status === 'completed',
+            (r) => r.id !== run.id && r.status === 'completed' && !r.fineTune,
           );
           if (others.some((r) => differentRuns(r, run))) {
             await contextKeys.set('aiOnramp.comparedRuns', true);

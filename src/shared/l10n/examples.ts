@@ -43,6 +43,12 @@ export const EXAMPLES_STRINGS = {
   fineTuneEvaluating: 'Checking the model before and after on your examples and the test set…',
   fineTuned: 'Fine-tuned on {0} in {1} s: your examples {2} → {3}, test set {4} → {5}.',
   fineTuneFailed: 'The fine-tune did not run: {0}',
+  stopFineTune: 'Stop',
+  stopFineTuneHint:
+    'Stops the fine-tune. The model keeps its weights from before it: nothing of a stopped fine-tune is applied.',
+  fineTuneStopping: 'Stopping the fine-tune…',
+  fineTuneStopped:
+    'Fine-tune stopped. The model keeps its weights from before it: nothing of the fine-tune was applied.',
   fineTuneBusy: 'A run is going; wait until it ends.',
   beforeAfterTitle: 'Before and after the fine-tune',
   yoursBefore: 'Yours, before',

@@ -142,6 +142,12 @@ export const STRINGS = {
   runLabelModel: '{0} · {1}',
   /** `{0}`: the learning rate a cosine decay starts from. */
   runLabelCosine: '{0}→0 (cosine)',
+  /** A fine-tune of Your examples in the run list: `{0}` the start time of the run it fine-tuned, `{1}` how many examples. */
+  runLabelFineTuneOfRun: 'Fine-tune of the {0} run on {1} of your examples',
+  /** `{0}`: the model file it fine-tuned, `{1}`: how many examples. */
+  runLabelFineTuneOfFile: 'Fine-tune of {0} on {1} of your examples',
+  /** `{0}`: how many examples (the model it started from is not known). */
+  runLabelFineTune: 'Fine-tune on {0} of your examples',
   diffTitle: 'What changed between two runs',
   diffFrom: 'From run',
   diffTo: 'To run',

@@ -49,8 +49,50 @@ export interface RunRecord {
   memory: EpochMemory[];
   /** The model the run trained (src/shared/model.ts); absent in runs recorded before the editor (the article's). */
   architecture?: Architecture;
-  /** The seed of its initial weights (`initialWeights`); absent in older runs. */
+  /** The seed of its initial weights (`initialWeights`); absent in older runs and in fine-tunes. */
   seed?: number;
+  /** Present when the run is a fine-tune of "Your examples" (src/webview/examples): what it started from. */
+  fineTune?: FineTuneOrigin;
+}
+
+/**
+ * What a fine-tune started from and trained on: the run whose model it took (`of`, its id and start), or the
+ * model file it took (`ofFile`), or neither when the page no longer knew; how many of the learner's examples,
+ * each repeated `repeats` times, among `mnistImages` MNIST images.
+ */
+export interface FineTuneOrigin {
+  of?: { runId: string; startedAt: number };
+  ofFile?: string;
+  examples: number;
+  repeats: number;
+  mnistImages: number;
+}
+
+function readFineTuneOrigin(v: unknown): FineTuneOrigin {
+  need(isObj(v), 'run.fineTune must be an object');
+  need(
+    isInt(v.examples, 1, 60_000) && isInt(v.repeats, 1, 60_000) && isInt(v.mnistImages, 0, 60_000),
+    'run.fineTune sizes',
+  );
+  let of: FineTuneOrigin['of'];
+  if (v.of !== undefined) {
+    need(
+      isObj(v.of) &&
+        typeof v.of.runId === 'string' &&
+        /^[\w.-]{1,100}$/.test(v.of.runId) &&
+        isFiniteNum(v.of.startedAt),
+      'run.fineTune.of',
+    );
+    of = { runId: v.of.runId, startedAt: v.of.startedAt };
+  }
+  if (v.ofFile !== undefined) need(isText(v.ofFile) && v.ofFile.length <= 200, 'run.fineTune.ofFile');
+  return {
+    ...(of && { of }),
+    ...(v.ofFile !== undefined && { ofFile: v.ofFile as string }),
+    examples: v.examples,
+    repeats: v.repeats,
+    mnistImages: v.mnistImages,
+  };
 }
 
 const MAX_POINTS = 200_000;
@@ -105,6 +147,7 @@ export function readRunRecord(v: unknown): RunRecord {
   });
   const architecture = v.architecture === undefined ? undefined : readArchitecture(v.architecture);
   if (v.seed !== undefined) need(isInt(v.seed, SEED.min, SEED.max), 'run.seed');
+  const fineTune = v.fineTune === undefined ? undefined : readFineTuneOrigin(v.fineTune);
   return {
     id: v.id,
     startedAt: v.startedAt,
@@ -123,6 +166,7 @@ export function readRunRecord(v: unknown): RunRecord {
     memory,
     ...(architecture && { architecture }),
     ...(v.seed !== undefined && { seed: v.seed as number }),
+    ...(fineTune && { fineTune }),
   };
 }
 

@@ -77,6 +77,7 @@ export {
   readRunRecord,
   type CurvePoint,
   type EpochMemory,
+  type FineTuneOrigin,
   type RunCurves,
   type RunRecord,
   type RunStatus,

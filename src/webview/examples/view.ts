@@ -36,6 +36,8 @@ export interface FineTuneRequest {
   weights: Float32Array[];
   images: Uint8Array;
   labels: Uint8Array;
+  /** The model file it starts from, when the model was loaded from files. */
+  fromFile?: string;
 }
 
 export interface FineTunePlanFigures {
@@ -47,10 +49,13 @@ export interface FineTunePlanFigures {
 /** The training page's fine-tune (it owns the data, the backends and the model). */
 export interface FineTuneHooks {
   plan(examples: number): FineTunePlanFigures;
+  /** 'stopped': `stop` was called, and the model is still the one from before. */
   run(
     request: FineTuneRequest,
     onStart?: (backend: BackendName, plan: FineTunePlanFigures) => void,
-  ): Promise<{ backend: BackendName; plan: FineTunePlanFigures }>;
+  ): Promise<{ backend: BackendName; plan: FineTunePlanFigures; outcome: 'completed' | 'stopped' }>;
+  /** Stops the fine-tune going (nothing of it is applied). */
+  stop(): void;
 }
 
 export interface ExamplesOptions {
@@ -58,6 +63,8 @@ export interface ExamplesOptions {
   post(message: WebviewMessage): void;
   /** The model Try it and Evaluate use now, if any. */
   classifier(): Classifier | undefined;
+  /** The file the current model was loaded from, if it was (a fine-tune's record names it). */
+  modelFile?(): string | undefined;
   /** Takes the last run's model when there is none yet (the playground's refresh). */
   refreshModel(): Promise<void>;
   getTestSet(): Promise<TestSet>;
@@ -166,13 +173,20 @@ export class ExamplesView {
     'aria-live': 'polite',
   });
   private readonly beforeAfter = el('div', { id: 'examples-before-after' });
-  private readonly buttons: Record<'add' | 'clear' | 'deleteAll' | 'export' | 'fineTune', Button>;
+  private readonly buttons: Record<
+    'add' | 'clear' | 'deleteAll' | 'export' | 'fineTune' | 'stopFineTune',
+    Button
+  >;
   private reading?: ExampleReading;
   /** What each model said of each example (a model's answers stay what they were; a new model has none). */
   private readonly answers = new WeakMap<Classifier, Map<string, number>>();
   private requestCount = 0;
   private exportRequest?: string;
   private busy = false;
+  /** Stop was pressed during this fine-tune (before its training began, or during it). */
+  private stopRequested = false;
+  /** A fine-tune is going and has not finished training (Stop can still keep the model from before). */
+  private stoppable = false;
 
   constructor(private readonly options: ExamplesOptions) {
     const t = (this.t = makeExamplesTranslate(options.strings));
@@ -195,7 +209,12 @@ export class ExamplesView {
       ),
       export: button('examples-export', 'export', t('export'), () => this.export()),
       fineTune: button('examples-fine-tune', 'sparkle', t('fineTune'), () => void this.fineTune(), false),
+      stopFineTune: button('examples-fine-tune-stop', 'debug-stop', t('stopFineTune'), () =>
+        this.stopFineTune(),
+      ),
     };
+    this.buttons.stopFineTune.title = t('stopFineTuneHint');
+    this.buttons.stopFineTune.disabled = true;
     const group = el('div', { class: 'examples-labels', role: 'radiogroup', 'aria-label': t('labelGroup') });
     for (let d = 0; d < CLASSES; d++) {
       const b = el('button', {
@@ -249,7 +268,7 @@ export class ExamplesView {
       this.wrong,
       el('h3', {}, t('fineTuneTitle')),
       this.fineTuneHint,
-      el('div', { class: 'playground-buttons' }, this.buttons.fineTune),
+      el('div', { class: 'playground-buttons' }, this.buttons.fineTune, this.buttons.stopFineTune),
       this.fineTuneStatus,
       this.beforeAfter,
     );
@@ -406,6 +425,7 @@ export class ExamplesView {
     const classifier = this.options.classifier();
     this.buttons.fineTune.disabled =
       this.busy || !classifier || this.examples.length === 0 || !this.options.fineTune;
+    this.buttons.stopFineTune.disabled = !this.stoppable || this.stopRequested;
     if (!classifier || this.examples.length === 0) {
       this.reading = undefined;
       this.modelSummary.textContent = classifier ? t('noExamples') : t('noModel');
@@ -489,6 +509,22 @@ export class ExamplesView {
     return perClassAccuracy(set.labels, result.predicted, result.count);
   }
 
+  /** Says that the fine-tune was stopped, and that the model is the one from before (which it checks). */
+  private showStopped(before: Classifier): void {
+    if (this.options.classifier() !== before) throw new Error('a stopped fine-tune changed the model');
+    this.fineTuneStatus.textContent = this.t('fineTuneStopped');
+    this.fineTuneStatus.dataset.state = 'stopped';
+  }
+
+  /** Stops the fine-tune going: the model stays the one from before it (nothing of it is applied). */
+  stopFineTune(): void {
+    if (!this.stoppable || this.stopRequested) return;
+    this.stopRequested = true;
+    this.fineTuneStatus.textContent = this.t('fineTuneStopping');
+    this.options.fineTune?.stop();
+    this.showReading();
+  }
+
   /** Fine-tunes the current model on MNIST + the examples, then shows before and after. */
   async fineTune(): Promise<void> {
     const t = this.t;
@@ -499,6 +535,8 @@ export class ExamplesView {
     if (!before) return void (this.fineTuneStatus.textContent = t('noModel'));
     if (this.examples.length === 0) return void (this.fineTuneStatus.textContent = t('noExamples'));
     this.busy = true;
+    this.stoppable = true;
+    this.stopRequested = false;
     this.showReading();
     this.fineTuneStatus.dataset.state = 'running';
     const started = performance.now();
@@ -509,7 +547,11 @@ export class ExamplesView {
       const yoursBefore = readExamples(before, images, labels).perClass;
       const testBefore = await this.testReading(before);
       const label = (b: BackendName) => this.options.backendLabel?.(b) ?? b;
-      const { backend } = await hooks.run({ ...(await startingPoint(before)), images, labels }, (b, plan) => {
+      const fromFile = this.options.modelFile?.();
+      const request = { ...(await startingPoint(before)), images, labels, ...(fromFile && { fromFile }) };
+      if (this.stopRequested) return this.showStopped(before);
+      const { backend, outcome } = await hooks.run(request, (b, plan) => {
+        if (this.stopRequested) return;
         this.fineTuneStatus.textContent = t(
           'fineTuning',
           label(b),
@@ -518,6 +560,9 @@ export class ExamplesView {
           plan.repeats,
         );
       });
+      // Trained (or stopped): from here there is nothing left to stop.
+      this.stoppable = false;
+      if (outcome === 'stopped') return this.showStopped(before);
       const after = this.options.classifier();
       if (!after || after === before) throw new Error('the fine-tuned model did not arrive');
       this.fineTuneStatus.textContent = t('fineTuneEvaluating');
@@ -553,6 +598,7 @@ export class ExamplesView {
       });
     } finally {
       this.busy = false;
+      this.stoppable = false;
       this.showReading();
     }
   }

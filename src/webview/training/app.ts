@@ -32,12 +32,26 @@ import { divergenceMessage } from './divergence';
 import { makeTranslate, type Translate } from '../../shared/l10n/training';
 import { engineTrainer } from './engineBackend';
 import { attachToTrainingPanel, type AttachedPlayground } from './pageTabs';
-import { newRunRecord, pct, RunProgress, trainingSizes } from './runProgress';
+import {
+  newRunRecord,
+  pct,
+  recordBatch,
+  recordEpoch,
+  RunProgress,
+  trainingSizes,
+  UPDATE_EVERY_MS,
+} from './runProgress';
 import type { ModelChoice, Resume, Trainer, TrainingSizes } from './runner';
 import { RunDiffView } from './runDiffView';
 import { RunSwitch } from './runSwitch';
 import { tfjsTrainer } from './tfjsBackend';
-import { fineTunePlan, runFineTune, type FineTunePlan, type FineTuneRequest } from './fineTune';
+import {
+  fineTunePlan,
+  fineTuneSizes,
+  runFineTune,
+  type FineTunePlan,
+  type FineTuneRequest,
+} from './fineTune';
 import { backendLabel, TrainingView, type PanelState } from './view';
 import { FiltersView } from '../inside/filtersView';
 import { makeInsideTranslate } from '../../shared/l10n/inside';
@@ -62,10 +76,16 @@ export class TrainingApp {
   /** The trainer of the last run; its model stays alive after the run (drawing, export). */
   trainer?: Trainer;
   run?: RunRecord;
+  /** The record of the last fine-tune of Your examples (as it goes, then as it ended). */
+  fineTuneRun?: RunRecord;
   /** The architecture the last run's trainer was built for (what its model is). */
   private trainedArchitecture?: Architecture;
   /** A fine-tune of "Your examples" is training (no run may start meanwhile, nor it during a run). */
   private fineTuning = false;
+  /** The fine-tune's stop (its own: the panel's run switch belongs to the run). */
+  private fineTuneControl?: RunSwitch;
+  /** The record of the run (or fine-tune) whose model `trainer` holds: what a fine-tune says it started from. */
+  private modelRun?: RunRecord;
 
   constructor(
     root: HTMLElement,
@@ -142,6 +162,7 @@ export class TrainingApp {
       fineTune: {
         plan: (examples) => this.fineTunePlanFor(examples),
         run: (request, onStart) => this.fineTune(request, onStart),
+        stop: () => this.stopFineTune(),
       },
     });
     host.onMessage((m) => this.onHostMessage(m));
@@ -226,6 +247,7 @@ export class TrainingApp {
   stop(): void {
     if (!this.isRunning) return;
     this.control.stop();
+    this.stopFineTune();
   }
 
   private setState(state: PanelState): void {
@@ -307,14 +329,20 @@ export class TrainingApp {
 
   /**
    * Fine-tunes from `request.weights` on the backend the last run trained on (else Automatic's choice), and
-   * makes the result the panel's model (Try it, Evaluate, export). Throws saying why it could not.
+   * makes the result the panel's model (Try it, Evaluate, export). It is a run of the history like any other
+   * (`runUpdate` as it goes, `runFinished` at the end) whose record says what it is a fine-tune of. Stopped
+   * (`stopFineTune`, or the panel's Stop), it is recorded as stopped and nothing of it is kept: the model stays
+   * the one from before. Throws saying why it could not run.
    */
   async fineTune(
     request: FineTuneRequest,
     onStart?: (backend: BackendName, plan: FineTunePlan) => void,
-  ): Promise<{ backend: BackendName; plan: FineTunePlan }> {
+  ): Promise<{ backend: BackendName; plan: FineTunePlan; outcome: 'completed' | 'stopped' }> {
     if (this.isRunning) throw new Error(this.t('alreadyRunning'));
     this.fineTuning = true;
+    const control = (this.fineTuneControl = new RunSwitch());
+    let run: RunRecord | undefined;
+    const started = performance.now();
     try {
       const plan = this.fineTunePlanFor(request.labels.length);
       this.data ??= loadMnist(this.config.data);
@@ -322,18 +350,70 @@ export class TrainingApp {
       const probes = await (this.probes ??= probeBackends({ engineAvailable: this.engineAvailable }));
       const backend =
         this.trainer?.backend ?? (await this.automatic.choose(probes, plan.hyperparameters, data)).backend;
+      if (control.stopRequested) return { backend, plan, outcome: 'stopped' };
       await activateBackend(backend);
       onStart?.(backend, plan);
-      const control = new RunSwitch();
-      const trainer = await runFineTune(backend, this.config.engine, data, request, plan, control);
+      const base = request.fromFile === undefined ? this.modelRun : undefined;
+      run = {
+        ...newRunRecord(plan.hyperparameters, backend, fineTuneSizes(plan, data.test.count)),
+        architecture: request.architecture,
+        fineTune: {
+          ...(base && { of: { runId: base.id, startedAt: base.startedAt } }),
+          ...(request.fromFile !== undefined && { ofFile: request.fromFile }),
+          examples: plan.examples,
+          repeats: plan.repeats,
+          mnistImages: plan.mnistImages,
+        },
+      };
+      const record = (this.fineTuneRun = run);
+      let lastUpdate = performance.now();
+      const update = (force: boolean) => {
+        if (!force && performance.now() - lastUpdate < UPDATE_EVERY_MS) return;
+        lastUpdate = performance.now();
+        record.durationMs = Math.round(performance.now() - started);
+        this.host.post({ type: 'runUpdate', run: structuredClone(record) });
+      };
+      update(true);
+      const trainer = await runFineTune(backend, this.config.engine, data, request, plan, control, {
+        onBatch: (m) => (recordBatch(record, m), update(false)),
+        onEpoch: (m) => (recordEpoch(record, m), update(true)),
+      });
+      if (!trainer) {
+        record.status = 'stopped';
+        return { backend, plan, outcome: 'stopped' };
+      }
+      const test = await trainer.evaluateTest();
+      trainer.releaseData();
+      record.testAccuracy = test.accuracy;
+      record.testLoss = test.loss;
+      record.samplesPerSec = trainer.samplesPerSec;
+      record.status = 'completed';
       this.trainer?.dispose();
       this.trainer = trainer;
       this.trainedArchitecture = request.architecture;
+      this.modelRun = record;
       await this.playground.onRunFinished();
-      return { backend, plan };
+      return { backend, plan, outcome: 'completed' };
+    } catch (e) {
+      if (run) {
+        run.status = 'failed';
+        run.error = (e as Error).message ?? String(e);
+      }
+      throw e;
     } finally {
       this.fineTuning = false;
+      this.fineTuneControl = undefined;
+      if (run) {
+        run.durationMs = Math.round(performance.now() - started);
+        this.host.post({ type: 'runFinished', run: structuredClone(run) });
+        this.runDiff.addRuns([structuredClone(run)]);
+      }
     }
+  }
+
+  /** Stops the fine-tune going, if one is: the model stays the one from before it. */
+  stopFineTune(): void {
+    this.fineTuneControl?.stop();
   }
 
   /** Trains on the chosen backend; when a WebGL context is lost, goes on from the last epoch on the next one. */
@@ -352,6 +432,7 @@ export class TrainingApp {
     this.trainer?.dispose();
     this.trainer = undefined;
     this.trainedArchitecture = model.architecture;
+    this.modelRun = run;
     const events = new RunProgress(run, hyper, sizes, {
       view: this.view,
       curves: this.curves,

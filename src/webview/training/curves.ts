@@ -3,11 +3,14 @@
  * card, train and validation series, the live run beside runs from the history.
  */
 import { createChartPanel, type ChartPanel, type ExportFile, type ScalarPoint } from '../charts';
-import type { CurvePoint, RunRecord } from '../../shared/protocol/training';
+import type { CurvePoint, FineTuneOrigin, RunRecord } from '../../shared/protocol/training';
 import type { Translate } from '../../shared/l10n/training';
 import { runArchitecture } from '../../shared/runDiff';
 import { architectureName } from './modelWords';
 import { backendLabel, optimizerLabel } from './view';
+
+/** A run's start as the run list says it (hours and minutes). */
+const clock = (at: number) => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 export class Curves {
   private readonly panel: ChartPanel;
@@ -45,13 +48,27 @@ export class Curves {
    */
   static runLabel(run: RunRecord, t: Translate): string {
     const h = run.hyperparameters;
-    const when = new Date(run.startedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
     const lr = h.schedule === 'cosine' ? t('runLabelCosine', h.learningRate) : String(h.learningRate);
-    return t(
+    const label = t(
       'runLabelModel',
       architectureName(t, runArchitecture(run)),
-      t('runLabel', when, optimizerLabel(h.optimizer), lr, h.batchSize, backendLabel(run.backend, t)),
+      t(
+        'runLabel',
+        clock(run.startedAt),
+        optimizerLabel(h.optimizer),
+        lr,
+        h.batchSize,
+        backendLabel(run.backend, t),
+      ),
     );
+    return run.fineTune ? t('runLabelModel', Curves.fineTuneName(run.fineTune, t), label) : label;
+  }
+
+  /** What a fine-tune is of (the run by its start, as the run list says it, or the model file) and on how much. */
+  static fineTuneName(origin: FineTuneOrigin, t: Translate): string {
+    if (origin.of) return t('runLabelFineTuneOfRun', clock(origin.of.startedAt), origin.examples);
+    if (origin.ofFile !== undefined) return t('runLabelFineTuneOfFile', origin.ofFile, origin.examples);
+    return t('runLabelFineTune', origin.examples);
   }
 
   startLive(run: RunRecord): void {

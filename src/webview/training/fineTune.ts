@@ -29,6 +29,8 @@ export interface FineTuneRequest {
   /** count × 784 bytes and count labels. */
   images: Uint8Array;
   labels: Uint8Array;
+  /** The model file it starts from, when the model was loaded from files (else: the panel's last run). */
+  fromFile?: string;
 }
 
 /** How the mix is made, for the page to say. */
@@ -80,13 +82,24 @@ export function fineTuneData(
   labels.set(data.train.labels.subarray(valStart), at);
   return {
     data: { train: { images, labels, count: total }, test: data.test },
-    sizes: { trainSamples, valSamples: VALIDATION_IMAGES, testSamples: Math.min(1000, data.test.count) },
+    sizes: fineTuneSizes(plan, data.test.count),
   };
 }
 
-const quiet: TrainerEvents = { onBatch: () => undefined, onEpoch: () => undefined };
+/** A fine-tune's training, validation and test sizes (the mix fineTuneData makes). */
+export function fineTuneSizes(plan: FineTunePlan, testCount: number): TrainingSizes {
+  return {
+    trainSamples: plan.mnistImages + plan.examples * plan.repeats,
+    valSamples: VALIDATION_IMAGES,
+    testSamples: Math.min(1000, testCount),
+  };
+}
 
-/** Trains the fine-tune on `backend` (already active); the trainer's model is the fine-tuned one. */
+/**
+ * Trains the fine-tune on `backend` (already active), telling `events` (the run record) as it goes. Returns the
+ * trainer, whose model is the fine-tuned one; undefined when it was stopped, and then nothing of it is kept (the
+ * trainer is disposed: the caller's model, from before, stays as it was).
+ */
 export async function runFineTune(
   backend: BackendName,
   engine: EngineAssets | undefined,
@@ -94,21 +107,27 @@ export async function runFineTune(
   request: FineTuneRequest,
   plan: FineTunePlan,
   control: RunControl,
-): Promise<Trainer> {
+  events: TrainerEvents,
+): Promise<Trainer | undefined> {
   const mix = fineTuneData(data, request, plan);
   const model = { architecture: request.architecture, seed: 0, weights: request.weights };
   const hyper = plan.hyperparameters;
   const trainer =
     backend === 'onramp-cpu'
-      ? await engineTrainer(engine!, mix.data, hyper, mix.sizes, quiet, undefined, model)
-      : tfjsTrainer(backend, mix.data, hyper, mix.sizes, quiet, undefined, model);
+      ? await engineTrainer(engine!, mix.data, hyper, mix.sizes, events, undefined, model)
+      : tfjsTrainer(backend, mix.data, hyper, mix.sizes, events, undefined, model);
+  let outcome;
   try {
-    const outcome = await trainer.train(control);
-    if (outcome !== 'completed') throw new Error(outcome === 'diverged' ? 'the loss diverged' : outcome);
+    outcome = await trainer.train(control);
+    if (outcome === 'diverged' || outcome === 'contextLost')
+      throw new Error(outcome === 'diverged' ? 'the loss diverged' : outcome);
   } catch (e) {
     trainer.dispose();
     throw e;
   }
-  trainer.releaseData();
+  if (outcome === 'stopped') {
+    trainer.dispose();
+    return undefined;
+  }
   return trainer;
 }

@@ -172,6 +172,7 @@ export function attachToTrainingPanel(hooks: TrainingPanelHooks): AttachedPlaygr
     strings: hooks.strings,
     post: hooks.post,
     classifier: () => playground.classifier,
+    modelFile: () => (playground.source?.kind === 'file' ? playground.source.name : undefined),
     refreshModel: async () => {
       if (!playground.classifier) await playground.refresh();
     },

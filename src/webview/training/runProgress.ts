@@ -11,7 +11,7 @@ import type { BatchMetrics, EpochMetrics, TrainerEvents, TrainingSizes } from '.
 import { backendLabel, type TrainingView } from './view';
 
 /** How often the run so far is sent to the host (it persists it, so a closed panel keeps it). */
-const UPDATE_EVERY_MS = 5_000;
+export const UPDATE_EVERY_MS = 5_000;
 
 export function trainingSizes(limits: RunLimits = {}): TrainingSizes {
   const fullTrain = TRAIN_COUNT - VALIDATION_COUNT;
@@ -58,6 +58,25 @@ function formatDuration(sec: number): string {
 
 export const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
 
+/** A batch's figures into the run's record; returns the wall time (s) they were recorded at. */
+export function recordBatch(run: RunRecord, m: BatchMetrics): number {
+  const wallTime = Date.now() / 1000;
+  run.curves.trainLoss.push({ step: m.step, wallTime, value: m.loss });
+  run.curves.trainAccuracy.push({ step: m.step, wallTime, value: m.accuracy });
+  run.samplesPerSec = m.samplesPerSec;
+  return wallTime;
+}
+
+/** An epoch's validation and memory into the run's record; returns the wall time (s) they were recorded at. */
+export function recordEpoch(run: RunRecord, m: EpochMetrics): number {
+  const wallTime = Date.now() / 1000;
+  run.curves.valLoss.push({ step: m.step, wallTime, value: m.valLoss });
+  run.curves.valAccuracy.push({ step: m.step, wallTime, value: m.valAccuracy });
+  if (m.memory) run.memory.push(m.memory);
+  run.epochsCompleted = m.epoch;
+  return wallTime;
+}
+
 export interface RunProgressHooks {
   view: TrainingView;
   curves: Curves;
@@ -85,10 +104,7 @@ export class RunProgress implements TrainerEvents {
   onBatch(m: BatchMetrics): void {
     const { run, hooks } = this;
     const { view, t } = hooks;
-    const wallTime = Date.now() / 1000;
-    run.curves.trainLoss.push({ step: m.step, wallTime, value: m.loss });
-    run.curves.trainAccuracy.push({ step: m.step, wallTime, value: m.accuracy });
-    run.samplesPerSec = m.samplesPerSec;
+    const wallTime = recordBatch(run, m);
     hooks.curves.appendTrain(m.step, wallTime, m.loss, m.accuracy);
     view.setMetric('batch-loss', m.loss.toFixed(4));
     view.setMetric('batch-accuracy', pct(m.accuracy));
@@ -105,11 +121,7 @@ export class RunProgress implements TrainerEvents {
 
   onEpoch(m: EpochMetrics): void {
     const { run, hooks } = this;
-    const wallTime = Date.now() / 1000;
-    run.curves.valLoss.push({ step: m.step, wallTime, value: m.valLoss });
-    run.curves.valAccuracy.push({ step: m.step, wallTime, value: m.valAccuracy });
-    if (m.memory) run.memory.push(m.memory);
-    run.epochsCompleted = m.epoch;
+    const wallTime = recordEpoch(run, m);
     hooks.curves.appendValidation(m.step, wallTime, m.valLoss, m.valAccuracy);
     hooks.view.setMetric('val-loss', m.valLoss.toFixed(4));
     hooks.view.setMetric('val-accuracy', pct(m.valAccuracy));

@@ -5,6 +5,7 @@
  * - `tf`: the tfjs instance the page trains with (its backend, `tf.memory()`, ops on the trained model);
  * - `trainer`: the last run's trainer (its model stays alive after the run);
  * - `run`: the run record as it goes;
+ * - `fineTuneRun`: the record of the last fine-tune of Your examples, as it goes;
  * - `lastChoiceBasis`: how the last Automatic choice was made: measured now, a stored measurement, or neither.
  * Other members the tests read through the playground's test app (test/webview/apps/playgrounddemo), each
  * marked "test hook" where it is declared: `TrainingPanelHooks.evaluationCount` / `PlaygroundOptions
@@ -20,6 +21,7 @@ export interface TrainingTestHooks {
   readonly tf: typeof tf;
   readonly trainer?: Trainer;
   readonly run?: RunRecord;
+  readonly fineTuneRun?: RunRecord;
   readonly lastChoiceBasis?: 'measured' | 'stored' | 'order';
 }
 
@@ -38,6 +40,9 @@ export function installTestHooks(app: TrainingApp): void {
     },
     get run() {
       return app.run;
+    },
+    get fineTuneRun() {
+      return app.fineTuneRun;
     },
     get lastChoiceBasis() {
       return app.automatic.lastBasis;
