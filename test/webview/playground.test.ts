@@ -19,6 +19,7 @@ import {
   parseWebviewMessage,
   type HostMessage,
   type ModelFilePayload,
+  type RunRecord,
   type WebviewMessage,
 } from '../../src/shared/protocol/training';
 import { startBrowserSession, type BrowserSession } from './harness';
@@ -532,7 +533,7 @@ describe('playground page (Chromium)', function () {
     // A finished run's hyperparameters win over the settings (they are what trained the model).
     const runHyperparameters = { ...DEFAULT_HYPERPARAMETERS, epochs: 2, schedule: 'constant' as const };
     const curves = { trainLoss: [], trainAccuracy: [], valLoss: [], valAccuracy: [] };
-    const runRecord = (id: string, startedAt: number, hyperparameters: Hyperparameters) => ({
+    const runRecord = (id: string, startedAt: number, hyperparameters: Hyperparameters): RunRecord => ({
       id,
       startedAt,
       durationMs: 1,

@@ -9,6 +9,7 @@ import {
   type BackendName,
   type Hyperparameters,
   type HostMessage,
+  type InsideView,
   type RunLimits,
   type RunRecord,
   type TrainingPageConfig,
@@ -39,7 +40,8 @@ import { RunSwitch } from './runSwitch';
 import { tfjsTrainer } from './tfjsBackend';
 import { fineTunePlan, runFineTune, type FineTunePlan, type FineTuneRequest } from './fineTune';
 import { backendLabel, TrainingView, type PanelState } from './view';
-import { FiltersView } from '../inside/filtersView';
+import { FiltersView, type FiltersOrigin } from '../inside/filtersView';
+import { architectureName } from './modelWords';
 import { makeInsideTranslate } from '../../shared/l10n/inside';
 
 export class TrainingApp {
@@ -66,6 +68,10 @@ export class TrainingApp {
   private trainedArchitecture?: Architecture;
   /** A fine-tune of "Your examples" is training (no run may start meanwhile, nor it during a run). */
   private fineTuning = false;
+  /** The trainer whose kernels the filter view shows (undefined: a model loaded from files, or none). */
+  private filtersTrainer?: Trainer;
+  /** What made `trainer`'s model: a run or a fine-tune of "Your examples". */
+  private trainerKind: 'run' | 'fineTune' = 'run';
 
   constructor(
     root: HTMLElement,
@@ -139,6 +145,7 @@ export class TrainingApp {
       getTestSet: async () => (await (this.data ??= loadMnist(this.config.data))).test,
       post: (m) => host.post(m),
       backendLabel: (backend) => backendLabel(backend, this.t),
+      onModelChange: () => this.followPlaygroundModel(),
       fineTune: {
         plan: (examples) => this.fineTunePlanFor(examples),
         run: (request, onStart) => this.fineTune(request, onStart),
@@ -190,6 +197,19 @@ export class TrainingApp {
       case 'history':
         this.runDiff.addRuns(m.runs);
         return this.curves.showHistory(m.runs);
+      case 'showInsideView':
+        return this.showInsideView(m.view);
+    }
+  }
+
+  /** Selects the view's tab and opens the view there (opening it tells the host, as a click would). */
+  showInsideView(view: InsideView): void {
+    if (view === 'filters') {
+      this.playground.tabs.select('train');
+      this.filters.reveal();
+    } else {
+      this.playground.tabs.select('try');
+      this.playground.playground.inside.reveal();
     }
   }
 
@@ -329,10 +349,49 @@ export class TrainingApp {
       this.trainer?.dispose();
       this.trainer = trainer;
       this.trainedArchitecture = request.architecture;
+      this.trainerKind = 'fineTune';
+      this.showTrainerFilters(trainer, request.architecture, false);
       await this.playground.onRunFinished();
       return { backend, plan };
     } finally {
       this.fineTuning = false;
+    }
+  }
+
+  // ---- the filter view's model ---------------------------------------------------------------------------
+  /** The filter view shows `trainer`'s kernels (read between batches while `live`). */
+  private showTrainerFilters(trainer: Trainer, architecture: Architecture, live: boolean): void {
+    if (this.filtersTrainer === trainer) return this.filters.setLive(live);
+    this.filtersTrainer = trainer;
+    const origin: FiltersOrigin = { kind: this.trainerKind, model: architectureName(this.t, architecture) };
+    this.filters.show({ architecture, origin, read: (only) => trainer.weights(only) }, live);
+  }
+
+  /**
+   * Try it's model changed: one loaded from files shows in the filter view too (the newest model wins, as in
+   * Try it); back on the run's model (a finished run, "Use the latest run"), the view shows the trainer again.
+   */
+  private followPlaygroundModel(): void {
+    const { source, classifier } = this.playground.playground;
+    if (source?.kind === 'file' && classifier?.readModel) {
+      // A loaded model's layers and weights are on the CPU already: this resolves at once.
+      void classifier.readModel().then(
+        (loaded) => {
+          if (this.playground.playground.classifier !== classifier) return;
+          this.filtersTrainer = undefined;
+          const origin: FiltersOrigin = {
+            kind: 'file',
+            file: source.name,
+            model: architectureName(this.t, loaded.architecture),
+          };
+          const read = async (only: readonly number[]) => only.map((i) => loaded.weights[i]);
+          this.filters.show({ architecture: loaded.architecture, origin, read }, false);
+        },
+        (e: Error) => this.host.post({ type: 'log', level: 'warn', message: `filter view: ${e.message}` }),
+      );
+    } else if (source?.kind === 'run' && this.trainer && this.trainedArchitecture) {
+      const live = this.state === 'training' || this.state === 'paused';
+      this.showTrainerFilters(this.trainer, this.trainedArchitecture, live);
     }
   }
 
@@ -368,7 +427,8 @@ export class TrainingApp {
           ? await engineTrainer(this.config.engine!, data, hyper, sizes, events, resume, model)
           : tfjsTrainer(backend, data, hyper, sizes, events, resume, model);
       this.trainer = trainer;
-      this.filters.show({ architecture: model.architecture, read: (only) => trainer.weights(only) }, true);
+      this.trainerKind = 'run';
+      this.showTrainerFilters(trainer, model.architecture, true);
       this.setState(this.control.paused ? 'paused' : 'training');
       this.view.setStatus(t('training', backendLabel(backend, t)));
       const outcome = await trainer.train(this.control);
