@@ -40,6 +40,6 @@ export function parseOpenArgs(value: unknown): OpenTrainingPanelArgs | undefined
     trainSamples: count(trainSamples, 55_000, 'trainSamples'),
     testSamples: count(testSamples, 10_000, 'testSamples'),
     autoStart: autoStart as boolean | undefined,
-    show: show as InsideView | undefined,
+    ...(show !== undefined && { show: show as InsideView }),
   };
 }
