@@ -11,12 +11,12 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { startBrowserSession, type BrowserSession } from './harness';
-import { choose, openTrainingPanel, outbox, sendHost, waitForFinishedRun } from './trainingPage';
+import { choose, nextSent, openTrainingPanel, outbox, sendHost, waitForFinishedRun } from './trainingPage';
 import { formatWeight, hwioIndex, type ConvKernels } from '../../src/webview/inside/filtersData';
 import { tfjsModelFiles } from '../../src/webview/playground/export';
 import { inferShapes } from '../../src/shared/architecture';
 import type { Architecture } from '../../src/shared/model';
-import type { HostMessage, WebviewMessage } from '../../src/shared/protocol/training';
+import type { HostMessage } from '../../src/shared/protocol/training';
 
 const start = (backend: 'onramp-cpu' | 'wasm', epochs: number, trainSamples: number): HostMessage => ({
   type: 'start',
@@ -85,20 +85,27 @@ const setKernel = (page: Page, weight: number, values: number[]) =>
     [weight, values] as const,
   );
 
-/** The first message of `type` the page sent after its first `after` messages. */
-async function nextSent<T extends WebviewMessage['type']>(page: Page, type: T, after: number) {
-  await page.waitForFunction(
-    ([t, n]) => (window.aiOnrampOutbox ?? []).slice(n as number).some((m) => m.type === t),
-    [type, after] as const,
-  );
-  return (await outbox(page)).slice(after).find((m) => m.type === type) as Extract<
-    WebviewMessage,
-    { type: T }
-  >;
-}
-
 const cellText = (k: ConvKernels, values: number[], f: number, c: number, y: number, x: number) =>
   `Filter ${f + 1}, channel ${c + 1}, row ${y + 1}, column ${x + 1}: ${formatWeight(values[hwioIndex(k, { f, c, y, x })])}`;
+
+/**
+ * A layer after the first, read through the keyboard: Home is filter 1's first weight, right runs along the row
+ * through the channels (three steps reach channel 2, column 1), Page Down and down go to the next filter's next
+ * row, End is the last weight.
+ */
+async function assertChannelWalk(page: Page, layer: number, k: ConvKernels, values: number[]): Promise<void> {
+  assert.equal(await readWith(page, layer, ['Home']), cellText(k, values, 0, 0, 0, 0));
+  assert.equal(
+    await readWith(page, layer, ['ArrowRight', 'ArrowRight', 'ArrowRight']),
+    cellText(k, values, 0, 1, 0, 0),
+  );
+  assert.equal(await readWith(page, layer, ['PageDown', 'ArrowDown']), cellText(k, values, 1, 1, 1, 0));
+  const last = k.size - 1;
+  assert.equal(
+    await readWith(page, layer, ['End']),
+    cellText(k, values, k.filters - 1, k.channels - 1, last, last),
+  );
+}
 
 describe('live filter view (Chromium)', function () {
   this.timeout(600_000);
@@ -238,14 +245,7 @@ describe('live filter view (Chromium)', function () {
     const known = Array.from({ length: 3 * 3 * 32 * 64 }, (_, i) => Math.sin(i) / 4);
     await setKernel(page, 2, known);
     await reopen(page);
-    assert.equal(await readWith(page, 3, ['Home']), cellText(k, known, 0, 0, 0, 0));
-    // Right runs along the row through the channels: three steps reach channel 2, column 1.
-    assert.equal(
-      await readWith(page, 3, ['ArrowRight', 'ArrowRight', 'ArrowRight']),
-      cellText(k, known, 0, 1, 0, 0),
-    );
-    assert.equal(await readWith(page, 3, ['PageDown', 'ArrowDown']), cellText(k, known, 1, 1, 1, 0));
-    assert.equal(await readWith(page, 3, ['End']), cellText(k, known, 63, 31, 2, 2));
+    await assertChannelWalk(page, 3, k, known);
     assert.deepEqual(page.errors, []);
     await page.close();
   });
@@ -316,14 +316,7 @@ describe('live filter view (Chromium)', function () {
     assert.equal(await readWith(page, 1, ['ArrowRight', 'ArrowDown']), cellText(k1, first, 0, 0, 1, 1));
     assert.equal(await readWith(page, 1, ['PageDown', 'ArrowRight']), cellText(k1, first, 1, 0, 1, 2));
     assert.equal(await readWith(page, 1, ['End']), cellText(k1, first, 3, 0, 4, 4));
-    assert.equal(await readWith(page, 3, ['Home']), cellText(k3, third, 0, 0, 0, 0));
-    // Right runs through the channels: three steps reach channel 2, column 1.
-    assert.equal(
-      await readWith(page, 3, ['ArrowRight', 'ArrowRight', 'ArrowRight']),
-      cellText(k3, third, 0, 1, 0, 0),
-    );
-    assert.equal(await readWith(page, 3, ['PageDown', 'ArrowDown']), cellText(k3, third, 1, 1, 1, 0));
-    assert.equal(await readWith(page, 3, ['End']), cellText(k3, third, 2, 3, 2, 2));
+    await assertChannelWalk(page, 3, k3, third);
     // One scale per layer: the largest |weight| of each.
     assert.equal(
       await page.getAttribute('.filters-layer[data-layer="0"]', 'data-scale'),
