@@ -2,13 +2,26 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { getApi, waitFor } from './helpers';
 
-/** What the log file says, once it contains `needle` (VS Code writes the channel's file asynchronously). */
-export async function logContaining(needle: string): Promise<string> {
+async function readLog(): Promise<() => string> {
   const api = await getApi();
-  const read = () => (existsSync(api.logFile.fsPath) ? readFileSync(api.logFile.fsPath, 'utf8') : '');
+  return () => (existsSync(api.logFile.fsPath) ? readFileSync(api.logFile.fsPath, 'utf8') : '');
+}
+
+/** How long the log is now: pass it as `after` to wait only for what is logged from here on. */
+export async function logLength(): Promise<number> {
+  return (await readLog())().length;
+}
+
+/**
+ * What the log file says, once it contains `needle` past its first `after` characters (VS Code writes the
+ * channel's file asynchronously).
+ */
+export async function logContaining(needle: string, after = 0, timeoutMs = 15_000): Promise<string> {
+  const api = await getApi();
+  const read = await readLog();
   try {
-    return await waitFor(() => (read().includes(needle) ? read() : undefined), {
-      timeoutMs: 15_000,
+    return await waitFor(() => (read().includes(needle, after) ? read() : undefined), {
+      timeoutMs,
       message: `"${needle}" in ${api.logFile.fsPath}`,
     });
   } catch (e) {

@@ -14,7 +14,8 @@ import {
   restoreInsideViews,
 } from '../../src/extension/training/insideViews';
 import { ProcessTerminal } from '../../src/extension/walkthrough/processTerminal';
-import { closeAllEditors, getApi, getExtension, waitFor } from './helpers';
+import { closeAllEditors, getApi, getExtension, trainingTabs, waitFor } from './helpers';
+import { logContaining, logLength } from './pythonLog';
 import type { Walkthrough } from '../helpers/walkthroughManifest';
 
 const EXPECTED_STEPS: Record<string, string[]> = {
@@ -159,12 +160,30 @@ describe('walkthroughs (extension host)', () => {
       } as unknown as vscode.Memento & { values: Map<string, unknown> };
     }
 
-    it('completes on aiOnramp.lookedInside, a ContextKey the panel sets', () => {
-      const step = walkthroughs()
+    const lookInside = () =>
+      walkthroughs()
         .find((w) => w.id === 'firstModel')!
         .steps.find((s) => s.id === 'lookInside')!;
-      assert.deepEqual(step.completionEvents, ['onContext:aiOnramp.lookedInside']);
-      assert.match(step.description, /\(command:aiOnramp\.openTrainingPanel\)/);
+
+    it('completes on aiOnramp.lookedInside, a ContextKey the panel sets', () => {
+      assert.deepEqual(lookInside().completionEvents, ['onContext:aiOnramp.lookedInside']);
+    });
+
+    it("its link opens the panel on Try it's Look inside view, which the page then says it opened", async function () {
+      this.timeout(300_000);
+      const link = /\]\(command:(aiOnramp\.openTrainingPanel)\?([^)\s]*)\)/.exec(lookInside().description);
+      assert.ok(link, lookInside().description);
+      // As VS Code runs a command link: its query, URI-decoded, is the JSON of the command's argument.
+      const args: unknown = JSON.parse(decodeURIComponent(link[2]));
+      assert.deepEqual(args, { show: 'activations' });
+      await vscode.window.tabGroups.close(trainingTabs());
+      const from = await logLength();
+      await vscode.commands.executeCommand(link[1], args);
+      // The page sends insideViewOpened once its Look inside view (on Try it) is open; the host logs it.
+      const log = await logContaining('Training panel: opened the activations view', from, 240_000);
+      // Only that view: the filters, on the Train tab, are the learner's to open.
+      assert.doesNotMatch(log.slice(from), /opened the filters view/);
+      await vscode.window.tabGroups.close(trainingTabs());
     });
 
     it('ticks once the page said both the filters and the activations were opened, not before', async () => {

@@ -144,4 +144,25 @@ describe('hyperparameter schema', () => {
       /^Error: backend must be auto, webgpu, webgl, wasm, cpu or onramp-cpu$/,
     );
   });
+
+  it('takes show (a look-inside view to open) in the command and the page, refusing any other view', () => {
+    for (const view of ['activations', 'filters'] as const) {
+      assert.equal(parseOpenArgs({ show: view })?.show, view);
+      assert.deepEqual(parseHostMessage({ type: 'showInsideView', view }), {
+        ok: true,
+        value: { type: 'showInsideView', view },
+      });
+    }
+    assert.throws(
+      () => parseOpenArgs({ show: 'weights' }),
+      /^Error: show must be one of filters, activations$/,
+    );
+    assert.throws(() => parseOpenArgs({ show: ['activations'] }), /^Error: show must be one of/);
+    assert.equal('show' in parseOpenArgs({ epochs: 2 })!, false);
+    assert.deepEqual(parseHostMessage({ type: 'showInsideView', view: 'weights' }), {
+      ok: false,
+      error: 'showInsideView.view must be one of filters, activations',
+    });
+    assert.equal(parseHostMessage({ type: 'showInsideView' }).ok, false);
+  });
 });

@@ -12,6 +12,7 @@ import {
   parseWalkthroughTarget,
   WALKTHROUGH_IDS,
 } from '../../src/extension/walkthrough/targets';
+import { parseOpenArgs } from '../../src/extension/training/args';
 import type { Walkthrough, WalkthroughStep } from '../helpers/walkthroughManifest';
 
 const root = join(__dirname, '../..');
@@ -221,6 +222,9 @@ describe('walkthroughs', () => {
             () => (args = JSON.parse(decodeURIComponent(link.args!))),
             `${where}: bad arguments`,
           );
+          // The panel's command refuses what it does not know; a link's arguments must be ones it takes.
+          if (link.command === 'aiOnramp.openTrainingPanel')
+            assert.doesNotThrow(() => parseOpenArgs(args), `${where}: arguments the panel refuses`);
           if (link.command === 'aiOnramp.showWelcome') {
             const ref = Array.isArray(args) ? args[0] : args;
             const parsed = parseWalkthroughTarget(ref);

@@ -278,6 +278,25 @@ describe('your examples (Chromium)', function () {
         (await page.textContent(`#run-diff-b vscode-option[value="${done.id}"]`))!.startsWith(name),
         'named in the "what changed" selects',
       );
+      // The filter view (Train tab) follows: the fine-tuned model's kernels, named as such, read without error.
+      await page.click('#tab-train');
+      await page.click('#inside-filters > summary');
+      await page.evaluate(() => document.querySelector('#inside-filters')!.scrollIntoView());
+      if (preset === 'article')
+        await page.waitForFunction(
+          () => Number(document.querySelector<HTMLElement>('#inside-filters')!.dataset.reads) >= 1,
+        );
+      else
+        assert.equal(
+          await page.textContent('.filters-message'),
+          'This model has no Conv2D layer, so it has no filters to show.',
+        );
+      const modelName = preset === 'article' ? 'The article’s model' : 'Plain MLP (no convolution)';
+      assert.equal(
+        await page.textContent('#filters-model'),
+        `Showing the model fine-tuned on your examples: ${modelName}.`,
+      );
+      assert.notEqual(await page.getAttribute('.filters-message', 'data-kind'), 'error');
       assert.deepEqual(page.errors, []);
       await page.close();
     });

@@ -19,9 +19,10 @@ import {
   parseWebviewMessage,
   type HostMessage,
   type ModelFilePayload,
-  type WebviewMessage,
+  type RunRecord,
 } from '../../src/shared/protocol/training';
 import { startBrowserSession, type BrowserSession } from './harness';
+import { nextSent } from './trainingPage';
 
 const PAGE = '/test/webview/pages/playground.html';
 const run = promisify(execFile);
@@ -42,22 +43,6 @@ async function openDemo(session: BrowserSession): Promise<DemoPage> {
 const outbox = (page: Page) => page.evaluate(() => window.aiOnrampOutbox ?? []);
 const sendHost = (page: Page, m: HostMessage | Record<string, unknown>) =>
   page.evaluate((message) => window.postMessage(message, '*'), m);
-
-async function nextOutgoing<T extends WebviewMessage['type']>(
-  page: Page,
-  type: T,
-  after: number,
-): Promise<Extract<WebviewMessage, { type: T }>> {
-  await page.waitForFunction(
-    ([t, n]) => (window.aiOnrampOutbox ?? []).slice(n as number).some((m) => m.type === t),
-    [type, after] as const,
-    { timeout: 60_000 },
-  );
-  return (await outbox(page)).slice(after).find((m) => m.type === type) as Extract<
-    WebviewMessage,
-    { type: T }
-  >;
-}
 
 async function prediction(page: Page) {
   return page.evaluate(() => {
@@ -343,7 +328,7 @@ describe('playground page (Chromium)', function () {
     await page.click('#tab-try');
     const before = (await outbox(page)).length;
     await page.click('#playground-save');
-    const save = await nextOutgoing(page, 'saveModelFiles', before);
+    const save = await nextSent(page, 'saveModelFiles', before);
     assert.deepEqual(
       save.files.map((f) => f.name),
       ['model.json', 'model.weights.bin', 'weights.npz'],
@@ -443,7 +428,7 @@ describe('playground page (Chromium)', function () {
     // Save, then change the page's model (a fresh, untrained one), then load the saved files back.
     let before = (await outbox(page)).length;
     await page.click('#playground-save');
-    const save = await nextOutgoing(page, 'saveModelFiles', before);
+    const save = await nextSent(page, 'saveModelFiles', before);
     await sendHost(page, { type: 'modelFilesSaved', requestId: save.requestId, outcome: 'cancelled' });
     await page.waitForFunction(
       () => document.getElementById('playground-file-status')!.textContent === 'Cancelled.',
@@ -453,7 +438,7 @@ describe('playground page (Chromium)', function () {
 
     before = (await outbox(page)).length;
     await page.click('#playground-load');
-    const load = await nextOutgoing(page, 'loadModelFiles', before);
+    const load = await nextSent(page, 'loadModelFiles', before);
     const broken = save.files
       .filter((f) => f.name === 'model.json')
       .concat([{ name: 'model.weights.bin', content: Buffer.from([1, 2, 3, 4]).toString('base64') }]);
@@ -475,7 +460,7 @@ describe('playground page (Chromium)', function () {
     // A malformed answer (a path as a file name) is dropped by validation.
     before = (await outbox(page)).length;
     await page.click('#playground-load');
-    const load2 = await nextOutgoing(page, 'loadModelFiles', before);
+    const load2 = await nextSent(page, 'loadModelFiles', before);
     await sendHost(page, {
       type: 'modelFilesLoaded',
       requestId: load2.requestId,
@@ -515,7 +500,7 @@ describe('playground page (Chromium)', function () {
     await sendHost(page, { type: 'settings', hyperparameters: settings });
     let before = (await outbox(page)).length;
     await page.click('#playground-python');
-    const open = await nextOutgoing(page, 'openPythonProject', before);
+    const open = await nextSent(page, 'openPythonProject', before);
     assert.deepEqual(open.model, { architecture: ARTICLE_MODEL, hyperparameters: settings });
     assert.ok(parseWebviewMessage(open).ok, 'the host accepts it');
     await sendHost(page, {
@@ -532,7 +517,7 @@ describe('playground page (Chromium)', function () {
     // A finished run's hyperparameters win over the settings (they are what trained the model).
     const runHyperparameters = { ...DEFAULT_HYPERPARAMETERS, epochs: 2, schedule: 'constant' as const };
     const curves = { trainLoss: [], trainAccuracy: [], valLoss: [], valAccuracy: [] };
-    const runRecord = (id: string, startedAt: number, hyperparameters: Hyperparameters) => ({
+    const runRecord = (id: string, startedAt: number, hyperparameters: Hyperparameters): RunRecord => ({
       id,
       startedAt,
       durationMs: 1,
@@ -553,7 +538,7 @@ describe('playground page (Chromium)', function () {
     await sendHost(page, { type: 'settings', hyperparameters: settings });
     before = (await outbox(page)).length;
     await page.click('#playground-python');
-    const again = await nextOutgoing(page, 'openPythonProject', before);
+    const again = await nextSent(page, 'openPythonProject', before);
     assert.deepEqual(again.model.hyperparameters, runHyperparameters);
     await sendHost(page, {
       type: 'pythonProjectOpened',

@@ -1,6 +1,6 @@
 /**
  * The training panel's test page and what its tests say to it: open it, post what the host would post, read what
- * it sent (the outbox), wait for a finished run, pick a select's option. Shared by every training page test.
+ * it sent (the outbox, the next message of a type), wait for a finished run, pick a select's option. Shared by every training page test.
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -28,6 +28,23 @@ export async function sendHost(page: Page, message: HostMessage): Promise<void> 
 /** Every message the page sent so far; this page sends only the training protocol's. */
 export async function outbox(page: Page): Promise<WebviewMessage[]> {
   return page.evaluate(() => (window.aiOnrampOutbox ?? []) as WebviewMessage[]);
+}
+
+/** The first message of `type` the page sent after its first `after` messages (waits for it). */
+export async function nextSent<T extends WebviewMessage['type']>(
+  page: Page,
+  type: T,
+  after: number,
+): Promise<Extract<WebviewMessage, { type: T }>> {
+  await page.waitForFunction(
+    ([t, n]) => (window.aiOnrampOutbox ?? []).slice(n as number).some((m) => m.type === t),
+    [type, after] as const,
+    { timeout: 60_000 },
+  );
+  return (await outbox(page)).slice(after).find((m) => m.type === type) as Extract<
+    WebviewMessage,
+    { type: T }
+  >;
 }
 
 /** Waits for the first `runFinished` and returns its run record. */

@@ -1,4 +1,5 @@
 import { HYPERPARAMETER_KEYS, hyperparameterError, type Hyperparameters } from '../../shared/hyperparameters';
+import { INSIDE_VIEWS, type InsideView } from '../../shared/protocol/training';
 
 /** Optional arguments of `aiOnramp.openTrainingPanel` (host tests, walkthrough links). */
 export interface OpenTrainingPanelArgs extends Partial<Hyperparameters> {
@@ -6,6 +7,8 @@ export interface OpenTrainingPanelArgs extends Partial<Hyperparameters> {
   testSamples?: number;
   /** Start training as soon as the page is ready. */
   autoStart?: boolean;
+  /** Open this look-inside view on its tab (the walkthrough step "What did the network learn?" links to it). */
+  show?: InsideView;
 }
 
 /**
@@ -16,7 +19,7 @@ export interface OpenTrainingPanelArgs extends Partial<Hyperparameters> {
 export function parseOpenArgs(value: unknown): OpenTrainingPanelArgs | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object' || Array.isArray(value)) throw new Error('arguments must be an object');
-  const { trainSamples, testSamples, autoStart, ...hyper } = value as Record<string, unknown>;
+  const { trainSamples, testSamples, autoStart, show, ...hyper } = value as Record<string, unknown>;
   const known: readonly string[] = HYPERPARAMETER_KEYS;
   const unknown = Object.keys(hyper).filter((k) => !known.includes(k));
   if (unknown.length > 0) throw new Error(`unknown argument(s): ${unknown.join(', ')}`);
@@ -30,10 +33,13 @@ export function parseOpenArgs(value: unknown): OpenTrainingPanelArgs | undefined
   };
   if (autoStart !== undefined && typeof autoStart !== 'boolean')
     throw new Error('autoStart must be true or false');
+  if (show !== undefined && !INSIDE_VIEWS.includes(show as InsideView))
+    throw new Error(`show must be one of ${INSIDE_VIEWS.join(', ')}`);
   return {
     ...(hyper as Partial<Hyperparameters>),
     trainSamples: count(trainSamples, 55_000, 'trainSamples'),
     testSamples: count(testSamples, 10_000, 'testSamples'),
     autoStart: autoStart as boolean | undefined,
+    ...(show !== undefined && { show: show as InsideView }),
   };
 }

@@ -101,8 +101,9 @@ export class TrainingPanel {
       );
       panel = new TrainingPanel(webviewPanel, services, history, undefined);
     }
+    if (args?.show) panel.post({ type: 'showInsideView', view: args.show });
     if (args?.autoStart) {
-      const { autoStart: _autoStart, trainSamples, testSamples, ...hyperparameters } = args;
+      const { autoStart: _autoStart, show: _show, trainSamples, testSamples, ...hyperparameters } = args;
       panel.post({ type: 'start', hyperparameters, limits: { trainSamples, testSamples } });
     }
     return panel;

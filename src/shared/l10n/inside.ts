@@ -12,6 +12,12 @@ export const INSIDE_STRINGS = {
     'Every kernel as a grid of its weights: red above 0, blue below, the background colour at 0, one scale per layer. While training they are read a few times a second. Point at a cell, or focus a layer and use the arrow keys, to read a weight.',
   filtersNoModel: 'Train the model to see its filters here.',
   filtersNoConv: 'This model has no Conv2D layer, so it has no filters to show.',
+  /** Which model the filters are of; `{0}` its name (a preset's, or its layers). */
+  filtersShowsTraining: 'Showing the model being trained: {0}.',
+  filtersShowsRun: 'Showing the last run’s model: {0}.',
+  filtersShowsFineTune: 'Showing the model fine-tuned on your examples: {0}.',
+  /** `{0}`: the model.json loaded in “Try it”; `{1}` the model's name. */
+  filtersShowsFile: 'Showing the model loaded in “Try it” from {0}: {1}.',
   /** `{0}`: the layer's number in the stack; `{1}` filters; `{2}` the kernel's side; `{3}` its input channels. */
   filtersLayer: 'Layer {0}: Conv2D, {1} filters of {2}×{2}×{3}',
   filtersFirstLayer:

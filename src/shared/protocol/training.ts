@@ -10,7 +10,8 @@
  * the host turns into a New AI Project with generated Keras and PyTorch scripts), insideViewOpened (the learner
  * opened a look-inside view: the walkthrough's "What did the network learn?" step ticks once both were).
  * Host → webview: start (optional overrides, used by the command's args and tests), stop, settings, history,
- * modelFilesSaved / modelFilesLoaded / pythonProjectOpened (the answers to those three).
+ * modelFilesSaved / modelFilesLoaded / pythonProjectOpened (the answers to those three), showInsideView (open
+ * a look-inside view on its tab: the command's `show` argument, the walkthrough step's link).
  * "Your examples" adds its own messages (addExample, deleteExamples, …; examples.ts) to both unions.
  * A parsed message holds only the fields named here (a copy, never the object received), with bounded arrays:
  * the host writes runs to disk as they come. `ready` and `saveFile` come from common.ts, shared with the
@@ -141,6 +142,8 @@ export type HostMessage =
   | { type: 'stop' }
   | { type: 'settings'; hyperparameters: Hyperparameters }
   | { type: 'history'; runs: RunRecord[] }
+  /** Select the view's tab (filters: Train, activations: Try it), open the view and scroll it into sight. */
+  | { type: 'showInsideView'; view: InsideView }
   | {
       type: 'modelFilesSaved';
       requestId: string;
@@ -351,6 +354,9 @@ export function parseHostMessage(v: unknown): Parsed<HostMessage> {
       case 'history':
         need(Array.isArray(m.runs), 'history.runs must be an array');
         return { type: 'history', runs: m.runs.map(readRunRecord) };
+      case 'showInsideView':
+        need(isOneOf(m.view, INSIDE_VIEWS), `showInsideView.view must be one of ${INSIDE_VIEWS.join(', ')}`);
+        return { type: 'showInsideView', view: m.view };
       case 'modelFilesSaved':
         need(isRequestId(m.requestId), 'modelFilesSaved.requestId');
         need(['saved', 'cancelled', 'failed'].includes(m.outcome as string), 'modelFilesSaved.outcome');

@@ -73,6 +73,12 @@ export class ActivationsView {
     this.setStatus();
   }
 
+  /** Opens the view and scrolls it into sight (the walkthrough's link to it). */
+  reveal(): void {
+    this.element.open = true;
+    this.element.scrollIntoView({ block: 'start' });
+  }
+
   get isOpen(): boolean {
     return this.element.open;
   }

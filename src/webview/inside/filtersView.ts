@@ -1,5 +1,6 @@
 /**
- * The live filter view: every Conv2D kernel of the model being trained, drawn large enough to read, one canvas
+ * The live filter view: every Conv2D kernel of the panel's model (the one being trained, the last run's, a
+ * fine-tune's, or one loaded from files in "Try it"; a line says which), drawn large enough to read, one canvas
  * per layer with one shared diverging scale (blue below 0, the editor's background at 0, red above: VS Code's
  * chart colours), a legend, and the weight under the pointer or the keyboard's cursor written out.
  *
@@ -40,8 +41,18 @@ const LENS_CELL = 24;
 /** Colour steps of each half of the scale. */
 const STEPS = 64;
 
+/**
+ * Which model a source is, as the view's line names it; `model`: its name as the run list says it (a preset's
+ * label, or its layers).
+ */
+export type FiltersOrigin =
+  | { kind: 'run'; model: string }
+  | { kind: 'fineTune'; model: string }
+  | { kind: 'file'; file: string; model: string };
+
 export interface FiltersSource {
   readonly architecture: Architecture;
+  readonly origin: FiltersOrigin;
   /** The weights with these indices (in `getWeights()` order), on the CPU. */
   read(only: readonly number[]): Promise<Float32Array[]>;
 }
@@ -353,6 +364,8 @@ export class FiltersView {
   readonly element: HTMLDetailsElement;
   private readonly body: HTMLElement;
   private readonly message: HTMLElement;
+  /** Which model the kernels are of. */
+  private readonly originLine: HTMLElement;
   private source?: FiltersSource;
   private layers: LayerPanel[] = [];
   private architecture?: Architecture;
@@ -379,11 +392,13 @@ export class FiltersView {
   ) {
     this.message = el('p', { class: 'filters-message' }, t('filtersNoModel'));
     this.body = el('div', { class: 'filters-layers' });
+    this.originLine = el('p', { class: 'filters-model', id: 'filters-model', hidden: '' });
     this.element = el(
       'details',
       { class: 'inside-filters', id: 'inside-filters', 'data-reads': '0' },
       el('summary', {}, el('h2', {}, t('filtersTitle'))),
       el('p', { class: 'filters-hint' }, t('filtersHint')),
+      this.originLine,
       this.message,
       this.body,
     );
@@ -415,11 +430,21 @@ export class FiltersView {
     }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
   }
 
-  /** What to show: the run's trainer (`live` while it trains) or the finished model; undefined: nothing yet. */
+  /** Opens the view and scrolls it into sight (the walkthrough's link to it). */
+  reveal(): void {
+    this.element.open = true;
+    this.element.scrollIntoView({ block: 'start' });
+  }
+
+  /**
+   * What to show: the run's trainer (`live` while it trains), a finished model, or one loaded from files;
+   * undefined: nothing yet.
+   */
   show(source: FiltersSource | undefined, live: boolean): void {
     this.source = source;
     this.live = live && source !== undefined;
     this.stale = true;
+    this.showOrigin();
     const arch = source?.architecture;
     if (arch !== this.architecture) {
       this.architecture = arch;
@@ -441,7 +466,23 @@ export class FiltersView {
     if (this.live === live) return;
     this.live = live && this.source !== undefined;
     this.stale = true;
+    this.showOrigin();
     this.pump();
+  }
+
+  /** The line that says which model the kernels are of. */
+  private showOrigin(): void {
+    const o = this.source?.origin;
+    this.originLine.hidden = o === undefined;
+    this.originLine.textContent = !o
+      ? ''
+      : o.kind === 'file'
+        ? this.t('filtersShowsFile', o.file, o.model)
+        : o.kind === 'fineTune'
+          ? this.t('filtersShowsFineTune', o.model)
+          : this.live
+            ? this.t('filtersShowsTraining', o.model)
+            : this.t('filtersShowsRun', o.model);
   }
 
   /** Whether the learner can see the view now. */

@@ -6,8 +6,8 @@
  * - `weights.npz` for NumPy/Keras/PyTorch, its arrays named as src/shared/pythonCode.ts's load_weights scripts
  *   read them (Keras's layer names in `get_weights()` order; the article's model: the keras-mnist template's);
  * - reload: `tf.loadLayersModel` over the files the host read back, its layers read back into an architecture
- *   that `validate` accepts (`loadModelFromFiles`), or checked to be the article's model (`loadWeightsFromFiles`,
- *   what the playground's article-only classifier takes).
+ *   that `validate` accepts (`loadModelFromFiles`, what Try it's "Load a saved model" takes), or checked to be the
+ *   article's model (`loadWeightsFromFiles`).
  * The `ModelWeights` functions are the article's model's; the `…Model…(architecture, arrays)` ones any model's.
  */
 import * as tf from '@tensorflow/tfjs';

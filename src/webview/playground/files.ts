@@ -1,12 +1,13 @@
 /**
  * The playground's files, through the host: "Save model to a folder" (the article model's tfjs files and .npz,
- * or another architecture's layers and weights, read back from the model only now), "Load a saved model",
+ * or another architecture's layers and weights, read back from the model only now), "Load a saved model" (of
+ * any architecture the panel builds: its layers are read back from model.json),
  * and "Open as a Python project" (the newest run's layers and hyperparameters, followed from the host's
  * history and settings), with the host's answers matched to their requests.
  */
 import { DEFAULT_HYPERPARAMETERS } from '../../shared/hyperparameters';
 import type { PlaygroundTranslate } from '../../shared/l10n/playground';
-import { ARTICLE_MODEL } from '../../shared/model';
+import { ARTICLE_MODEL, type TrainedModel } from '../../shared/model';
 import { architectureError } from '../../shared/protocol/architecture';
 import type {
   HostMessage,
@@ -15,8 +16,8 @@ import type {
   WebviewMessage,
 } from '../../shared/protocol/training';
 import { el } from '../common/dom';
-import { exportFiles, exportModelFiles, fromBase64, loadWeightsFromFiles, toBase64 } from './export';
-import type { Classifier, ModelWeights } from './forward';
+import { exportFiles, exportModelFiles, fromBase64, loadModelFromFiles, toBase64 } from './export';
+import type { Classifier } from './forward';
 
 export class PlaygroundFiles {
   readonly status = el('p', { id: 'playground-file-status', role: 'status', 'aria-live': 'polite' });
@@ -36,8 +37,8 @@ export class PlaygroundFiles {
     private readonly t: PlaygroundTranslate,
     private readonly post: (message: WebviewMessage) => void,
     private readonly classifier: () => Classifier | undefined,
-    /** Takes a model loaded from files; `name` is the model.json the user picked. */
-    private readonly onLoaded: (weights: ModelWeights, name: string) => void,
+    /** Takes a model loaded from files (its layers and weights); `name` is the model.json the user picked. */
+    private readonly onLoaded: (model: TrainedModel, name: string) => void,
   ) {}
 
   private nextRequestId(kind: 'save' | 'load' | 'python'): string {
@@ -129,15 +130,15 @@ export class PlaygroundFiles {
     }
     const files = m.files.map((f) => ({ name: f.name, bytes: fromBase64(f.content) }));
     const name = m.source ?? files.find((f) => f.name.endsWith('.json'))?.name ?? 'model.json';
-    loadWeightsFromFiles(files).then(
-      (weights) => {
-        this.onLoaded(weights, name);
+    // Taking the model builds it (tfjs) for another architecture: a failure there is a failed load too.
+    loadModelFromFiles(files)
+      .then((model) => {
+        this.onLoaded(model, name);
         this.status.textContent = t('loaded', name);
-      },
-      (e: Error) => {
+      })
+      .catch((e: Error) => {
         this.status.textContent = t('loadFailed', e.message);
-      },
-    );
+      });
     return true;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The playground: what the newcomer does with the model they trained. Draw a digit and watch the ten
  * probabilities move; evaluate on the test set (accuracy, confusion matrix, most confident mistakes); save the
- * model (TensorFlow.js files and a NumPy .npz) to a folder through the host, and load a saved one back (./files.ts);
+ * model (TensorFlow.js files and a NumPy .npz) to a folder through the host, and load a saved one of any
+ * architecture back (./files.ts);
  * look inside the network at every layer's output for the digit drawn (src/webview/inside/activations.ts).
  *
  * ```ts
@@ -28,11 +29,15 @@ import {
   type EvaluationResult,
   type TestSet,
 } from './evaluation';
+import { arraysToWeights } from './export';
 import { PlaygroundFiles } from './files';
 import { createClassifier, CLASSES, type Classifier, type ModelWeights } from './forward';
+import { createArraysClassifier } from './modelClassifier';
 import { LivePredictor, type Prediction } from './predict';
 import { MNIST_PIXELS, MNIST_SIZE } from './preprocess';
 import { makePlaygroundTranslate, type PlaygroundTranslate } from '../../shared/l10n/playground';
+import { sameArchitecture } from '../../shared/architecture';
+import { ARTICLE_MODEL, type TrainedModel } from '../../shared/model';
 import './playground.css';
 
 export type { ModelWeights } from './forward';
@@ -103,7 +108,7 @@ export class Playground {
       t,
       (m) => options.post(m),
       () => this.classifier,
-      (weights, name) => this.setModel(weights, { kind: 'file', name }),
+      (model, name) => this.useLoaded(model, name),
     );
     this.inside = new ActivationsView({
       strings: options.strings,
@@ -202,6 +207,17 @@ export class Playground {
         message: `playground: the run's model is not usable: ${(e as Error).message}`,
       });
     }
+  }
+
+  /**
+   * Takes a model loaded from files: the article's takes the fast forward pass (as a run's does), any other
+   * architecture tfjs's predict on the loaded weights.
+   */
+  useLoaded(model: TrainedModel, name: string): void {
+    const source: ModelSource = { kind: 'file', name };
+    if (sameArchitecture(model.architecture, ARTICLE_MODEL))
+      this.setModel(arraysToWeights(model.weights), source);
+    else this.useClassifier(createArraysClassifier(model), source);
   }
 
   setModel(weights: ModelWeights, source: ModelSource): void {

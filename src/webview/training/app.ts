@@ -9,6 +9,7 @@ import {
   type BackendName,
   type Hyperparameters,
   type HostMessage,
+  type InsideView,
   type RunLimits,
   type RunRecord,
   type TrainingPageConfig,
@@ -53,7 +54,8 @@ import {
   type FineTuneRequest,
 } from './fineTune';
 import { backendLabel, TrainingView, type PanelState } from './view';
-import { FiltersView } from '../inside/filtersView';
+import { FiltersView, type FiltersOrigin } from '../inside/filtersView';
+import { architectureName } from './modelWords';
 import { makeInsideTranslate } from '../../shared/l10n/inside';
 
 export class TrainingApp {
@@ -86,6 +88,10 @@ export class TrainingApp {
   private fineTuneControl?: RunSwitch;
   /** The record of the run (or fine-tune) whose model `trainer` holds: what a fine-tune says it started from. */
   private modelRun?: RunRecord;
+  /** The trainer whose kernels the filter view shows (undefined: a model loaded from files, or none). */
+  private filtersTrainer?: Trainer;
+  /** What made `trainer`'s model: a run or a fine-tune of "Your examples". */
+  private trainerKind: 'run' | 'fineTune' = 'run';
 
   constructor(
     root: HTMLElement,
@@ -159,6 +165,7 @@ export class TrainingApp {
       getTestSet: async () => (await (this.data ??= loadMnist(this.config.data))).test,
       post: (m) => host.post(m),
       backendLabel: (backend) => backendLabel(backend, this.t),
+      onModelChange: () => this.followPlaygroundModel(),
       fineTune: {
         plan: (examples) => this.fineTunePlanFor(examples),
         run: (request, onStart) => this.fineTune(request, onStart),
@@ -211,6 +218,19 @@ export class TrainingApp {
       case 'history':
         this.runDiff.addRuns(m.runs);
         return this.curves.showHistory(m.runs);
+      case 'showInsideView':
+        return this.showInsideView(m.view);
+    }
+  }
+
+  /** Selects the view's tab and opens the view there (opening it tells the host, as a click would). */
+  showInsideView(view: InsideView): void {
+    if (view === 'filters') {
+      this.playground.tabs.select('train');
+      this.filters.reveal();
+    } else {
+      this.playground.tabs.select('try');
+      this.playground.playground.inside.reveal();
     }
   }
 
@@ -392,6 +412,8 @@ export class TrainingApp {
       this.trainer = trainer;
       this.trainedArchitecture = request.architecture;
       this.modelRun = record;
+      this.trainerKind = 'fineTune';
+      this.showTrainerFilters(trainer, request.architecture, false);
       await this.playground.onRunFinished();
       return { backend, plan, outcome: 'completed' };
     } catch (e) {
@@ -414,6 +436,43 @@ export class TrainingApp {
   /** Stops the fine-tune going, if one is: the model stays the one from before it. */
   stopFineTune(): void {
     this.fineTuneControl?.stop();
+  }
+
+  // ---- the filter view's model ---------------------------------------------------------------------------
+  /** The filter view shows `trainer`'s kernels (read between batches while `live`). */
+  private showTrainerFilters(trainer: Trainer, architecture: Architecture, live: boolean): void {
+    if (this.filtersTrainer === trainer) return this.filters.setLive(live);
+    this.filtersTrainer = trainer;
+    const origin: FiltersOrigin = { kind: this.trainerKind, model: architectureName(this.t, architecture) };
+    this.filters.show({ architecture, origin, read: (only) => trainer.weights(only) }, live);
+  }
+
+  /**
+   * Try it's model changed: one loaded from files shows in the filter view too (the newest model wins, as in
+   * Try it); back on the run's model (a finished run, "Use the latest run"), the view shows the trainer again.
+   */
+  private followPlaygroundModel(): void {
+    const { source, classifier } = this.playground.playground;
+    if (source?.kind === 'file' && classifier?.readModel) {
+      // A loaded model's layers and weights are on the CPU already: this resolves at once.
+      void classifier.readModel().then(
+        (loaded) => {
+          if (this.playground.playground.classifier !== classifier) return;
+          this.filtersTrainer = undefined;
+          const origin: FiltersOrigin = {
+            kind: 'file',
+            file: source.name,
+            model: architectureName(this.t, loaded.architecture),
+          };
+          const read = async (only: readonly number[]) => only.map((i) => loaded.weights[i]);
+          this.filters.show({ architecture: loaded.architecture, origin, read }, false);
+        },
+        (e: Error) => this.host.post({ type: 'log', level: 'warn', message: `filter view: ${e.message}` }),
+      );
+    } else if (source?.kind === 'run' && this.trainer && this.trainedArchitecture) {
+      const live = this.state === 'training' || this.state === 'paused';
+      this.showTrainerFilters(this.trainer, this.trainedArchitecture, live);
+    }
   }
 
   /** Trains on the chosen backend; when a WebGL context is lost, goes on from the last epoch on the next one. */
@@ -450,7 +509,8 @@ export class TrainingApp {
           : tfjsTrainer(backend, data, hyper, sizes, events, resume, model);
       this.trainer = trainer;
       if (trainer.detail) this.host.post({ type: 'log', level: 'info', message: trainer.detail });
-      this.filters.show({ architecture: model.architecture, read: (only) => trainer.weights(only) }, true);
+      this.trainerKind = 'run';
+      this.showTrainerFilters(trainer, model.architecture, true);
       this.setState(this.control.paused ? 'paused' : 'training');
       this.view.setStatus(t('training', backendLabel(backend, t)));
       const outcome = await trainer.train(this.control);

@@ -50,6 +50,8 @@ export interface TrainingPanelHooks {
   fineTune?: FineTuneHooks;
   /** A backend's name as the Train tab says it. */
   backendLabel?(backend: BackendName): string;
+  /** Told when the model Try it uses changes (a run's, a fine-tune's, one loaded from files), after the change. */
+  onModelChange?(): void;
 }
 
 export interface AttachedPlayground {
@@ -159,7 +161,10 @@ export function attachToTrainingPanel(hooks: TrainingPanelHooks): AttachedPlaygr
     evaluationCount: hooks.evaluationCount,
     // Whatever the model becomes (a run's, a fine-tune's, one loaded from files), Your examples reads it again.
     // (Called only once a model is taken, after `examples` below exists.)
-    onModelChange: () => examples.showReading(),
+    onModelChange: () => {
+      examples.showReading();
+      hooks.onModelChange?.();
+    },
   });
   tryPanel.append(playground.tryElement);
   evaluatePanel.append(playground.evaluateElement);
