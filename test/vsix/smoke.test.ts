@@ -91,7 +91,7 @@ describe('installed VSIX (smoke)', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('opens the training panel from the installed files and trains a short run on the CPU engine', async () => {
+  it('opens the training panel from the installed files and trains a short run on the CPU engine (its relaxed-SIMD build)', async () => {
     const before = new Set((await listRuns()).map((r) => r.id));
     await vscode.commands.executeCommand('aiOnramp.openTrainingPanel', {
       epochs: 1,
@@ -109,6 +109,8 @@ describe('installed VSIX (smoke)', function () {
     assert.equal(run.backend, 'onramp-cpu');
     assert.equal(run.epochsCompleted, 1);
     assert.ok(run.testAccuracy! > 0.5, `test accuracy ${run.testAccuracy}`);
+    // The packed extension ships both builds of the engine, and the webview (Chromium) runs the relaxed one.
+    await logContaining('relaxed SIMD build (fused multiply-adds)');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
