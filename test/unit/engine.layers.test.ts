@@ -14,7 +14,14 @@ import {
 import { ARTICLE_MODEL, type Architecture, type Layer, OUTPUT_LAYER } from '../../src/shared/model';
 import { instantiateLayerWasm } from '../../src/webview/engine/kernels';
 import { createLayerKernels } from '../../src/webview/engine/layerKernels';
-import { dropoutMask, packLayerArrays, unpackLayerArrays } from '../../src/webview/engine/layout';
+import {
+  dropoutMask,
+  dropoutScale,
+  dropoutStream,
+  dropoutThreshold,
+  packLayerArrays,
+  unpackLayerArrays,
+} from '../../src/webview/engine/layout';
 import { OptimizerState } from '../../src/webview/engine/optimizers';
 import { enableRelaxedSimd, engineWasmBytes, loadMnist, type MnistArrays } from '../../scripts/engineNode';
 import { useNodeEngines } from '../helpers/nodeEngines';
@@ -324,6 +331,36 @@ describe('onramp CPU engine: any architecture (layer kernels) against tfjs', fun
       }
     });
   }
+
+  it("the SIMD engine's dropout draws layout.ts dropoutMask's masks, bit for bit, and multiplies by them", async () => {
+    for (const relaxed of [false, true]) {
+      const wasm = await instantiateLayerWasm(await wasmModule(relaxed));
+      const n = 1603; // not a multiple of 4: the pass runs over 1604, inside carved buffers
+      const at = wasm.alloc(3 * 1604 * 4);
+      const view = (i: number) => new Float32Array(wasm.memory.buffer, at + i * 1604 * 4, n);
+      view(0).set(Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 3));
+      for (const rate of [0.01, 0.1, 0.25, 1 / 3, 0.5, 0.7]) {
+        for (const [seed, sample, layer] of [
+          [0, 0, 0],
+          [1234, 5, 2],
+          [0xffffffff, 31, 7],
+        ]) {
+          // prettier-ignore
+          wasm.layerDropoutForward(at, at + 1604 * 4, at + 2 * 1604 * 4, 1604,
+            dropoutStream(seed, sample, layer) | 0, dropoutThreshold(rate), dropoutScale(rate));
+          const expected = dropoutMask(rate, n, seed, sample, layer);
+          assert.deepEqual(Array.from(view(2)), Array.from(expected), `rate ${rate}, seed ${seed}`);
+          const x = view(0);
+          assert.deepEqual(
+            Array.from(view(1)),
+            Array.from(x, (v, i) => Math.fround(v * expected[i])),
+          );
+          const kept = expected.filter((v) => v > 0).length / n;
+          assert.ok(Math.abs(kept - (1 - rate)) < 0.05, `rate ${rate}: kept ${kept}`);
+        }
+      }
+    }
+  });
 
   it('a batch split in two and summed gives the same gradients, dropout masks included', async () => {
     const a = arch(conv(4, 5, 'same'), pool, flatten, dropout(0.4), dense(16), OUTPUT_LAYER);

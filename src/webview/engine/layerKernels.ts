@@ -19,11 +19,10 @@ import { type Architecture, CLASSES, IMAGE_PIXELS } from '../../shared/model';
 import { AdamClock, adamUpdate, type BatchStats, type Kernels } from './kernels';
 import { clippedCrossEntropy } from './crossEntropy';
 import { ADAM_DEFAULTS, layerLayout } from './layout';
-import { createWasmPasses, type LayerWasm, wasmPassesFloats } from './layerPasses';
+import { createWasmPasses, type LayerWasm, round4, wasmPassesFloats } from './layerPasses';
 import { createTsPasses } from './layerPassesTs';
 import { planSteps } from './layerSteps';
 
-const round4 = (n: number) => Math.ceil(n / 4) * 4;
 
 export function createLayerKernels(arch: Architecture, wasm?: LayerWasm): Kernels {
   const report = inferShapes(arch);

@@ -6,7 +6,7 @@
  * accumulate their kernel gradient in a transposed layout folded into `grads` by `endBatch`, and dense layers
  * take their kernel gradient over groups of DENSE_GROUP samples.
  */
-import { dropoutScale, dropoutStream } from './layout';
+import { dropoutScale, dropoutStream, dropoutThreshold } from './layout';
 import type { ConvStep, DenseStep, DropoutStep, PoolStep, Step } from './layerSteps';
 
 /** Samples whose dense kernel gradients the wasm passes take at once (each row of it read once per group). */
@@ -128,7 +128,8 @@ export function poolBackward(s: PoolStep, dOut: Float32Array, dIn: Float32Array)
   for (let j = 0; j < dOut.length; j++) dIn[s.argmax[j]] += dOut[j];
 }
 
-const round4 = (n: number) => Math.ceil(n / 4) * 4;
+/** n rounded up to a multiple of 4: every buffer of ./layerKernels.ts is carved in such lengths. */
+export const round4 = (n: number) => Math.ceil(n / 4) * 4;
 
 /** Carves float buffers out of one block (see ./layerKernels.ts). */
 export type Take = (floats: number) => Float32Array;
@@ -295,11 +296,9 @@ export function createWasmPasses(
     },
     // Both run over n rounded up to 4: every buffer is carved in multiples of 4 floats (./layerKernels.ts).
     dropoutForward(s, x, out, seed, sample) {
-      // A draw r / 2^32 >= rate exactly when the integer r >= ceil(rate · 2^32).
-      const threshold = Math.ceil(s.rate * 2 ** 32) | 0;
       // prettier-ignore
       wasm.layerDropoutForward(at(x), at(out), at(s.mask), round4(s.n), dropoutStream(seed, sample, s.layer) | 0,
-        threshold, dropoutScale(s.rate));
+        dropoutThreshold(s.rate), dropoutScale(s.rate));
     },
     dropoutBackward(s, dOut, dIn) {
       wasm.layerDropoutBackward(at(dOut), at(s.mask), at(dIn), round4(s.n));

@@ -261,6 +261,12 @@ export function dropoutStream(seed: number, sample: number, layer: number): numb
 /** What a kept value is multiplied by: 1 / (1 − rate), as an f32. */
 export const dropoutScale = (rate: number) => Math.fround(1 / (1 - rate));
 
+/**
+ * The draws the SIMD engine keeps, as an i32 holding a u32: a draw r / 2^32 is >= rate exactly when the
+ * integer r >= ceil(rate · 2^32).
+ */
+export const dropoutThreshold = (rate: number) => Math.ceil(rate * 2 ** 32) | 0;
+
 /** The dropout seed of one training step: the same on every worker, different for every step and epoch. */
 export function stepSeed(shuffleSeed: number, step: number): number {
   return (Math.imul(shuffleSeed ^ 0x5bd1e995, 0x01000193) + Math.imul(step + 1, 0x27d4eb2d)) >>> 0;
