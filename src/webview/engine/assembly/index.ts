@@ -1,7 +1,7 @@
 // The onramp CPU engine: forward and backward passes of the article's model, specialised and written
 // for WebAssembly SIMD (f32x4); ./layers.ts holds the generic convolution and dense passes that
 // ../layerKernels.ts runs every other architecture with. Compiled by scripts/build-engine.mjs with
-// `asc --runtime stub -O3 --enable simd --noAssert`.
+// `asc --runtime stub -O3 --enable simd --noAssert`, and again with relaxed SIMD enabled too (./simd.ts madd).
 //
 // Model: Conv2D(32, 3x3, valid) + bias -> ReLU -> MaxPool 2x2 -> Flatten (NHWC) -> Dense(5408 -> 10) + bias
 // -> softmax + sparse categorical cross-entropy (tfjs semantics, probabilities clipped to [1e-7, 1 - 1e-7]).
