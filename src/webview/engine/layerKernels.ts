@@ -23,7 +23,6 @@ import { createWasmPasses, type LayerWasm, round4, wasmPassesFloats } from './la
 import { createTsPasses } from './layerPassesTs';
 import { planSteps } from './layerSteps';
 
-
 export function createLayerKernels(arch: Architecture, wasm?: LayerWasm): Kernels {
   const report = inferShapes(arch);
   if (!report.complete) throw new Error('onramp-cpu: this architecture does not fit its input');
