@@ -317,7 +317,9 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
   };
 
   return {
-    relaxedSimd: relaxedSimd && kind !== 'ts' && kind !== 'ts-layers',
+    get relaxedSimd() {
+      return relaxedSimd && kind.startsWith('wasm');
+    },
     get kernel() {
       return kind;
     },

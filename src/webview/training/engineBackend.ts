@@ -57,9 +57,13 @@ export async function engineTrainer(
 export class EngineBackend implements TrainingBackend {
   readonly name = 'onramp-cpu' as const;
   get detail(): string {
-    const e = this.engine;
-    const build = e.relaxedSimd ? 'relaxed SIMD build (fused multiply-adds)' : 'SIMD build';
-    return `onramp CPU engine: ${e.kernel} kernels, ${e.kernel.startsWith('wasm') ? build + ', ' : ''}${e.threads} worker(s)`;
+    const { kernel, relaxedSimd, threads } = this.engine;
+    const build = kernel.startsWith('wasm')
+      ? relaxedSimd
+        ? 'relaxed SIMD build (fused multiply-adds), '
+        : 'SIMD build, '
+      : '';
+    return `onramp CPU engine: ${kernel} kernels, ${build}${threads} worker(s)`;
   }
   model?: tf.Sequential;
   private readonly valImages: Uint8Array;

@@ -1,3 +1,4 @@
+import { gatherChannels } from './gather';
 import { madd } from './simd';
 import { compactNonzero } from './sparse';
 
@@ -40,85 +41,6 @@ function padInput(x: usize, h: i32, w: i32, c: i32, pad: i32, xp: usize): void {
   memory.fill(xp, 0, <usize>((h + 2 * pad) * wp) * rowX);
   for (let iy = 0; iy < h; iy++)
     memory.copy(xp + <usize>((iy + pad) * wp + pad) * rowX, x + <usize>(iy * w) * rowX, <usize>w * rowX);
-}
-
-/** Sums of entries [e, end) of a list of (byte offset, value) pairs, 8 bytes each, times the 8 vectors at base + offset. */
-// @ts-ignore: decorator
-@inline function gather8(e: usize, end: usize, base: usize, acc: usize): void {
-  let a0 = v128.load(acc);
-  let a1 = v128.load(acc, 16);
-  let a2 = v128.load(acc, 32);
-  let a3 = v128.load(acc, 48);
-  let a4 = v128.load(acc, 64);
-  let a5 = v128.load(acc, 80);
-  let a6 = v128.load(acc, 96);
-  let a7 = v128.load(acc, 112);
-  for (; e < end; e += 8) {
-    const s = v128.load32_splat(e, 4);
-    const r = base + <usize>load<i32>(e);
-    a0 = madd(s, v128.load(r), a0);
-    a1 = madd(s, v128.load(r, 16), a1);
-    a2 = madd(s, v128.load(r, 32), a2);
-    a3 = madd(s, v128.load(r, 48), a3);
-    a4 = madd(s, v128.load(r, 64), a4);
-    a5 = madd(s, v128.load(r, 80), a5);
-    a6 = madd(s, v128.load(r, 96), a6);
-    a7 = madd(s, v128.load(r, 112), a7);
-  }
-  v128.store(acc, a0);
-  v128.store(acc, a1, 16);
-  v128.store(acc, a2, 32);
-  v128.store(acc, a3, 48);
-  v128.store(acc, a4, 64);
-  v128.store(acc, a5, 80);
-  v128.store(acc, a6, 96);
-  v128.store(acc, a7, 112);
-}
-
-/** gather8 for 4 vectors. */
-// @ts-ignore: decorator
-@inline function gather4(e: usize, end: usize, base: usize, acc: usize): void {
-  let a0 = v128.load(acc);
-  let a1 = v128.load(acc, 16);
-  let a2 = v128.load(acc, 32);
-  let a3 = v128.load(acc, 48);
-  for (; e < end; e += 8) {
-    const s = v128.load32_splat(e, 4);
-    const r = base + <usize>load<i32>(e);
-    a0 = madd(s, v128.load(r), a0);
-    a1 = madd(s, v128.load(r, 16), a1);
-    a2 = madd(s, v128.load(r, 32), a2);
-    a3 = madd(s, v128.load(r, 48), a3);
-  }
-  v128.store(acc, a0);
-  v128.store(acc, a1, 16);
-  v128.store(acc, a2, 32);
-  v128.store(acc, a3, 48);
-}
-
-/** gather8 for one vector. */
-// @ts-ignore: decorator
-@inline function gather1(e: usize, end: usize, base: usize, acc: usize): void {
-  let a = v128.load(acc);
-  for (; e < end; e += 8) a = madd(v128.load32_splat(e, 4), v128.load(base + <usize>load<i32>(e)), a);
-  v128.store(acc, a);
-}
-
-/** gather8 for one float. */
-// @ts-ignore: decorator
-@inline function gatherScalar(e: usize, end: usize, base: usize, acc: usize): void {
-  let a = load<f32>(acc);
-  for (; e < end; e += 8) a += load<f32>(e, 4) * load<f32>(base + <usize>load<i32>(e));
-  store<f32>(acc, a);
-}
-
-/** acc[0, c) += the sums of gather8 over c floats: 8 vectors at a time, then one, then single floats. */
-// @ts-ignore: decorator
-@inline function gatherChannels(e: usize, end: usize, base: usize, acc: usize, c: i32): void {
-  let b = 0;
-  for (; b + 16 <= c; b += 16) gather4(e, end, base + (<usize>b << 2), acc + (<usize>b << 2));
-  for (; b + 4 <= c; b += 4) gather1(e, end, base + (<usize>b << 2), acc + (<usize>b << 2));
-  for (; b < c; b++) gatherScalar(e, end, base + (<usize>b << 2), acc + (<usize>b << 2));
 }
 
 /**

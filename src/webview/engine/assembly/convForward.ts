@@ -1,4 +1,5 @@
-import { madd } from './simd';
+import { listNonzero } from './gather';
+import { madd, reluInPlace } from './simd';
 
 // Convolutions of any architecture (../layerKernels.ts drives them), forward: one sample, HWC activations,
 // HWIO kernel, stride 1, `pad` zeros each side ('same' padding is (k - 1) / 2). All pointers are byte addresses
@@ -14,27 +15,6 @@ import { madd } from './simd';
 /** Bytes of scratch layerConvForward needs for an input of h × w × c. */
 export function convForwardScratch(h: i32, w: i32, c: i32): i32 {
   return (2 * h * w * c + h * w + 1) << 2;
-}
-
-/**
- * Lists the nonzero values of x (hw pixels of c channels) as pairs at `list`, 8 bytes each: the value's flat
- * index times `scale` (the byte stride of the kernel's rows; i32), then the value (f32). Pixel p's values are
- * entries [start[p], start[p + 1]). Branch-free: every value is written, the count advances only on a nonzero.
- */
-function listNonzero(x: usize, hw: i32, c: i32, scale: i32, list: usize, start: usize): void {
-  let n = 0;
-  let i = 0;
-  for (let p = 0; p < hw; p++) {
-    store<i32>(start + (<usize>p << 2), n);
-    for (let r = 0; r < c; r++, i++) {
-      const v = load<f32>(x + (<usize>i << 2));
-      const e = list + (<usize>n << 3);
-      store<i32>(e, i * scale);
-      store<f32>(e, v, 4);
-      n += <i32>(v != 0);
-    }
-  }
-  store<i32>(start + (<usize>hw << 2), n);
 }
 
 /** Where one output position's row ky starts in the list, where it ends, and the kernel base its offsets add to. */
@@ -249,15 +229,7 @@ function scatterFew(
       }
     }
   }
-  if (!relu) return;
-  const zero = f32x4.splat(0);
-  for (let oy = 0; oy < rows; oy++)
-    for (let ox = 0; ox < cols; ox++) {
-      const o = out + <usize>(oy * ow + ox) * rowF;
-      let j = 0;
-      for (; j < f4; j += 4) v128.store(o + (<usize>j << 2), f32x4.pmax(zero, v128.load(o + (<usize>j << 2))));
-      for (; j < f; j++) if (!(load<f32>(o + (<usize>j << 2)) > 0)) store<f32>(o + (<usize>j << 2), 0);
-    }
+  if (relu) for (let oy = 0; oy < rows; oy++) reluInPlace(out + <usize>(oy * ow) * rowF, cols * f);
 }
 
 const span = new Span();
@@ -286,7 +258,7 @@ export function layerConvForward(
   const hw = h * w;
   const list = scratch;
   const start = list + (<usize>(hw * c) << 3);
-  listNonzero(x, hw, c, f << 2, list, start);
+  listNonzero(x, hw, c, 1, f << 2, list, start);
   let j = 0;
   // Blocks of 6 vectors while they fit (64 filters: 6 + 6 + 4), 8 vectors as 4 + 4, then single vectors.
   for (;;) {

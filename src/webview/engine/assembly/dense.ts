@@ -1,11 +1,11 @@
-import { hsum, madd } from './simd';
-import { compactNonzero } from './sparse';
+import { gatherChannels, listNonzero } from './gather';
+import { hsum, madd, reluInPlace } from './simd';
 
 // Dense layers of any architecture (../layerKernels.ts drives them); kernel [n][units] (Keras's layout). All
-// pointers are byte addresses in this memory; f32 everywhere. The forward pass and the kernel gradient keep
-// 32 units in 8 registers while they run over the input's nonzero values (an MNIST image is ~80 % zeros, a
-// ReLU's output about half); the kernel gradient is taken over several samples at once (layerDenseGrad), so
-// each row of it is read and written once per group of samples, not once per sample.
+// pointers are byte addresses in this memory; f32 everywhere. The forward pass and the kernel gradient sum
+// over the input's nonzero values (an MNIST image is ~80 % zeros, a ReLU's output about half) with
+// ./gather.ts; the kernel gradient is taken over several samples at once (layerDenseGrad), so each row of it is
+// read and written once per group of samples, not once per sample.
 
 /** Bytes of scratch the dense passes need for n inputs and a group of `samples` samples. */
 export function denseScratch(n: i32, samples: i32): i32 {
@@ -17,72 +17,12 @@ export function denseScratch(n: i32, samples: i32): i32 {
 export function layerDenseForward(
   x: usize, n: i32, out: usize, units: i32, relu: bool, kernel: usize, bias: usize, scratch: usize,
 ): void {
-  const idx = scratch;
-  const val = idx + (<usize>n << 2);
-  const start = val + (<usize>n << 2);
-  const count = compactNonzero(x, 1, n, 0, 1, idx, val, start);
-  const rowK = units << 2;
-  const zero = f32x4.splat(0);
-  let j = 0;
-  for (; j + 32 <= units; j += 32) {
-    const bj = bias + (<usize>j << 2);
-    let a0 = v128.load(bj);
-    let a1 = v128.load(bj, 16);
-    let a2 = v128.load(bj, 32);
-    let a3 = v128.load(bj, 48);
-    let a4 = v128.load(bj, 64);
-    let a5 = v128.load(bj, 80);
-    let a6 = v128.load(bj, 96);
-    let a7 = v128.load(bj, 112);
-    const kj = kernel + (<usize>j << 2);
-    for (let t = 0; t < count; t++) {
-      const s = v128.load32_splat(val + (<usize>t << 2));
-      const kr = kj + <usize>(load<i32>(idx + (<usize>t << 2)) * rowK);
-      a0 = madd(s, v128.load(kr), a0);
-      a1 = madd(s, v128.load(kr, 16), a1);
-      a2 = madd(s, v128.load(kr, 32), a2);
-      a3 = madd(s, v128.load(kr, 48), a3);
-      a4 = madd(s, v128.load(kr, 64), a4);
-      a5 = madd(s, v128.load(kr, 80), a5);
-      a6 = madd(s, v128.load(kr, 96), a6);
-      a7 = madd(s, v128.load(kr, 112), a7);
-    }
-    if (relu) {
-      a0 = f32x4.pmax(zero, a0);
-      a1 = f32x4.pmax(zero, a1);
-      a2 = f32x4.pmax(zero, a2);
-      a3 = f32x4.pmax(zero, a3);
-      a4 = f32x4.pmax(zero, a4);
-      a5 = f32x4.pmax(zero, a5);
-      a6 = f32x4.pmax(zero, a6);
-      a7 = f32x4.pmax(zero, a7);
-    }
-    const oj = out + (<usize>j << 2);
-    v128.store(oj, a0);
-    v128.store(oj, a1, 16);
-    v128.store(oj, a2, 32);
-    v128.store(oj, a3, 48);
-    v128.store(oj, a4, 64);
-    v128.store(oj, a5, 80);
-    v128.store(oj, a6, 96);
-    v128.store(oj, a7, 112);
-  }
-  for (; j + 4 <= units; j += 4) {
-    let a = v128.load(bias + (<usize>j << 2));
-    const kj = kernel + (<usize>j << 2);
-    for (let t = 0; t < count; t++) {
-      const s = v128.load32_splat(val + (<usize>t << 2));
-      a = madd(s, v128.load(kj + <usize>(load<i32>(idx + (<usize>t << 2)) * rowK)), a);
-    }
-    v128.store(out + (<usize>j << 2), relu ? f32x4.pmax(zero, a) : a);
-  }
-  for (; j < units; j++) {
-    let a = load<f32>(bias + (<usize>j << 2));
-    const kj = kernel + (<usize>j << 2);
-    for (let t = 0; t < count; t++)
-      a += load<f32>(val + (<usize>t << 2)) * load<f32>(kj + <usize>(load<i32>(idx + (<usize>t << 2)) * rowK));
-    store<f32>(out + (<usize>j << 2), relu && !(a > 0) ? 0 : a);
-  }
+  const list = scratch;
+  const start = list + (<usize>n << 3);
+  const count = listNonzero(x, 1, n, 1, units << 2, list, start);
+  memory.copy(out, bias, <usize>units << 2);
+  gatherChannels(list, list + (<usize>count << 3), kernel, out, units);
+  if (relu) reluInPlace(out, units);
 }
 
 /**
@@ -126,62 +66,10 @@ export function layerDenseBackward(
 export function layerDenseGrad(
   xs: usize, dzs: usize, samples: i32, n: i32, units: i32, gradKernel: usize, scratch: usize,
 ): void {
-  const idx = scratch;
-  const val = idx + (<usize>samples << 2);
-  const start = val + (<usize>samples << 2);
-  const rowD = units << 2;
+  const list = scratch;
+  const start = list + (<usize>samples << 3);
   for (let i = 0; i < n; i++) {
-    const count = compactNonzero(xs + (<usize>i << 2), 1, samples, 0, n, idx, val, start);
-    if (count == 0) continue;
-    const g = gradKernel + (<usize>(i * units) << 2);
-    let j = 0;
-    for (; j + 32 <= units; j += 32) {
-      const gj = g + (<usize>j << 2);
-      let a0 = v128.load(gj);
-      let a1 = v128.load(gj, 16);
-      let a2 = v128.load(gj, 32);
-      let a3 = v128.load(gj, 48);
-      let a4 = v128.load(gj, 64);
-      let a5 = v128.load(gj, 80);
-      let a6 = v128.load(gj, 96);
-      let a7 = v128.load(gj, 112);
-      const dj = dzs + (<usize>j << 2);
-      for (let t = 0; t < count; t++) {
-        const s = v128.load32_splat(val + (<usize>t << 2));
-        const d = dj + <usize>(load<i32>(idx + (<usize>t << 2)) * rowD);
-        a0 = madd(s, v128.load(d), a0);
-        a1 = madd(s, v128.load(d, 16), a1);
-        a2 = madd(s, v128.load(d, 32), a2);
-        a3 = madd(s, v128.load(d, 48), a3);
-        a4 = madd(s, v128.load(d, 64), a4);
-        a5 = madd(s, v128.load(d, 80), a5);
-        a6 = madd(s, v128.load(d, 96), a6);
-        a7 = madd(s, v128.load(d, 112), a7);
-      }
-      v128.store(gj, a0);
-      v128.store(gj, a1, 16);
-      v128.store(gj, a2, 32);
-      v128.store(gj, a3, 48);
-      v128.store(gj, a4, 64);
-      v128.store(gj, a5, 80);
-      v128.store(gj, a6, 96);
-      v128.store(gj, a7, 112);
-    }
-    for (; j + 4 <= units; j += 4) {
-      const gj = g + (<usize>j << 2);
-      let a = v128.load(gj);
-      const dj = dzs + (<usize>j << 2);
-      for (let t = 0; t < count; t++)
-        a = madd(v128.load32_splat(val + (<usize>t << 2)), v128.load(dj + <usize>(load<i32>(idx + (<usize>t << 2)) * rowD)), a);
-      v128.store(gj, a);
-    }
-    for (; j < units; j++) {
-      const gj = g + (<usize>j << 2);
-      let a = load<f32>(gj);
-      const dj = dzs + (<usize>j << 2);
-      for (let t = 0; t < count; t++)
-        a += load<f32>(val + (<usize>t << 2)) * load<f32>(dj + <usize>(load<i32>(idx + (<usize>t << 2)) * rowD));
-      store<f32>(gj, a);
-    }
+    const count = listNonzero(xs + (<usize>i << 2), 1, samples, n, units << 2, list, start);
+    if (count > 0) gatherChannels(list, list + (<usize>count << 3), dzs, gradKernel + (<usize>(i * units) << 2), units);
   }
 }

@@ -1,8 +1,9 @@
 import { hsum, madd } from './simd';
 
 // The generic passes of every architecture but the article's (../layerKernels.ts drives them; the loss runs in
-// TypeScript): max-pooling in ./pool.ts, dropout in ./dropout.ts, convolutions in ./convForward.ts and ./convBackward.ts,
-// dense layers in ./dense.ts, the nonzero lists they share and the optimizer step in ./sparse.ts; and here the
+// TypeScript): max-pooling in ./pool.ts, dropout in ./dropout.ts, convolutions in ./convForward.ts and
+// ./convBackward.ts, dense layers in ./dense.ts, the nonzero lists they share and the sums over them in
+// ./gather.ts, the optimizer step in ./sparse.ts; and here the
 // backward pass of a convolution with fewer than 4 input channels that must pass an input gradient back (a
 // layer after one of 1 to 3 filters), which has too few channels to vectorise over and so runs over the
 // filters, on the HWIO kernel: one sample, HWC activations, stride 1, `pad` zeros each side. (Without an input

@@ -17,3 +17,11 @@
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(f32x4.mul(a, b), c);
 }
+
+/** p[0, n) = max(0, p[0, n)): a ReLU in place. */
+export function reluInPlace(p: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(p + (<usize>i << 2), f32x4.pmax(zero, v128.load(p + (<usize>i << 2))));
+  for (; i < n; i++) if (!(load<f32>(p + (<usize>i << 2)) > 0)) store<f32>(p + (<usize>i << 2), 0);
+}

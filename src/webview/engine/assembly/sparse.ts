@@ -1,8 +1,7 @@
-// Compaction of the nonzero values of an array, which every generic layer pass (./convForward.ts,
-// ./convBackward.ts, ./dense.ts) starts from: MNIST images are about 80 % zeros, ReLU zeroes about half of what
-// follows, and a max-pooling's gradient is zero in 3 of every 4 places, so the passes loop over these lists
-// instead of testing every value (a branch per value mispredicts on such data and costs more than the
-// arithmetic it saves). And the optimizer step and gradient sum of those architectures.
+// Compaction of the nonzero values of an array as index and value lists, which the first convolution's kernel
+// gradient loops over (./convBackward.ts layerConvBackwardFew; the other passes use ./gather.ts's lists of byte
+// offsets): a branch per value mispredicts on such data and costs more than the arithmetic it saves. And the
+// optimizer step and gradient sum of every architecture but the article's.
 
 /**
  * Lists the nonzero values of a 2-D view of the f32 array at `base`: element (g, r), g < groups, r < run, at
