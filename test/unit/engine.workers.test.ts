@@ -150,6 +150,37 @@ describe('onramp CPU engine (workers)', function () {
     assert.ok(r.ms <= wall - 250, `paused time is not counted (${r.ms} of ${wall} ms)`);
   });
 
+  it('a pause between epochs (during validation, say) holds the next epoch until resume', async () => {
+    const engine = await make(2, 'wasm');
+    const t = train(1024);
+    await engine.setData(t.images, t.labels);
+    await engine.init(1);
+    await engine.trainEpoch({ batchSize: 32, shuffleSeed: 1 });
+    // The panel pauses while the epoch's validation runs; the runner then starts the next epoch.
+    engine.pause();
+    await engine.evaluate(test(200).images, test(200).labels);
+    const reports: ProgressReport[] = [];
+    const started = performance.now();
+    const next = engine.trainEpoch({
+      batchSize: 32,
+      shuffleSeed: 2,
+      progressEvery: 1,
+      onProgress: (p) => reports.push(p),
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(reports, [], 'no batch trained while paused');
+    engine.resume();
+    const r = await next;
+    assert.equal(r.completedBatches, 32);
+    assert.ok(performance.now() - started >= 290);
+    // Stopped while paused, the hold ends with the epoch: the one after trains at once.
+    engine.pause();
+    const held = engine.trainEpoch({ batchSize: 32, shuffleSeed: 3 });
+    engine.stop();
+    assert.equal((await held).stopped, true);
+    assert.equal((await engine.trainEpoch({ batchSize: 32, shuffleSeed: 4 })).completedBatches, 32);
+  });
+
   it('rejects bad input with a clear message', async () => {
     const engine = await make(1, 'wasm');
     await assert.rejects(

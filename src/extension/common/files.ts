@@ -1,12 +1,32 @@
 /**
  * What every "save into a folder the user picked" needs on the host (the playground's model files, Your examples'
- * IDX pair): a path as the user would write it, whether a file is there, and the one "replace them?" question.
+ * IDX pair): a path as the user would write it, whether a file is there, and the one "replace them?" question;
+ * and the one way our own stores write a file whole.
  */
+import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 
 /** A local path as the user would write it; another scheme's URI as it reads. */
 export function displayPath(uri: vscode.Uri): string {
   return uri.scheme === 'file' ? uri.fsPath : uri.toString(true);
+}
+
+/**
+ * Writes `text` to `file` through a temporary file beside it, renamed over it: a reader never sees half a file
+ * (the history is listed while a run's record is saved) and a crash mid-write leaves the previous version. The
+ * temporary's name ends in `.tmp`, so a folder listing that reads only `*.json` passes over it. On disk it is
+ * Node's rename, which replaces the file in one step; `workspace.fs.rename` with `overwrite` deletes the old
+ * file first, and a listing in between would not find it. Another scheme (a virtual file system) gets that.
+ */
+export async function writeFileWhole(file: vscode.Uri, text: string): Promise<void> {
+  const temporary = file.with({ path: `${file.path}.tmp` });
+  if (file.scheme === 'file') {
+    await fs.writeFile(temporary.fsPath, text, 'utf8');
+    await fs.rename(temporary.fsPath, file.fsPath);
+    return;
+  }
+  await vscode.workspace.fs.writeFile(temporary, Buffer.from(text, 'utf8'));
+  await vscode.workspace.fs.rename(temporary, file, { overwrite: true });
 }
 
 export async function exists(uri: vscode.Uri): Promise<boolean> {

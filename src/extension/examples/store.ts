@@ -7,6 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { MAX_EXAMPLES, readLearnerExamples, type LearnerExample } from '../../shared/protocol/training';
+import { writeFileWhole } from '../common/files';
 import { KeyedQueue } from '../common/keyedQueue';
 
 export const EXAMPLES_FILE = 'examples.json';
@@ -14,7 +15,6 @@ const FORMAT_VERSION = 1;
 
 export class ExampleStore {
   readonly file: vscode.Uri;
-  private readonly temporary: vscode.Uri;
   private readonly writes = new KeyedQueue();
   private cache?: Promise<LearnerExample[]>;
 
@@ -23,7 +23,6 @@ export class ExampleStore {
     private readonly log: Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error'>,
   ) {
     this.file = vscode.Uri.joinPath(storage, EXAMPLES_FILE);
-    this.temporary = vscode.Uri.joinPath(storage, `${EXAMPLES_FILE}.tmp`);
   }
 
   /** The stored examples, oldest first (read once, then kept). */
@@ -94,7 +93,6 @@ export class ExampleStore {
     }
     await vscode.workspace.fs.createDirectory(this.storage);
     const text = JSON.stringify({ version: FORMAT_VERSION, examples });
-    await vscode.workspace.fs.writeFile(this.temporary, Buffer.from(text, 'utf8'));
-    await vscode.workspace.fs.rename(this.temporary, this.file, { overwrite: true });
+    await writeFileWhole(this.file, text);
   }
 }

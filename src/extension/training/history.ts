@@ -1,11 +1,14 @@
 import * as vscode from 'vscode';
 import { readRunRecord, type RunRecord } from '../../shared/protocol/training';
 import { diffRuns } from '../../shared/runDiff';
+import { writeFileWhole } from '../common/files';
 import { KeyedQueue } from '../common/keyedQueue';
 
 /**
  * Training runs, one JSON file each under the extension's global storage (`runs/<id>.json`), so runs can be
- * compared across sessions and workspaces. Files that fail validation are logged and skipped, never deleted.
+ * compared across sessions and workspaces. Files that fail validation are logged and skipped, never deleted. A
+ * save writes the file whole (through a renamed temporary), so a listing made while a run saves never finds it
+ * half-written and passes over it.
  */
 export class RunHistory implements vscode.Disposable {
   private readonly dir: vscode.Uri;
@@ -31,7 +34,7 @@ export class RunHistory implements vscode.Disposable {
     const file = this.file(run.id);
     return this.writes.run(run.id, async () => {
       await vscode.workspace.fs.createDirectory(this.dir);
-      await vscode.workspace.fs.writeFile(file, Buffer.from(JSON.stringify(run), 'utf8'));
+      await writeFileWhole(file, JSON.stringify(run));
       this.onDidSaveEmitter.fire(run);
     });
   }

@@ -145,7 +145,10 @@ export interface OnrampCpuEngine {
   trainEpoch(options: TrainEpochOptions): Promise<EpochResult>;
   /** Mean loss and accuracy on a set (split across the workers). */
   evaluate(images: Uint8Array, labels: Uint8Array): Promise<Evaluation>;
-  /** Hold training after the current batch; resume() continues; stop() ends the epoch there. */
+  /**
+   * Hold training after the current batch, or before the first batch of the next epoch if none is training;
+   * resume() continues; stop() ends the epoch there (and the hold: the next epoch starts training).
+   */
   pause(): void;
   resume(): void;
   stop(): void;
@@ -300,6 +303,11 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
   let hasData = false;
   let training = false;
   let epochId = 0;
+  /**
+   * Paused and not yet resumed or stopped. The next epoch's train message carries it: a pause that came while no
+   * epoch trained (during validation, say) still holds when the runner starts the next one.
+   */
+  let held = false;
   const all = <T extends WorkerToDriver['type']>(make: (rank: number) => DriverToWorker) =>
     Promise.all(workers.map((w, r) => call<T>(w, make(r))));
 
@@ -393,6 +401,7 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
               type: 'train',
               id: ids[r],
               epochId: thisEpoch,
+              paused: held,
               startBatch: Math.max(0, Math.floor(o.startBatch ?? 0)),
               batchSize,
               learningRate,
@@ -438,9 +447,18 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
       const correct = parts.reduce((s, p) => s + p.correct, 0);
       return { loss: lossSum / Math.max(1, n), acc: correct / Math.max(1, n), samples: n };
     },
-    pause: () => workers[0].postMessage({ type: 'pause' } satisfies DriverToWorker),
-    resume: () => workers[0].postMessage({ type: 'resume' } satisfies DriverToWorker),
-    stop: () => workers[0].postMessage({ type: 'stop' } satisfies DriverToWorker),
+    pause() {
+      held = true;
+      workers[0].postMessage({ type: 'pause' } satisfies DriverToWorker);
+    },
+    resume() {
+      held = false;
+      workers[0].postMessage({ type: 'resume' } satisfies DriverToWorker);
+    },
+    stop() {
+      held = false;
+      workers[0].postMessage({ type: 'stop' } satisfies DriverToWorker);
+    },
     dispose() {
       if (disposed) return;
       disposed = true;

@@ -50,7 +50,13 @@ export type DriverToWorker =
    * after the other. Answered between batches while an epoch trains (the live filter view's reads).
    */
   | { type: 'getParams'; id: number; ranges?: number[] }
-  | ({ type: 'train'; id: number; epochId: number } & TrainRequest)
+  | ({
+      type: 'train';
+      id: number;
+      epochId: number;
+      /** Held from the start: pause() came between epochs (the leader waits for resume before batch one). */
+      paused: boolean;
+    } & TrainRequest)
   | { type: 'evaluate'; id: number; images: Uint8Array; labels: Uint8Array }
   | { type: 'pause' }
   | { type: 'resume' }

@@ -291,7 +291,7 @@ export function runEngineWorker(scope: WorkerScope): void {
         return;
       }
       case 'train':
-        paused = false;
+        paused = m.paused;
         await train(m.id, m.epochId, m);
         return;
       case 'evaluate': {
