@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { readRunRecord, type RunRecord } from '../../shared/protocol/training';
-import { diffRuns } from '../../shared/runDiff';
 import { writeFileWhole } from '../common/files';
 import { KeyedQueue } from '../common/keyedQueue';
 
@@ -76,12 +75,4 @@ export class RunHistory implements vscode.Disposable {
     }
     return runs.sort((a, b) => a.startedAt - b.startedAt);
   }
-}
-
-/**
- * Whether two runs differ in what the learner changes: the layers, a hyperparameter or the seed (the backend and
- * the training images do not count). "Change one thing and compare" is done when a run differs so from another.
- */
-export function differentRuns(a: RunRecord, b: RunRecord): boolean {
-  return diffRuns(a, b).modelChanges > 0;
 }

@@ -12,7 +12,8 @@ import {
   type TrainingPageConfig,
   type WebviewMessage,
 } from '../../shared/protocol/training';
-import { differentRuns, type RunHistory } from './history';
+import type { RunHistory } from './history';
+import { walkthroughTicks } from './walkthroughTicks';
 import { architectureSummary, runArchitecture } from '../../shared/runDiff';
 import { readHyperparameters } from './settings';
 import { handleModelFilesMessage } from './modelFiles';
@@ -209,16 +210,10 @@ export class TrainingPanel {
             `${run.epochsCompleted} epoch(s), ` +
             `${Math.round(run.samplesPerSec)} samples/s, test accuracy ${run.testAccuracy ?? 'n/a'}`,
         );
-        // A fine-tune is kept in the history, but it is no first model trained, nor "one thing changed".
-        if (run.status === 'completed' && !run.fineTune) {
-          await contextKeys.set('aiOnramp.trainedOnce', true);
-          const others = (await this.history.list()).filter(
-            (r) => r.id !== run.id && r.status === 'completed' && !r.fineTune,
-          );
-          if (others.some((r) => differentRuns(r, run))) {
-            await contextKeys.set('aiOnramp.comparedRuns', true);
-          }
-        }
+        // Only set, never cleared: a step once ticked stays ticked.
+        const ticks = walkthroughTicks(run, await this.history.list());
+        if (ticks.trainedOnce) await contextKeys.set('aiOnramp.trainedOnce', true);
+        if (ticks.comparedRuns) await contextKeys.set('aiOnramp.comparedRuns', true);
         this.finishedListeners.forEach((l) => l(run));
         // The page may be gone by now (a run that finished as its panel closed).
         this.post({ type: 'history', runs: await this.history.list() });
