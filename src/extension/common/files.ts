@@ -22,11 +22,30 @@ export async function writeFileWhole(file: vscode.Uri, text: string): Promise<vo
   const temporary = file.with({ path: `${file.path}.tmp` });
   if (file.scheme === 'file') {
     await fs.writeFile(temporary.fsPath, text, 'utf8');
-    await fs.rename(temporary.fsPath, file.fsPath);
+    await renameOver(temporary.fsPath, file.fsPath);
     return;
   }
   await vscode.workspace.fs.writeFile(temporary, Buffer.from(text, 'utf8'));
   await vscode.workspace.fs.rename(temporary, file, { overwrite: true });
+}
+
+/**
+ * On Windows a rename over a file another process holds open (a virus scanner, a second window reading the
+ * history) fails with EPERM, EACCES or EBUSY for a moment; VS Code's own storage retries so, and so does this,
+ * for up to a second.
+ */
+async function renameOver(from: string, to: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await fs.rename(from, to);
+      return;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const busy = code === 'EPERM' || code === 'EACCES' || code === 'EBUSY';
+      if (process.platform !== 'win32' || !busy || attempt === 20) throw e;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
 }
 
 export async function exists(uri: vscode.Uri): Promise<boolean> {
