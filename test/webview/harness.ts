@@ -100,3 +100,32 @@ export async function startBrowserSession(
     },
   };
 }
+
+/**
+ * Posts `messages` to the page as a webview host would (window.postMessage), one after another, and resolves once
+ * the page's own message listeners have handled the last: a listener added now runs after theirs for the same
+ * event, so an assertion on what the page shows next does not race its handler (our pages handle host messages
+ * synchronously). A test that posted and asserted at once passed on a quiet machine and failed on a busy CI.
+ */
+export async function postAsHost(page: Page, ...messages: unknown[]): Promise<void> {
+  await page.evaluate(
+    (list) =>
+      new Promise<void>((resolve) => {
+        // (No named functions in here: tsx's keepNames would call a __name helper the page lacks.)
+        let left = list.length;
+        if (left === 0) return resolve();
+        const listening = new AbortController();
+        window.addEventListener(
+          'message',
+          (event) => {
+            if (event.source !== window || --left > 0) return;
+            listening.abort();
+            resolve();
+          },
+          { signal: listening.signal },
+        );
+        for (const m of list) window.postMessage(m, '*');
+      }),
+    messages,
+  );
+}

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { repoRoot, startBrowserSession, type BrowserSession } from './harness';
+import { postAsHost, repoRoot, startBrowserSession, type BrowserSession } from './harness';
 
 const bundle = JSON.parse(readFileSync(path.join(repoRoot, 'l10n/bundle.l10n.zh-cn.json'), 'utf8')) as Record<
   string,
@@ -293,7 +293,7 @@ describe('every page in Chinese (zh-cn)', function () {
       { type: 'points', run: '实验一', tag: '准确率', points: points(0.5) },
       { type: 'points', run: '实验二', tag: '损失', points: points(3) },
     ];
-    for (const m of messages) await page.evaluate((message) => window.postMessage(message, '*'), m);
+    await postAsHost(page, ...messages);
     await page.waitForSelector('canvas');
     await page.waitForTimeout(500);
     const seen: string[] = [];

@@ -21,7 +21,7 @@ import {
   type ModelFilePayload,
   type RunRecord,
 } from '../../src/shared/protocol/training';
-import { startBrowserSession, type BrowserSession } from './harness';
+import { postAsHost, startBrowserSession, type BrowserSession } from './harness';
 import { nextSent } from './trainingPage';
 
 const PAGE = '/test/webview/pages/playground.html';
@@ -41,8 +41,7 @@ async function openDemo(session: BrowserSession): Promise<DemoPage> {
 }
 
 const outbox = (page: Page) => page.evaluate(() => window.aiOnrampOutbox ?? []);
-const sendHost = (page: Page, m: HostMessage | Record<string, unknown>) =>
-  page.evaluate((message) => window.postMessage(message, '*'), m);
+const sendHost = (page: Page, m: HostMessage | Record<string, unknown>) => postAsHost(page, m);
 
 async function prediction(page: Page) {
   return page.evaluate(() => {

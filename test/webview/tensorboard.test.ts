@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import type { Page } from 'playwright-core';
-import { startBrowserSession, type BrowserSession } from './harness';
+import { postAsHost, startBrowserSession, type BrowserSession } from './harness';
 import type { FolderStatus, HostMessage, WebviewMessage } from '../../src/shared/protocol/tensorboard';
 import { encodePoints } from '../../src/shared/protocol/tensorboard';
 import { panelRunLogs } from '../../src/shared/tensorboard/panelRuns';
@@ -23,7 +23,7 @@ const EMPTY_STATUS: FolderStatus = {
 };
 
 async function send(page: Page, ...messages: HostMessage[]): Promise<void> {
-  await page.evaluate((list) => list.forEach((m) => window.postMessage(m, '*')), messages);
+  await postAsHost(page, ...messages);
 }
 
 async function outbox(page: Page): Promise<WebviewMessage[]> {

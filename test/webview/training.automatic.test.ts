@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { repoRoot, startBrowserSession, type BrowserSession } from './harness';
+import { postAsHost, repoRoot, startBrowserSession, type BrowserSession } from './harness';
 import type {
   BackendMeasurement,
   HostMessage,
@@ -54,7 +54,7 @@ async function start(
     },
     limits: { trainSamples: 512, testSamples: 200 },
   };
-  await page.evaluate((m) => window.postMessage(m, '*'), message);
+  await postAsHost(page, message);
 }
 
 async function finishedRun(page: Page): Promise<{ run: RunRecord; outbox: WebviewMessage[] }> {

@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import type { BrowserSession } from './harness';
+import { postAsHost, type BrowserSession } from './harness';
 import type { HostMessage, RunRecord, WebviewMessage } from '../../src/shared/protocol/training';
 
 export const TRAINING_PAGE = '/test/webview/pages/training.html';
@@ -22,7 +22,7 @@ export async function openTrainingPanel(session: BrowserSession): Promise<Traini
 
 /** Posts a message as the extension host would. */
 export async function sendHost(page: Page, message: HostMessage): Promise<void> {
-  await page.evaluate((m) => window.postMessage(m, '*'), message);
+  await postAsHost(page, message);
 }
 
 /** Every message the page sent so far; this page sends only the training protocol's. */
