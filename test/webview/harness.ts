@@ -71,8 +71,11 @@ export async function serveStatic(
 export interface BrowserSession {
   readonly context: BrowserContext;
   readonly server: StaticServer;
-  /** Opens `urlPath` (relative to the repo root) in a new tab; console errors are collected on `errors`. */
-  open(urlPath: string): Promise<Page & { errors: string[] }>;
+  /**
+   * Opens `urlPath` (relative to the repo root) in a new tab; console errors are collected on `errors`.
+   * `initScript` runs in the page before its own scripts (to stand in for a browser API, say).
+   */
+  open(urlPath: string, options?: { initScript?: string }): Promise<Page & { errors: string[] }>;
   close(): Promise<void>;
 }
 
@@ -84,8 +87,9 @@ export async function startBrowserSession(
   return {
     context: browser.context,
     server,
-    async open(urlPath: string) {
+    async open(urlPath: string, openOptions: { initScript?: string } = {}) {
       const page = (await browser.context.newPage()) as Page & { errors: string[] };
+      if (openOptions.initScript) await page.addInitScript(openOptions.initScript);
       page.errors = [];
       page.on('pageerror', (e) => page.errors.push(String(e)));
       page.on('console', (m) => {

@@ -87,6 +87,32 @@ describe('training panel page (Chromium)', function () {
     await page.close();
   });
 
+  it('gets ready when WebGPU never gives an adapter: WebGPU is unavailable, the page says why, the log too', async () => {
+    // A requestAdapter that never settles, as the spec allows (a page in the background may be made to wait).
+    const initScript = `Object.defineProperty(Navigator.prototype, 'gpu', {
+      configurable: true,
+      get: () => ({ requestAdapter: () => new Promise(() => {}) }),
+    });`;
+    const opened = Date.now();
+    const page = await openPanel(session, { initScript });
+    assert.ok(Date.now() - opened >= 4900, 'it waited for the adapter first');
+    assert.notEqual(await page.getAttribute('#backend-name', 'data-backend'), 'webgpu');
+    assert.equal(
+      await page.textContent('#backend-reasons li[data-backend="webgpu"]'),
+      'WebGPU: WebGPU gave no adapter within 5 s.',
+    );
+    const logged = (await outbox(page)).filter((m) => m.type === 'log');
+    assert.deepEqual(logged, [
+      {
+        type: 'log',
+        level: 'warn',
+        message: 'WebGPU gave no adapter within 5 s; this panel trains without it',
+      },
+    ]);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
   for (const backend of ['onramp-cpu', 'wasm', 'webgl', 'cpu'] as const) {
     it(`trains 3,072 samples for one epoch on ${backend}: loss falls, > 80 % on 1,000 test images`, async () => {
       const page = await openPanel(session);

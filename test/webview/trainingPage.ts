@@ -12,8 +12,11 @@ export const TRAINING_PAGE = '/test/webview/pages/training.html';
 export type TrainingPage = Page & { errors: string[] };
 
 /** Opens the training page and waits until it said `ready`. */
-export async function openTrainingPanel(session: BrowserSession): Promise<TrainingPage> {
-  const page = await session.open(TRAINING_PAGE);
+export async function openTrainingPanel(
+  session: BrowserSession,
+  options?: { initScript?: string },
+): Promise<TrainingPage> {
+  const page = await session.open(TRAINING_PAGE, options);
   await page.waitForFunction(() => window.aiOnrampOutbox?.some((m) => m.type === 'ready'), null, {
     timeout: 120_000,
   });

@@ -62,6 +62,7 @@ export const STRINGS = {
   measuringBackend: 'Measuring which backend is fastest here: {0}…',
   reasonNoWebGpu: 'WebGPU is not available in this webview.',
   reasonNoAdapter: 'WebGPU found no adapter (no usable GPU).',
+  reasonAdapterLate: 'WebGPU gave no adapter within {0} s.',
   reasonSoftware: 'its adapter is a software renderer ({0}), slower than the CPU engine.',
   reasonNoWebGl: 'WebGL is not available in this webview.',
   reasonNoWasm: 'WebAssembly is not available.',

@@ -9,7 +9,7 @@
  *
  * In a webview: `createOnrampCpuEngine({ wasmUrl, workerUrl })` fetches the engine and the worker script
  * (which must be allowed by `connect-src`) and starts the workers from blob: URLs (`worker-src blob:`);
- * compiling the module needs `'wasm-unsafe-eval'` in `script-src`. In Node, see ./node.ts.
+ * compiling the module needs `'wasm-unsafe-eval'` in `script-src`. In Node, see scripts/engineNode.ts.
  *
  * ```ts
  * const engine = await createOnrampCpuEngine({ wasmUrl, workerUrl, threads: 2 });
@@ -40,20 +40,15 @@ import {
 } from './layout';
 import type { OptimizerName } from './optimizers';
 import { HYPERPARAMETERS, hyperparameterRule, isValidHyperparameter } from '../../shared/hyperparameters';
-import type { DriverToWorker, KernelPreference, ProgressReport, TrainDone, WorkerToDriver } from './messages';
+import type { DriverToWorker, KernelPreference, ProgressReport, TrainDone } from './messages';
+import { startWorkerPool, type EngineWorkerLike } from './workerPool';
 
 export type { KernelKind } from './kernels';
 export type { ModelWeights } from './layout';
 export type { ProgressReport, TrainDone, KernelPreference } from './messages';
 export type { OptimizerName } from './optimizers';
 export { glorotWeights, PARAMETER_COUNT } from './layout';
-
-/** The part of a Worker (browser, or a Node worker_threads adapter) the engine uses. */
-export interface EngineWorkerLike {
-  postMessage(message: unknown, transfer?: Transferable[]): void;
-  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
-  terminate(): void;
-}
+export type { EngineWorkerLike } from './workerPool';
 
 export interface OnrampCpuEngineOptions {
   /** The compiled engine (dist/engine/onramp-cpu.wasm): a URL to fetch, or its bytes. Null: TS kernels. */
@@ -201,79 +196,13 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
     relaxedSimd = relaxed !== null && WebAssembly.validate(relaxed);
     wasm = relaxedSimd ? relaxed : await bytesOf(options.wasm);
   }
-  let spawn = options.spawnWorker;
-  let blobUrl: string | null = null;
-  if (!spawn) {
-    if (!options.workerUrl) throw new Error('onramp-cpu: workerUrl or spawnWorker is required');
-    const source = await (await fetch(options.workerUrl)).text();
-    blobUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-    const url = blobUrl;
-    spawn = () => {
-      const worker = new Worker(url);
-      worker.addEventListener('error', (e) =>
-        worker.dispatchEvent(
-          new MessageEvent('message', {
-            data: { type: 'error', message: `onramp-cpu worker: ${e.message}` },
-          }),
-        ),
-      );
-      return worker as unknown as EngineWorkerLike;
-    };
-  }
-
-  const workers: EngineWorkerLike[] = [];
-  const pending = new Map<number, { resolve: (m: WorkerToDriver) => void; reject: (e: Error) => void }>();
-  const progressHandlers = new Map<number, (p: ProgressReport) => void>();
-  let nextId = 1;
-  let disposed = false;
-
-  const onMessage = (event: { data: unknown }) => {
-    const m = event.data as WorkerToDriver;
-    if (m.type === 'progress') {
-      const { type: _t, id, ...report } = m;
-      progressHandlers.get(id)?.(report);
-      return;
-    }
-    const id = m.id;
-    if (id === undefined) {
-      // A worker failed outside any call (e.g. its script did not load): fail everything pending.
-      if (m.type === 'error') for (const p of pending.values()) p.reject(new Error(m.message));
-      if (m.type === 'error') pending.clear();
-      return;
-    }
-    const p = pending.get(id);
-    if (!p) return;
-    pending.delete(id);
-    if (m.type === 'error') p.reject(new Error(m.message));
-    else p.resolve(m);
-  };
-
-  const call = <T extends WorkerToDriver['type']>(
-    worker: EngineWorkerLike,
-    message: DriverToWorker,
-    transfer: Transferable[] = [],
-  ): Promise<Extract<WorkerToDriver, { type: T }>> => {
-    if (disposed) return Promise.reject(new Error('onramp-cpu: engine disposed'));
-    const id = 'id' in message ? message.id : 0;
-    const reply = new Promise<WorkerToDriver>((resolve, reject) => pending.set(id, { resolve, reject }));
-    worker.postMessage(message, transfer);
-    return reply as Promise<Extract<WorkerToDriver, { type: T }>>;
-  };
-
-  for (let r = 0; r < threads; r++) {
-    const w = spawn();
-    w.addEventListener('message', onMessage);
-    workers.push(w);
-  }
-  // A MessageChannel between every pair of workers, for the per-step gradient exchange.
-  const peers: (MessagePort | null)[][] = workers.map(() => workers.map(() => null));
-  for (let a = 0; a < threads; a++) {
-    for (let b = a + 1; b < threads; b++) {
-      const ch = new MessageChannel();
-      peers[a][b] = ch.port1;
-      peers[b][a] = ch.port2;
-    }
-  }
+  const pool = await startWorkerPool({
+    threads,
+    workerUrl: options.workerUrl,
+    spawnWorker: options.spawnWorker,
+  });
+  const { workers, call, all } = pool;
+  const nextId = pool.nextId;
   let kind: KernelKind;
   try {
     const ready = await Promise.all(
@@ -282,21 +211,20 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
           w,
           {
             type: 'init',
-            id: nextId++,
+            id: nextId(),
             rank,
             size: threads,
             wasm: wasm ? wasm.slice(0) : null,
             kernels: preference,
-            peers: peers[rank],
+            peers: pool.peers[rank],
           },
-          peers[rank].filter((p): p is MessagePort => p !== null),
+          pool.peers[rank].filter((p): p is MessagePort => p !== null),
         ),
       ),
     );
     kind = ready[0].kind;
   } catch (e) {
-    for (const w of workers) w.terminate();
-    if (blobUrl) URL.revokeObjectURL(blobUrl);
+    pool.dispose();
     throw e;
   }
 
@@ -308,14 +236,12 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
    * epoch trained (during validation, say) still holds when the runner starts the next one.
    */
   let held = false;
-  const all = <T extends WorkerToDriver['type']>(make: (rank: number) => DriverToWorker) =>
-    Promise.all(workers.map((w, r) => call<T>(w, make(r))));
 
   let architecture: Architecture = ARTICLE_MODEL;
   const setParams = async (arch: Architecture, params: Float32Array, resetOptimizer: boolean) => {
     const ready = await all<'ready'>(() => ({
       type: 'setParams',
-      id: nextId++,
+      id: nextId(),
       architecture: arch,
       params,
       resetOptimizer,
@@ -338,7 +264,7 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
     async setData(images, labels) {
       checkSet(images, labels);
       if (labels.length === 0) throw new Error('onramp-cpu: the training set is empty');
-      await all<'ok'>(() => ({ type: 'setData', id: nextId++, images, labels }));
+      await all<'ok'>(() => ({ type: 'setData', id: nextId(), images, labels }));
       hasData = true;
     },
     async init(seed, arch = ARTICLE_MODEL) {
@@ -357,13 +283,13 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
     async getWeights() {
       if (!isArticleModel(architecture))
         throw new Error("onramp-cpu: getWeights names the article model's weights; use getWeightArrays");
-      const r = await call<'params'>(workers[0], { type: 'getParams', id: nextId++ });
+      const r = await call<'params'>(workers[0], { type: 'getParams', id: nextId() });
       return unpackWeights(r.params);
     },
     async getWeightArrays(only) {
       const arch = architecture;
       const ranges = only && weightRanges(arch, only);
-      const r = await call<'params'>(workers[0], { type: 'getParams', id: nextId++, ranges });
+      const r = await call<'params'>(workers[0], { type: 'getParams', id: nextId(), ranges });
       if (!only) return unpackArrays(arch, r.params);
       if (!ranges) {
         const all = unpackArrays(arch, r.params);
@@ -392,8 +318,8 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
         throw new Error('onramp-cpu: cosineDecay needs whole numbers of steps');
       training = true;
       const thisEpoch = ++epochId;
-      const ids = workers.map(() => nextId++);
-      if (o.onProgress) progressHandlers.set(ids[0], o.onProgress);
+      const ids = workers.map(() => nextId());
+      pool.onProgress(ids[0], o.onProgress);
       try {
         const done = await Promise.all(
           workers.map((w, r) =>
@@ -424,7 +350,7 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
           samplesPerSec: (lead.samples / lead.ms) * 1000,
         };
       } finally {
-        progressHandlers.delete(ids[0]);
+        pool.onProgress(ids[0], undefined);
         training = false;
       }
     },
@@ -437,7 +363,7 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
           const hi = Math.floor(((r + 1) * n) / threads);
           return call<'evaluated'>(w, {
             type: 'evaluate',
-            id: nextId++,
+            id: nextId(),
             images: images.slice(lo * IMAGE_PIXELS, hi * IMAGE_PIXELS),
             labels: labels.slice(lo, hi),
           });
@@ -459,13 +385,6 @@ export async function createOnrampCpuEngine(options: OnrampCpuEngineOptions): Pr
       held = false;
       workers[0].postMessage({ type: 'stop' } satisfies DriverToWorker);
     },
-    dispose() {
-      if (disposed) return;
-      disposed = true;
-      for (const w of workers) w.terminate();
-      if (blobUrl) URL.revokeObjectURL(blobUrl);
-      for (const p of pending.values()) p.reject(new Error('onramp-cpu: engine disposed'));
-      pending.clear();
-    },
+    dispose: () => pool.dispose(),
   };
 }

@@ -16,6 +16,7 @@ import {
 } from '../../shared/protocol/training';
 import {
   activateBackend,
+  ADAPTER_WAIT_MS,
   chooseBackend,
   configureWasm,
   nextBackend,
@@ -182,10 +183,27 @@ export class TrainingApp {
 
   /** Starts tfjs on its CPU backend (which needs no setup), probes the others and tells the host we are here. */
   async init(): Promise<void> {
-    await activateBackend('cpu');
-    this.view.showCode();
-    this.probes = probeBackends({ engineAvailable: this.engineAvailable });
-    const probes = await this.probes;
+    // Until `ready` the host holds its messages: a start that hangs leaves a dead panel, so the log names the step.
+    let step = 'starting tfjs on its CPU backend';
+    const slow = setTimeout(
+      () => this.host.post({ type: 'log', level: 'warn', message: `panel start: still ${step} after 15 s` }),
+      15_000,
+    );
+    let probes: BackendProbe[];
+    try {
+      await activateBackend('cpu');
+      this.view.showCode();
+      step = 'probing the backends';
+      this.probes = probeBackends({ engineAvailable: this.engineAvailable });
+      probes = await this.probes;
+    } finally {
+      clearTimeout(slow);
+    }
+    // The log says it in English, as the host's own lines do; the page says it in the learner's language.
+    if (probes.some((p) => p.reason?.id === 'reasonAdapterLate')) {
+      const message = `WebGPU gave no adapter within ${ADAPTER_WAIT_MS / 1000} s; this panel trains without it`;
+      this.host.post({ type: 'log', level: 'warn', message });
+    }
     const shown = this.view.readHyperparameters();
     const hyper = 'error' in shown ? this.config.hyperparameters : shown;
     const plan = this.automatic.plan(probes, hyper.batchSize);

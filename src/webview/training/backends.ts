@@ -27,13 +27,42 @@ interface GpuAdapterLike {
   requestAdapterInfo?: () => Promise<Record<string, unknown>>;
 }
 
+/**
+ * How long the page waits for WebGPU's adapter. The spec lets requestAdapter wait as long as the browser likes
+ * (a page in the background may be made to wait), and the panel says `ready` only after its probes: a promise
+ * that never settles would leave it dead. Past this, WebGPU counts as unavailable for this page, and says why.
+ */
+export const ADAPTER_WAIT_MS = 5000;
+
+/** `promise`'s value, or `timedOut` when it has not settled within `ms`. */
+function within<T, U>(promise: Promise<T>, ms: number, timedOut: U): Promise<T | U> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<U>((resolve) => (timer = setTimeout(() => resolve(timedOut), ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 async function probeWebGpu(): Promise<BackendProbe> {
   const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
   if (!gpu) return { name: 'webgpu', available: false, hardware: false, reason: { id: 'reasonNoWebGpu' } };
-  const adapter = await gpu.requestAdapter().catch(() => null);
+  const late = Symbol('late');
+  const adapter = await within(
+    gpu.requestAdapter().catch(() => null),
+    ADAPTER_WAIT_MS,
+    late,
+  );
+  if (adapter === late) {
+    const seconds = String(ADAPTER_WAIT_MS / 1000);
+    return {
+      name: 'webgpu',
+      available: false,
+      hardware: false,
+      reason: { id: 'reasonAdapterLate', args: [seconds] },
+    };
+  }
   if (!adapter)
     return { name: 'webgpu', available: false, hardware: false, reason: { id: 'reasonNoAdapter' } };
-  const info = adapter.info ?? (await adapter.requestAdapterInfo?.().catch(() => undefined)) ?? {};
+  const asked = adapter.info ? undefined : adapter.requestAdapterInfo?.().catch(() => undefined);
+  const info = adapter.info ?? (asked && (await within(asked, ADAPTER_WAIT_MS, undefined))) ?? {};
   const renderer = ['vendor', 'architecture', 'device', 'description']
     .map((k) => info[k])
     .filter((v): v is string => typeof v === 'string' && v.length > 0)
