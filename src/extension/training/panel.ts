@@ -210,13 +210,14 @@ export class TrainingPanel {
             `${run.epochsCompleted} epoch(s), ` +
             `${Math.round(run.samplesPerSec)} samples/s, test accuracy ${run.testAccuracy ?? 'n/a'}`,
         );
-        // Only set, never cleared: a step once ticked stays ticked.
-        const ticks = walkthroughTicks(run, await this.history.list());
+        // The history is read once: it decides the ticks (set, never cleared) and goes to the page.
+        const runs = await this.history.list();
+        const ticks = walkthroughTicks(run, runs);
         if (ticks.trainedOnce) await contextKeys.set('aiOnramp.trainedOnce', true);
         if (ticks.comparedRuns) await contextKeys.set('aiOnramp.comparedRuns', true);
         this.finishedListeners.forEach((l) => l(run));
         // The page may be gone by now (a run that finished as its panel closed).
-        this.post({ type: 'history', runs: await this.history.list() });
+        this.post({ type: 'history', runs });
         return;
       }
       case 'saveModelFiles':

@@ -17,7 +17,7 @@ export interface WalkthroughTicks {
  * Whether two runs differ in what the learner changes: the layers, a hyperparameter or the seed (the backend and
  * the training images do not count).
  */
-export function differentRuns(a: RunRecord, b: RunRecord): boolean {
+function differentRuns(a: RunRecord, b: RunRecord): boolean {
   return diffRuns(a, b).modelChanges > 0;
 }
 
